@@ -1,0 +1,1 @@
+"""Connectors reach the systems where personal data lives. Contract in base.py."""

@@ -1,0 +1,120 @@
+"""The connector contract. A new kind is a folder implementing `Connector` plus a registry line.
+
+Every connector speaks in collections and fields as the policy declares them; it never reads a
+column the dataset does not declare, and binds every value as a parameter.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dataward.policy.schema import Collection, Condition, EraseStrategy, System
+
+Row = dict[str, Any]
+Key = tuple[Any, ...]  # primary-key values in the order of `Collection.primary_key`
+
+
+@dataclass(frozen=True)
+class FieldErasure:
+    """How one field of a kept row is made anonymous."""
+
+    field: str
+    strategy: EraseStrategy
+    mask: str | None = None
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """Delete the rows, or keep them and blank the listed fields."""
+
+    delete_rows: bool
+    fields: tuple[FieldErasure, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedDate:
+    """The trigger date lives in another collection of the same system (e.g. the customer's
+    `relationship_ended_on` for their tickets): this collection's `local_field` equals the
+    related collection's `remote_field`."""
+
+    collection: str
+    date_field: str
+    local_field: str
+    remote_field: str
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExpiryQuery:
+    """Rows of `collection` whose trigger date is before `cutoff` and which match `conditions`.
+
+    With `related`, the date (and `related.conditions`) are read from the related collection and
+    `date_field` is ignored. Rows whose trigger date is null never expire.
+    """
+
+    collection: str
+    cutoff: date
+    date_field: str | None = None
+    conditions: tuple[Condition, ...] = ()
+    related: RelatedDate | None = None
+
+
+@dataclass
+class ConnectorStats:
+    queries: int = 0
+    rows_scanned: int = 0
+
+
+@dataclass
+class Connector(ABC):
+    """One connected system. Construct through `registry.connect(system, base_dir=...)`."""
+
+    system: System
+    base_dir: Path
+    environ: Mapping[str, str]
+    stats: ConnectorStats = field(default_factory=ConnectorStats)
+
+    def collection(self, name: str) -> Collection:
+        dataset = self.system.dataset
+        found = next((c for c in dataset.collections if c.name == name), None) if dataset else None
+        if found is None:
+            raise KeyError(f"system {self.system.name!r} has no collection {name!r}")
+        return found
+
+    @abstractmethod
+    def test(self) -> None:
+        """Reach the system and check every declared collection and field exists.
+
+        Raises ConnectorError naming what is wrong."""
+
+    @abstractmethod
+    def fetch(self, collection: str, where: Mapping[str, Iterable[Any]]) -> list[Row]:
+        """Rows where any named field is IN its values (OR across fields); declared fields only."""
+
+    @abstractmethod
+    def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
+        """Apply the plan to those rows; return how many rows were deleted or changed."""
+
+    @abstractmethod
+    def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
+        """Set fields on those rows; a value the field cannot hold raises ConnectorError."""
+
+    @abstractmethod
+    def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
+        """Keys of expired rows in keyset batches (ordered by primary key, never OFFSET)."""
+
+    @abstractmethod
+    def delete(self, collection: str, keys: Sequence[Key]) -> int:
+        """Delete those rows (and their files, for the files kind); return how many went."""
+
+    def files(self, collection: str, rows: Sequence[Row]) -> list[Path]:
+        """Files that belong to these rows (recordings, footage); none for most kinds."""
+        return []
+
+    def close(self) -> None:  # noqa: B027  # optional hook; most kinds hold nothing open
+        """Release connections."""

@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain: no business rules live here."""

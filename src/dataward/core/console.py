@@ -1,0 +1,54 @@
+"""CLI plumbing: one place turns domain errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from dataward.core.config import Settings
+from dataward.core.errors import DatawardError, PolicyError
+from dataward.core.runtime import Runtime
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Exit 1 for a failed check or operation, 2 for a usage or configuration error."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PolicyError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), markup=False)
+            raise typer.Exit(exc.exit_code) from exc
+        except DatawardError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper
+
+
+def runtime() -> Runtime:
+    try:
+        return Runtime(settings=Settings())
+    except ValueError as exc:
+        err.print(f"error: invalid settings: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str, ensure_ascii=False) + "\n")

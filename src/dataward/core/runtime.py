@@ -1,0 +1,46 @@
+"""What a boundary (CLI command, web request, job) needs: settings, database, clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from dataward.core.clock import Clock, clock_from_env
+from dataward.core.config import Settings
+from dataward.core.db import make_engine, make_sessionmaker, transaction
+from dataward.core.errors import ConfigurationError
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock = field(default_factory=clock_from_env)
+
+    @cached_property
+    def engine(self) -> Engine:
+        url = self.settings.resolved_database_url
+        if url.startswith("sqlite:///"):
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+        return make_engine(url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.sessions) as session:
+            yield session
+
+    def require_schema(self) -> None:
+        """Fail clearly when `dataward init` has not been run against this database."""
+        if not inspect(self.engine).has_table("alembic_version"):
+            raise ConfigurationError(
+                f"no Dataward database at {self.engine.url.render_as_string(hide_password=True)}",
+                fix="run `dataward init` first",
+            )

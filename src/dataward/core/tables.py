@@ -1,0 +1,23 @@
+"""Imports every domain's models so Base.metadata knows all tables (Alembic, tests)."""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from dataward.core.db import Base
+
+MODEL_MODULES = (
+    "dataward.audit.models",
+    "dataward.people.models",
+    "dataward.policy.models",
+    "dataward.rights.models",
+    "dataward.retention.models",
+)
+
+
+def metadata() -> MetaData:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata
