@@ -17,11 +17,13 @@ app = typer.Typer(
 DOMAINS = (
     "dataward.core.commands",
     "dataward.policy.commands",
+    "dataward.policy.notice_commands",
     "dataward.audit.commands",
     "dataward.people.commands",
     "dataward.connectors.commands",
     "dataward.rights.commands",
     "dataward.retention.commands",
+    "dataward.core.server_commands",
 )
 
 for _name in DOMAINS:
