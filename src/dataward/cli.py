@@ -22,6 +22,7 @@ DOMAINS = (
     "dataward.people.commands",
     "dataward.connectors.commands",
     "dataward.rights.commands",
+    "dataward.rights.execute_commands",
     "dataward.retention.commands",
     "dataward.core.server_commands",
 )
