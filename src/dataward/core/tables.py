@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 from dataward.core.db import Base
 
 MODEL_MODULES = (
+    "dataward.core.jobs",
     "dataward.audit.models",
     "dataward.people.models",
     "dataward.policy.models",

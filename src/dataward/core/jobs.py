@@ -1,0 +1,258 @@
+"""A job queue kept in Dataward's own database.
+
+Jobs are rows enqueued in the same transaction as the change that asks for them (an outbox), so
+a request and its execution job commit or vanish together. Workers claim jobs with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL, so any number of `dataward worker` processes can share
+the queue; on the embedded SQLite default a single in-process thread runs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dataward.core.clock import Clock
+from dataward.core.db import Base, UTCDateTime
+from dataward.core.errors import UsageError
+from dataward.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Modules whose import registers job handlers; one line per domain that has jobs.
+HANDLER_MODULES = (
+    "dataward.rights.execution",
+    "dataward.retention.jobs",
+)
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_claim", "state", "run_after"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    locked_by: Mapped[str | None] = mapped_column(String(200))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass
+class JobContext:
+    runtime: Runtime
+    clock: Clock
+    job_id: int
+    attempt: int
+
+
+Handler = Callable[[dict[str, Any], JobContext], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of this kind."""
+
+    def decorate(fn: Handler) -> Handler:
+        _HANDLERS[kind] = fn
+        return fn
+
+    return decorate
+
+
+def load_handlers() -> Mapping[str, Handler]:
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)
+    return _HANDLERS
+
+
+def enqueue(
+    *,
+    session: Session,
+    clock: Clock,
+    kind: str,
+    payload: dict[str, Any],
+    run_after: datetime | None = None,
+    dedupe_key: str | None = None,
+    max_attempts: int = 5,
+) -> Job:
+    """Queue a job in the caller's transaction. With a dedupe key, an unfinished twin is reused."""
+    if dedupe_key is not None:
+        existing = session.scalar(select(Job).where(Job.dedupe_key == dedupe_key))
+        if existing is not None:
+            if existing.state in (JobState.QUEUED, JobState.RUNNING):
+                return existing
+            existing.dedupe_key = None  # finished: free the key for the new job
+            session.flush()
+    now = clock.now()
+    job = Job(
+        kind=kind,
+        payload=payload,
+        state=JobState.QUEUED,
+        attempts=0,
+        max_attempts=max_attempts,
+        run_after=run_after or now,
+        dedupe_key=dedupe_key,
+        created_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+LEASE = timedelta(minutes=15)
+
+
+def claim(*, session: Session, clock: Clock, worker: str) -> Job | None:
+    """Take the oldest due job (or one whose worker died: its lease ran out)."""
+    now = clock.now()
+    due = (
+        (Job.state == JobState.QUEUED)
+        | ((Job.state == JobState.RUNNING) & (Job.locked_until < now))
+    ) & (Job.run_after <= now)
+    query = select(Job).where(due).order_by(Job.run_after, Job.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    job = session.scalar(query)
+    if job is None:
+        return None
+    # The conditional update makes the claim safe where SKIP LOCKED does not exist (SQLite).
+    claimed = session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.attempts == job.attempts)
+        .values(
+            state=JobState.RUNNING,
+            attempts=job.attempts + 1,
+            locked_by=worker,
+            locked_until=now + LEASE,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult has rowcount
+        return None
+    session.refresh(job)
+    return job
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempt - 1), 3600))
+
+
+def run_one(runtime: Runtime, *, worker: str | None = None) -> bool:
+    """Run one due job if there is one; return whether one ran."""
+    handlers = load_handlers()
+    worker = worker or worker_name()
+    with runtime.transaction() as session:
+        job = claim(session=session, clock=runtime.clock, worker=worker)
+        if job is None:
+            return False
+        job_id, kind, payload, attempt = job.id, job.kind, dict(job.payload), job.attempts
+    fn = handlers.get(kind)
+    error: str | None = None
+    if fn is None:
+        error = f"no handler for job kind {kind!r}"
+    else:
+        try:
+            fn(
+                payload,
+                JobContext(runtime=runtime, clock=runtime.clock, job_id=job_id, attempt=attempt),
+            )
+        except Exception as exc:
+            log.warning("job %s (%s) attempt %s failed: %s", job_id, kind, attempt, exc)
+            error = "".join(traceback.format_exception_only(exc)).strip()
+    with runtime.transaction() as session:
+        stored = session.get(Job, job_id)
+        if stored is None:
+            return True
+        now = runtime.clock.now()
+        stored.locked_by = None
+        stored.locked_until = None
+        if error is None:
+            stored.state = JobState.DONE
+            stored.finished_at = now
+            stored.last_error = None
+        elif stored.attempts >= stored.max_attempts or fn is None:
+            stored.state = JobState.FAILED
+            stored.finished_at = now
+            stored.last_error = error
+        else:
+            stored.state = JobState.QUEUED
+            stored.run_after = now + backoff(stored.attempts)
+            stored.last_error = error
+    return True
+
+
+def run_until_idle(runtime: Runtime, *, limit: int = 10_000) -> int:
+    """Run due jobs until none is left (tests, `dataward worker --once`)."""
+    ran = 0
+    while ran < limit and run_one(runtime):
+        ran += 1
+    return ran
+
+
+def retry(*, session: Session, clock: Clock, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise UsageError(f"no job {job_id}", fix="see `dataward jobs list`")
+    job.state = JobState.QUEUED
+    job.attempts = 0
+    job.run_after = clock.now()
+    job.finished_at = None
+    session.flush()
+    return job
+
+
+class BackgroundRunner:
+    """Runs queued jobs in a daemon thread of `dataward serve` (the embedded default)."""
+
+    def __init__(self, runtime: Runtime, *, poll_seconds: float = 2.0) -> None:
+        self.runtime = runtime
+        self.poll_seconds = poll_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="dataward-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ran = run_one(self.runtime)
+            except Exception:
+                log.exception("job runner error")
+                ran = False
+            if not ran:
+                self._stop.wait(self.poll_seconds)
