@@ -1,1 +1,212 @@
-"""Tables of the rights domain."""
+"""Tables of the rights domain: requests, their pauses, per-system tasks and per-record items."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dataward.core.db import Base, UTCDateTime
+
+
+class RequestKind(enum.StrEnum):
+    ACCESS = "access"
+    ERASURE = "erasure"
+    RECTIFICATION = "rectification"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+
+
+class RequestState(enum.StrEnum):
+    RECEIVED = "received"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    VERIFIED = "verified"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    AWAITING_REVIEW = "awaiting_review"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+CLOSED_STATES = frozenset({RequestState.COMPLETED, RequestState.REFUSED, RequestState.WITHDRAWN})
+
+
+class VerificationMethod(enum.StrEnum):
+    EMAIL_CODE = "email_code"
+    EVIDENCE = "evidence"
+
+
+class TaskMode(enum.StrEnum):
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+
+
+class TaskState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ItemOutcome(enum.StrEnum):
+    ERASED = "erased"
+    ANONYMISED = "anonymised"
+    RECTIFIED = "rectified"
+    KEPT = "kept"
+    HELD = "held"
+    RESTRICTED = "restricted"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> sa.Enum:
+    # Stored as the plain value in a VARCHAR with a CHECK: portable, readable in SQL.
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class RightsRequest(Base):
+    __tablename__ = "rights_requests"
+    __table_args__ = (
+        sa.Index("ix_rights_requests_state_due_on", "state", "due_on"),
+        sa.Index("ix_rights_requests_due_on", "due_on"),
+        sa.Index("ix_rights_requests_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState, "request_state"))
+    # The requester in the encrypted people store (people.service); never an email here.
+    person_id: Mapped[int] = mapped_column(sa.Integer)
+    # The organisation's nation when the request arrived: it picks the bank holidays.
+    nation: Mapped[str] = mapped_column(sa.String(32))
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    # The latest of receipt, identity, authority and fee (RULES.md §1): the clock starts here.
+    start_on: Mapped[date] = mapped_column(sa.Date)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    extended_due_on: Mapped[date | None] = mapped_column(sa.Date)
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    extension_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_days: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # data_use keys the objection or restriction is about.
+    purposes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Sealed JSON under the person's data key: extra identities, rectification changes, text.
+    details_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    policy_path: Mapped[str] = mapped_column(sa.String(1024))
+    policy_digest: Mapped[str] = mapped_column(sa.String(64))
+    verification_method: Mapped[VerificationMethod | None] = mapped_column(
+        _enum(VerificationMethod, "verification_method")
+    )
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by: Mapped[str | None] = mapped_column(sa.String(200))
+    verification_evidence: Mapped[str | None] = mapped_column(sa.Text)
+    refused_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pauses: Mapped[list[RequestPause]] = relationship(
+        back_populates="request", order_by="RequestPause.id", cascade="all, delete-orphan"
+    )
+    tasks: Mapped[list[RequestTask]] = relationship(
+        back_populates="request", order_by="RequestTask.system", cascade="all, delete-orphan"
+    )
+    items: Mapped[list[RequestItem]] = relationship(
+        back_populates="request", order_by="RequestItem.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def effective_due_on(self) -> date:
+        """The date that binds now: the extended one once an extension was granted."""
+        return self.extended_due_on or self.due_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in CLOSED_STATES
+
+
+class RequestPause(Base):
+    """A clarification asked of the requester (Art 12A): these days do not count."""
+
+    __tablename__ = "rights_request_pauses"
+    __table_args__ = (sa.Index("ix_rights_request_pauses_request_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    asked_on: Mapped[date] = mapped_column(sa.Date)
+    answered_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The state to return to when the answer arrives.
+    resume_state: Mapped[RequestState] = mapped_column(_enum(RequestState, "pause_resume_state"))
+
+    request: Mapped[RightsRequest] = relationship(back_populates="pauses")
+
+
+class RequestTask(Base):
+    """The work on one system for one request; resumable, so its state is stored."""
+
+    __tablename__ = "rights_request_tasks"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "system", name="uq_rights_request_tasks_request_system"),
+        sa.Index("ix_rights_request_tasks_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(sa.String(200))
+    mode: Mapped[TaskMode] = mapped_column(_enum(TaskMode, "task_mode"))
+    state: Mapped[TaskState] = mapped_column(_enum(TaskState, "task_state"))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counts only (rows found, erased, kept...): never personal data.
+    summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    request: Mapped[RightsRequest] = relationship(back_populates="tasks")
+
+
+class RequestItem(Base):
+    """What happened to one record, by key digest, with the ground for anything kept."""
+
+    __tablename__ = "rights_request_items"
+    __table_args__ = (sa.Index("ix_rights_request_items_request_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(sa.String(200))
+    collection: Mapped[str] = mapped_column(sa.String(200))
+    key_digest: Mapped[str] = mapped_column(sa.String(128))
+    outcome: Mapped[ItemOutcome] = mapped_column(_enum(ItemOutcome, "item_outcome"))
+    ground: Mapped[str | None] = mapped_column(sa.String(100))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    until_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    request: Mapped[RightsRequest] = relationship(back_populates="items")
+
+
+class VerificationCode(Base):
+    """A one-time code emailed to the requester; only its hash is kept."""
+
+    __tablename__ = "rights_verification_codes"
+    __table_args__ = (sa.Index("ix_rights_verification_codes_request_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a newer code replaces this one, so only the latest can be used.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
