@@ -20,7 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from dataward.core.clock import FixedClock
+from dataward.core.config import Settings
 from dataward.core.db import make_engine
+from dataward.core.runtime import Runtime
 from dataward.core.tables import metadata
 
 
@@ -101,3 +103,16 @@ def mariadb_url() -> Iterator[str]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runtime(engine: Engine, clock: FixedClock, tmp_path: Path) -> Iterator[Runtime]:
+    """A Runtime whose transactions really commit; every table is emptied afterwards.
+
+    For code that opens its own transactions (jobs, CLI boundaries, sweeps)."""
+    settings = Settings(home=tmp_path / "home", environment="test")
+    settings.home.mkdir()
+    yield Runtime.on_engine(settings, engine, clock)
+    with engine.begin() as connection:
+        for table in reversed(metadata().sorted_tables):
+            connection.execute(table.delete())

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String, Text, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dataward.core.clock import Clock
@@ -101,14 +102,11 @@ def enqueue(
     dedupe_key: str | None = None,
     max_attempts: int = 5,
 ) -> Job:
-    """Queue a job in the caller's transaction. With a dedupe key, an unfinished twin is reused."""
+    """Queue a job in the caller's transaction. A dedupe key already used returns that job."""
     if dedupe_key is not None:
         existing = session.scalar(select(Job).where(Job.dedupe_key == dedupe_key))
         if existing is not None:
-            if existing.state in (JobState.QUEUED, JobState.RUNNING):
-                return existing
-            existing.dedupe_key = None  # finished: free the key for the new job
-            session.flush()
+            return existing
     now = clock.now()
     job = Job(
         kind=kind,
@@ -256,3 +254,48 @@ class BackgroundRunner:
                 ran = False
             if not ran:
                 self._stop.wait(self.poll_seconds)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job kind enqueued once a day at a London hour; the dedupe key stops doubles."""
+
+    kind: str
+    hour: int
+    payload: Mapping[str, Any]
+
+
+SCHEDULES: tuple[Schedule, ...] = (Schedule(kind="retention.sweep", hour=2, payload={}),)
+
+
+def enqueue_due_schedules(*, session: Session, clock: Clock) -> list[Job]:
+    """Enqueue today's scheduled jobs whose hour has come (any number of servers may call it)."""
+    from dataward.core.clock import LONDON
+
+    local = clock.now().astimezone(LONDON)
+    queued = []
+    for schedule in SCHEDULES:
+        if local.hour < schedule.hour:
+            continue
+        key = f"schedule:{schedule.kind}:{local.date().isoformat()}"
+        if session.scalar(select(Job.id).where(Job.dedupe_key == key)) is not None:
+            continue
+        queued.append(
+            enqueue(
+                session=session,
+                clock=clock,
+                kind=schedule.kind,
+                payload=dict(schedule.payload),
+                dedupe_key=key,
+            )
+        )
+    return queued
+
+
+def enqueue_schedules(runtime: Runtime) -> None:
+    """Enqueue due scheduled jobs in their own transaction; losing a race is fine."""
+    try:
+        with runtime.transaction() as session:
+            enqueue_due_schedules(session=session, clock=runtime.clock)
+    except IntegrityError:
+        log.debug("another process enqueued today's scheduled jobs first")

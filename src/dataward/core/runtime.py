@@ -32,6 +32,13 @@ class Runtime:
     def sessions(self) -> sessionmaker[Session]:
         return make_sessionmaker(self.engine)
 
+    @classmethod
+    def on_engine(cls, settings: Settings, engine: Engine, clock: Clock) -> Runtime:
+        """A runtime over an existing engine (tests, benchmarks)."""
+        runtime = cls(settings=settings, clock=clock)
+        runtime.__dict__["engine"] = engine  # fills the cached_property
+        return runtime
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
