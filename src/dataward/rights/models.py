@@ -88,7 +88,9 @@ class RightsRequest(Base):
     kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"))
     state: Mapped[RequestState] = mapped_column(_enum(RequestState, "request_state"))
     # The requester in the encrypted people store (people.service); never an email here.
-    person_id: Mapped[int] = mapped_column(sa.Integer)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
+    # The requester's pseudonym, for audit events and logs without a join.
+    person_pseudonym: Mapped[str] = mapped_column(sa.String(40))
     # The organisation's nation when the request arrived: it picks the bank holidays.
     nation: Mapped[str] = mapped_column(sa.String(32))
     received_on: Mapped[date] = mapped_column(sa.Date)
