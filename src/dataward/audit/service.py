@@ -1,0 +1,183 @@
+"""The audit log: every domain appends here, in the same transaction as its change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Select, select, text
+from sqlalchemy.orm import Session
+
+from dataward.audit.models import GENESIS_HASH, AuditEvent
+from dataward.core import jobs
+from dataward.core.clock import LONDON, Clock
+
+# Two writers must never both read the same head and append after it (a fork). PostgreSQL:
+# a transaction-level advisory lock serialises appenders until commit or rollback, so the
+# head read after taking it is the committed one. SQLite: there is one writer at a time by
+# construction; a transaction whose snapshot is stale cannot take the write lock (it fails
+# with "database is locked" and the boundary retries it), and the primary key on `sequence`
+# rejects a duplicate even if that ever changed. So no explicit lock is needed there.
+CHAIN_LOCK = 0x6461746177617264  # "dataward" as a 64-bit integer
+
+# record() queues a checkpoint job every this many events; the job (which has the settings
+# and the signing key) signs every multiple of `checkpoint_every` not yet signed.
+CHECKPOINT_PROBE = 100
+CHECKPOINT_JOB = "audit.checkpoint"
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def canonical(value: Any) -> bytes:
+    """Sorted keys, no whitespace, UTF-8: the same event always gives the same bytes."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def event_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "subject": event.subject,
+        "details": event.details,
+    }
+
+
+def event_bytes(event: AuditEvent) -> bytes:
+    return canonical(event_fields(event))
+
+
+def chain_hash(prev_hash: str, payload: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
+
+
+def expected_hash(event: AuditEvent) -> str:
+    return chain_hash(event.prev_hash, event_bytes(event))
+
+
+def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """JSON round trip: what is hashed is exactly what the database gives back later."""
+    if details is None:
+        return {}
+    try:
+        plain: dict[str, Any] = json.loads(canonical(dict(details)))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"audit details must be plain JSON (str, number, list, dict): {exc}"
+        ) from exc
+    _refuse_personal_data(plain, "details")
+    return plain
+
+
+def _refuse_personal_data(value: Any, path: str) -> None:
+    if isinstance(value, str) and EMAIL_PATTERN.search(value):
+        raise ValueError(
+            f"audit {path} holds what looks like an email address; the audit log must never "
+            "carry plaintext personal data: record a pseudonym or keyring.digest(value)"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_personal_data(key, path)
+            _refuse_personal_data(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_personal_data(item, f"{path}[{index}]")
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+
+
+def head(session: Session) -> AuditEvent | None:
+    return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
+
+
+def record(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None = None,
+    subject: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction."""
+    if subject is not None and "@" in subject:
+        raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
+    plain = _plain_details(details)
+    _lock_chain(session)
+    last = head(session)
+    sequence = 1 if last is None else last.sequence + 1
+    event = AuditEvent(
+        sequence=sequence,
+        at=clock.now().astimezone(UTC),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        subject=subject,
+        details=plain,
+        prev_hash=GENESIS_HASH if last is None else last.hash,
+    )
+    event.hash = expected_hash(event)
+    session.add(event)
+    session.flush()
+    if sequence % CHECKPOINT_PROBE == 0:
+        jobs.enqueue(
+            session=session,
+            clock=clock,
+            kind=CHECKPOINT_JOB,
+            payload={"sequence": sequence},
+            dedupe_key=f"{CHECKPOINT_JOB}:{sequence}",
+        )
+    return event
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    since: date | None = None
+    action_prefix: str | None = None
+    subject: str | None = None
+
+
+def _filtered(query: Select[AuditEvent], where: EventFilter) -> Select[AuditEvent]:
+    if where.since is not None:
+        # A date means that day in the UK, whatever the hour (as every date in Dataward).
+        start = datetime.combine(where.since, time(0), tzinfo=LONDON).astimezone(UTC)
+        query = query.where(AuditEvent.at >= start)
+    if where.action_prefix:
+        prefix = where.action_prefix.rstrip(".")
+        query = query.where(
+            (AuditEvent.action == prefix)
+            | AuditEvent.action.startswith(prefix + ".", autoescape=True)
+        )
+    if where.subject:
+        query = query.where(AuditEvent.subject == where.subject)
+    return query
+
+
+def events(
+    *, session: Session, where: EventFilter = EventFilter(), batch: int = 1000
+) -> Iterator[AuditEvent]:
+    """Matching events in sequence order, read in keyset batches (the log may be huge)."""
+    after = 0
+    while True:
+        query = _filtered(select(AuditEvent), where).where(AuditEvent.sequence > after)
+        rows = list(session.scalars(query.order_by(AuditEvent.sequence).limit(batch)))
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].sequence

@@ -1,0 +1,1 @@
+"""consent domain: the ledger, preferences and the suppression list."""

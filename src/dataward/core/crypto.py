@@ -1,0 +1,323 @@
+"""Keys and ciphers: the master key, the keyed index, AES-GCM sealing, Ed25519 signing keys.
+
+Key hierarchy (DESIGN.md, "People and encryption"):
+- the master key (32 random bytes, from DATAWARD_MASTER_KEY or a file) never touches the
+  database; it only wraps other keys;
+- the index key (32 random bytes, stored in `key_store` wrapped by the master key) keys every
+  identifier hash and evidence digest, so rotating the master key leaves hashes unchanged;
+- each person's data key (stored on the person, wrapped by the master key) encrypts their
+  fields; destroying the wrapped key crypto-shreds every copy, backups included.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import phonenumbers
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Integer, LargeBinary, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dataward.core.config import Settings
+from dataward.core.db import Base, UTCDateTime
+from dataward.core.errors import ConfigurationError, UsageError
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+# A leading format byte lets a later cipher change be read alongside old ciphertexts.
+FORMAT_V1 = b"\x01"
+PHONE_KINDS = {"phone", "phone_number"}
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+
+def normalise_email(value: str) -> str:
+    """Lower-case, syntactically valid address; the same person always hashes the same."""
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise UsageError(
+            f"{value!r} is not a valid email address: {exc}",
+            fix="give a full address such as name@example.co.uk",
+        ) from exc
+    return checked.normalized.lower()
+
+
+def normalise_phone(value: str, region: str = "GB") -> str:
+    """E.164 form (+447700900123); national numbers are read in `region`."""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise UsageError(
+            f"{value!r} is not a phone number: {exc}",
+            fix="give a number such as 07700 900123 or +44 7700 900123",
+        ) from exc
+    # "Possible" (right length for the country) rather than "valid": the validity metadata
+    # rejects Ofcom's reserved drama ranges (07700 900xxx) used in examples and tests, and
+    # lags behind new allocations; matching only needs one canonical form per number.
+    if not phonenumbers.is_possible_number(parsed):
+        raise UsageError(
+            f"{value!r} is not a valid phone number for region {region}",
+            fix="check the digits, or give the number in international form (+44...)",
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_identifier(kind: str, value: str) -> tuple[str, str]:
+    """The canonical (kind, value): phone and phone_number are one kind, so they match."""
+    if kind == "email":
+        return "email", normalise_email(value)
+    if kind in PHONE_KINDS:
+        return "phone", normalise_phone(value)
+    return kind, value.strip()
+
+
+# --- raw keys and AES-GCM --------------------------------------------------------------------
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def encode_key(key: bytes) -> str:
+    return base64.b64encode(key).decode("ascii")
+
+
+def decode_key(text: str, *, source: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigurationError(
+            f"the master key from {source} is not valid base64",
+            fix="it must be base64 of 32 random bytes, as written by `dataward init`",
+        ) from exc
+    if len(key) != KEY_BYTES:
+        raise ConfigurationError(
+            f"the master key from {source} is {len(key)} bytes long, not {KEY_BYTES}",
+            fix="it must be base64 of 32 random bytes, as written by `dataward init`",
+        )
+    return key
+
+
+def fingerprint(key: bytes) -> str:
+    """A public name for a key that reveals nothing about it."""
+    return hmac.new(key, b"dataward key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def encrypt(key: bytes, plaintext: bytes, *, aad: bytes) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return FORMAT_V1 + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def decrypt(key: bytes, ciphertext: bytes, *, aad: bytes) -> bytes:
+    """Raises InvalidTag when the key, the associated data or the bytes are wrong."""
+    if not ciphertext.startswith(FORMAT_V1) or len(ciphertext) < 1 + NONCE_BYTES + 16:
+        raise InvalidTag()
+    nonce = ciphertext[1 : 1 + NONCE_BYTES]
+    return AESGCM(key).decrypt(nonce, ciphertext[1 + NONCE_BYTES :], aad)
+
+
+# --- key files -------------------------------------------------------------------------------
+
+
+def write_secret_file(path: Path, content: bytes) -> None:
+    """Write atomically with mode 0600: a crash leaves the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def create_master_key_file(path: Path) -> bytes:
+    key = new_key()
+    write_secret_file(path, (encode_key(key) + "\n").encode("ascii"))
+    return key
+
+
+def create_signing_key_file(path: Path) -> Ed25519PrivateKey:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    write_secret_file(path, pem)
+    return key
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError as exc:
+        raise ConfigurationError(
+            f"no audit signing key at {path}",
+            fix="run `dataward init` or set DATAWARD_SIGNING_KEY_FILE",
+        ) from exc
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{path} is not a PEM private key", fix="point DATAWARD_SIGNING_KEY_FILE at the key"
+        ) from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{path} is not an Ed25519 key", fix="run `dataward init`")
+    return key
+
+
+def public_key_bytes(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def signing_key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    return hashlib.sha256(public_key_bytes(key)).hexdigest()[:16]
+
+
+def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- the key store and the keyring -----------------------------------------------------------
+
+
+class KeyStore(Base):
+    """One row: the wrapped index key and the fingerprint of the master key that wraps it."""
+
+    __tablename__ = "key_store"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    master_fingerprint: Mapped[str] = mapped_column(String(16))
+    wrapped_index_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+INDEX_KEY_CONTEXT = "index-key"
+
+
+class Keyring:
+    """The master key in memory, and the index key once read from the database.
+
+    `attach(session)` reads (or on first use creates) the index key; every people and consent
+    service calls it, so callers that go through those services need not.
+    """
+
+    def __init__(self, master_key: bytes, *, source: str = "memory") -> None:
+        if len(master_key) != KEY_BYTES:
+            raise ConfigurationError(f"the master key from {source} is not {KEY_BYTES} bytes")
+        self._master = master_key
+        self.source = source
+        self._index_key: bytes | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Keyring:
+        if settings.master_key is not None:
+            text, source = settings.master_key.get_secret_value(), "DATAWARD_MASTER_KEY"
+        else:
+            path = settings.resolved_master_key_file
+            try:
+                text = path.read_text(encoding="ascii")
+            except FileNotFoundError as exc:
+                raise ConfigurationError(
+                    f"no master key: {path} does not exist and DATAWARD_MASTER_KEY is not set",
+                    fix="run `dataward init` to create one, or set DATAWARD_MASTER_KEY "
+                    "or DATAWARD_MASTER_KEY_FILE",
+                ) from exc
+            source = str(path)
+        return cls(decode_key(text, source=source), source=source)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self._master)
+
+    def wrap(self, key: bytes, *, context: str) -> bytes:
+        return encrypt(self._master, key, aad=f"dataward:wrap:{context}".encode())
+
+    def unwrap(self, wrapped: bytes, *, context: str) -> bytes:
+        try:
+            return decrypt(self._master, wrapped, aad=f"dataward:wrap:{context}".encode())
+        except InvalidTag as exc:
+            raise ConfigurationError(
+                f"the master key (fingerprint {self.fingerprint}) cannot unwrap the key "
+                f"for {context}",
+                fix="the stored key was altered, or this is not the master key it was made with",
+            ) from exc
+
+    def attach(self, session: Session) -> None:
+        """Read the index key, creating it on a fresh database; refuse a wrong master key."""
+        if self._index_key is not None:
+            return
+        store = session.scalar(select(KeyStore).where(KeyStore.id == 1))
+        if store is None:
+            index_key = new_key()
+            store = KeyStore(
+                id=1,
+                master_fingerprint=self.fingerprint,
+                wrapped_index_key=self.wrap(index_key, context=INDEX_KEY_CONTEXT),
+                created_at=datetime.now(UTC),
+            )
+            session.add(store)
+            session.flush()
+            self._index_key = index_key
+            return
+        self.check(store)
+        self._index_key = self.unwrap(store.wrapped_index_key, context=INDEX_KEY_CONTEXT)
+
+    def check(self, store: KeyStore) -> None:
+        if store.master_fingerprint != self.fingerprint:
+            raise ConfigurationError(
+                f"wrong master key: {self.source} has fingerprint {self.fingerprint}, "
+                f"but this database's keys are wrapped by the key with fingerprint "
+                f"{store.master_fingerprint}",
+                fix="set DATAWARD_MASTER_KEY or DATAWARD_MASTER_KEY_FILE to that key "
+                "(after a rotation the old one is kept as <file>.old-<date>)",
+            )
+
+    @property
+    def index_key(self) -> bytes:
+        if self._index_key is None:
+            raise ConfigurationError(
+                "the keyring has not read its index key from the database yet",
+                fix="call keyring.attach(session) first (people and consent services do)",
+            )
+        return self._index_key
+
+    def identifier_hash(self, kind: str, value: str) -> str:
+        """Keyed HMAC-SHA256 of "kind:normalised value": lookups without storing the value."""
+        canonical_kind, normalised = normalise_identifier(kind, value)
+        message = f"{canonical_kind}:{normalised}".encode()
+        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+
+    def digest(self, value: str) -> str:
+        """Keyed digest for evidence (record keys): comparable, not reversible by guessing."""
+        message = b"digest\x00" + value.encode()
+        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+
+    def rewrapped(self, new_master: bytes) -> Keyring:
+        """A keyring for the new master key that shares this one's index key."""
+        other = Keyring(new_master, source="new master key")
+        other._index_key = self._index_key
+        return other
