@@ -7,7 +7,7 @@ column the dataset does not declare, and binds every value as a parameter.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,8 @@ from dataward.policy.schema import Collection, Condition, EraseStrategy, System
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]  # primary-key values in the order of `Collection.primary_key`
+
+DEFAULT_MASK = "[erased]"  # written by the `mask` strategy when the field names no mask
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,14 @@ class FieldErasure:
 
 @dataclass(frozen=True)
 class ErasurePlan:
-    """Delete the rows, or keep them and blank the listed fields."""
+    """Delete the rows, or keep them and blank the listed fields.
+
+    `hasher` turns a value into its keyed hash (e.g. `Keyring.digest`); a plan with a `hash`
+    field needs one, since the key must never reach the source system."""
 
     delete_rows: bool
     fields: tuple[FieldErasure, ...] = ()
+    hasher: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,10 @@ class Connector(ABC):
 
     @abstractmethod
     def fetch(self, collection: str, where: Mapping[str, Iterable[Any]]) -> list[Row]:
-        """Rows where any named field is IN its values (OR across fields); declared fields only."""
+        """Rows where any named field is IN its values (OR across fields); declared fields only.
+
+        Fields declared with `identity: email` compare case-insensitively (give lower-case
+        values)."""
 
     @abstractmethod
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:

@@ -1,0 +1,36 @@
+"""Connector kinds, one line each. A new kind is a folder plus a line here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from dataward.connectors.base import Connector
+from dataward.connectors.environment import load_env_file
+from dataward.connectors.sql import SqlConnector
+from dataward.core.errors import ConnectorError
+from dataward.policy.schema import System
+
+KINDS: dict[str, type[Connector]] = {
+    "sql": SqlConnector,
+}
+
+__all__ = ["KINDS", "connect", "load_env_file"]
+
+
+def connect(
+    system: System, *, base_dir: Path, environ: Mapping[str, str] = os.environ
+) -> Connector:
+    """The connector for `system`, configured from its `connection:` and the environment.
+
+    Nothing is reached yet: call `test()` to check the system answers and matches its dataset.
+    """
+    kind = KINDS.get(system.connector)
+    if kind is None:
+        raise ConnectorError(
+            f"unknown connector kind {system.connector!r}",
+            system=system.name,
+            fix=f"use one of: {', '.join(sorted(KINDS))}",
+        )
+    return kind(system=system, base_dir=base_dir, environ=environ)

@@ -1,0 +1,345 @@
+"""Runs the declared-table statements on an engine, counting queries and wrapping errors.
+
+Shared by the sql kind and by the files kind's SQLite index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, inspect, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from dataward.connectors.base import (
+    DEFAULT_MASK,
+    ConnectorStats,
+    ErasurePlan,
+    ExpiryQuery,
+    Key,
+    Row,
+)
+from dataward.connectors.sql.tables import DeclaredTables, coerce, split_name
+from dataward.core.errors import ConnectorError
+
+
+def describe(exc: BaseException) -> str:
+    """The driver's own message, first line only: SQLAlchemy's text would repeat the statement
+    and its parameters, which may be personal data."""
+    original = getattr(exc, "orig", None) or exc
+    lines = str(original).strip().splitlines()
+    text = lines[0] if lines else type(original).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class TableClient:
+    """fetch / erase / rectify / expired / delete over the declared tables of one engine."""
+
+    def __init__(
+        self,
+        *,
+        system: str,
+        engine: Callable[[], Engine],
+        tables: DeclaredTables,
+        stats: ConnectorStats,
+        where: str,
+    ) -> None:
+        self.system = system
+        self._engine = engine
+        self.tables = tables
+        self.stats = stats
+        self.where = where  # the database, for messages (password hidden)
+
+    # Plumbing
+
+    def fail(self, message: str, fix: str | None = None) -> ConnectorError:
+        return ConnectorError(message, system=self.system, fix=fix)
+
+    @contextmanager
+    def connection(self, doing: str, *, write: bool = False) -> Iterator[Connection]:
+        try:
+            engine = self._engine()
+        except SQLAlchemyError as exc:
+            raise self.fail(f"cannot open {self.where}: {describe(exc)}") from exc
+        try:
+            with engine.begin() if write else engine.connect() as connection:
+                yield connection
+        except ConnectorError:
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _is_connect_error(exc):
+                raise self.fail(f"cannot reach {self.where}: {describe(exc)}") from exc
+            raise self.fail(f"{doing}: {describe(exc)}") from exc
+        except SQLAlchemyError as exc:
+            raise self.fail(f"{doing}: {describe(exc)}") from exc
+
+    def require(self, collection: str, *, keyed: bool = False) -> None:
+        if collection not in self.tables:
+            raise self.fail(
+                f"no collection {collection!r} is declared",
+                fix=f"declared collections: {', '.join(self.tables.names())}",
+            )
+        if keyed and not self.tables.primary_key(collection):
+            raise self.fail(
+                f"collection {collection!r} declares no primary key",
+                fix="mark its key field(s) with `primary_key: true`",
+            )
+
+    def declared(self, collection: str, name: str) -> None:
+        if self.tables.collection(collection).field(name) is None:
+            raise self.fail(
+                f"collection {collection!r} has no declared field {name!r}",
+                fix="declare the field in the dataset, or name one that is declared",
+            )
+
+    # Reading
+
+    def fetch(self, collection: str, where: Mapping[str, Iterable[Any]]) -> list[Row]:
+        self.require(collection)
+        for name in where:
+            self.declared(collection, name)
+        keyed = bool(self.tables.primary_key(collection))
+        rows: dict[Any, Row] = {}
+        with self.connection(f"reading {collection}") as connection:
+            for statement in self.tables.fetch_batches(collection, where):
+                result = connection.execute(statement)
+                self.stats.queries += 1
+                for mapping in result.mappings():
+                    row = dict(mapping)
+                    self.stats.rows_scanned += 1
+                    identity = (
+                        self.tables.row_key(collection, row)
+                        if keyed
+                        else tuple(sorted(row.items(), key=lambda item: item[0]))
+                    )
+                    rows.setdefault(_hashable(identity), row)
+        return list(rows.values())
+
+    def rows_for_keys(
+        self, connection: Connection, collection: str, keys: Sequence[Key], fields: Sequence[str]
+    ) -> list[Row]:
+        """The key fields and `fields` of those rows, in one SELECT per key batch."""
+        table = self.tables.table(collection)
+        names = list(dict.fromkeys([*self.tables.primary_key(collection), *fields]))
+        found: list[Row] = []
+        for batch in self.tables.key_batches(collection, keys):
+            statement = select(*(table.c[n] for n in names)).where(
+                self.tables.key_in(collection, batch)
+            )
+            result = connection.execute(statement)
+            self.stats.queries += 1
+            for mapping in result.mappings():
+                found.append(dict(mapping))
+                self.stats.rows_scanned += 1
+        return found
+
+    def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
+        self.require(query.collection, keyed=True)
+        if query.related is not None:
+            self.require(query.related.collection)
+        elif query.date_field is None:
+            raise self.fail(f"the expiry of {query.collection!r} names no date field")
+        last: Key | None = None
+        while True:
+            # A fresh connection per page: the caller deletes between pages, and a long-lived
+            # read transaction would hold SQLite's snapshot or PostgreSQL's vacuum horizon.
+            with self.connection(f"finding expired rows of {query.collection}") as connection:
+                try:
+                    statement = self.tables.expiry_page(query, last, batch_size)
+                except KeyError as exc:
+                    raise self.fail(
+                        f"the expiry of {query.collection!r} names field {exc.args[0]!r}, "
+                        "which the dataset does not declare",
+                        fix="declare the field, or correct the retention rule",
+                    ) from exc
+                keys = [tuple(row) for row in connection.execute(statement)]
+                self.stats.queries += 1
+                self.stats.rows_scanned += len(keys)
+            if keys:
+                yield keys
+            if len(keys) < batch_size:
+                return
+            last = keys[-1]
+
+    # Changing
+
+    def delete(self, collection: str, keys: Sequence[Key]) -> int:
+        self.require(collection, keyed=True)
+        table = self.tables.table(collection)
+        count = 0
+        with self.connection(f"deleting from {collection}", write=True) as connection:
+            for batch in self.tables.key_batches(collection, keys):
+                result = connection.execute(
+                    delete(table).where(self.tables.key_in(collection, batch))
+                )
+                self.stats.queries += 1
+                count += max(result.rowcount, 0)
+        return count
+
+    def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
+        if plan.delete_rows or any(f.strategy == "delete" for f in plan.fields):
+            return self.delete(collection, keys)
+        self.require(collection, keyed=True)
+        info = self.tables.collection(collection)
+        fixed: dict[str, Any] = {}
+        hashed: list[str] = []
+        for item in plan.fields:
+            self.declared(collection, item.field)
+            if item.field in info.primary_key:
+                raise self.fail(
+                    f"field {item.field!r} of {collection!r} is its primary key and cannot be "
+                    "erased in place",
+                    fix="erase the row (`erase: delete`) or choose another field",
+                )
+            if item.strategy == "null":
+                fixed[item.field] = None
+            elif item.strategy == "mask":
+                fixed[item.field] = item.mask if item.mask is not None else DEFAULT_MASK
+            elif item.strategy == "hash":
+                hashed.append(item.field)
+        if hashed and plan.hasher is None:
+            raise self.fail(
+                f"erasing {collection!r} by keyed hash needs a hasher in the erasure plan"
+            )
+        if not fixed and not hashed:
+            return 0
+        table = self.tables.table(collection)
+        count = 0
+        with self.connection(f"erasing fields of {collection}", write=True) as connection:
+            for batch in self.tables.key_batches(collection, keys):
+                if not hashed:
+                    result = connection.execute(
+                        update(table).where(self.tables.key_in(collection, batch)).values(fixed)
+                    )
+                    self.stats.queries += 1
+                    count += max(result.rowcount, 0)
+                    continue
+                count += self._erase_hashed(connection, collection, batch, fixed, hashed, plan)
+        return count
+
+    def _erase_hashed(
+        self,
+        connection: Connection,
+        collection: str,
+        batch: Sequence[Key],
+        fixed: Mapping[str, Any],
+        hashed: Sequence[str],
+        plan: ErasurePlan,
+    ) -> int:
+        """A keyed hash cannot be computed in the source database (the key stays with us): read
+        the values, hash them here, and write them back in one executemany UPDATE."""
+        assert plan.hasher is not None
+        hasher = plan.hasher
+        table = self.tables.table(collection)
+        pk = self.tables.primary_key(collection)
+        rows = self.rows_for_keys(connection, collection, batch, hashed)
+        if not rows:
+            return 0
+        statement = (
+            update(table)
+            .where(*(table.c[n] == bindparam(f"dw_key_{i}") for i, n in enumerate(pk)))
+            .values(
+                {
+                    **{n: bindparam(f"dw_hash_{i}") for i, n in enumerate(hashed)},
+                    **fixed,
+                }
+            )
+        )
+        parameters = [
+            {
+                **{f"dw_key_{i}": row[n] for i, n in enumerate(pk)},
+                **{
+                    f"dw_hash_{i}": None if row[n] is None else hasher(str(row[n]))
+                    for i, n in enumerate(hashed)
+                },
+            }
+            for row in rows
+        ]
+        connection.execute(statement, parameters)
+        self.stats.queries += 1
+        return len(rows)
+
+    def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
+        self.require(collection, keyed=True)
+        info = self.tables.collection(collection)
+        for name in changes:
+            self.declared(collection, name)
+        table = self.tables.table(collection)
+        count = 0
+        with self.connection(f"rectifying {collection}", write=True) as connection:
+            for batch in self.tables.key_batches(collection, keys):
+                matched = 0
+                # One UPDATE per field, so a value the column refuses is pinned to its field.
+                for name, value in changes.items():
+                    field = info.field(name)
+                    statement = (
+                        update(table)
+                        .where(self.tables.key_in(collection, batch))
+                        .values({name: coerce(field, value) if field else value})
+                    )
+                    try:
+                        result = connection.execute(statement)
+                    except DBAPIError as exc:
+                        raise self.fail(
+                            f"collection {collection!r}, field {name!r} cannot hold the value "
+                            f"given: {describe(exc)}",
+                            fix="correct the value to suit the field's type and constraints",
+                        ) from exc
+                    self.stats.queries += 1
+                    matched = max(matched, max(result.rowcount, 0))
+                count += matched
+        return count
+
+    # Checking
+
+    def check_schema(self) -> list[str]:
+        """Every declared table and column exists; returns the problems found."""
+        problems: list[str] = []
+        with self.connection("inspecting the schema") as connection:
+            inspector = inspect(connection)
+            for name in self.tables.names():
+                table = self.tables.table(name)
+                schema = table.schema
+                _, bare = split_name(name)
+                if not inspector.has_table(bare, schema=schema):
+                    problems.append(f"table {name!r} not found")
+                    continue
+                columns = {c["name"] for c in inspector.get_columns(bare, schema=schema)}
+                folded = {c.lower() for c in columns}
+                missing = [
+                    f.name
+                    for f in self.tables.collection(name).fields
+                    if f.name not in columns and f.name.lower() not in folded
+                ]
+                if missing:
+                    problems.append(f"table {name!r} has no column {', '.join(missing)}")
+                if not self.tables.primary_key(name):
+                    problems.append(f"collection {name!r} declares no primary_key field")
+                self.stats.queries += 1
+        return problems
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def _is_connect_error(exc: DBAPIError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        marker in text
+        for marker in (
+            "connection refused",
+            "can't connect",
+            "could not connect",
+            "connection to server",
+            "timeout expired",
+            "timed out",
+            "unable to open database",
+            "name or service not known",
+        )
+    )

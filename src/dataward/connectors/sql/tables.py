@@ -1,0 +1,285 @@
+"""Declared tables and the set-based statements connectors run on them (SQLAlchemy Core).
+
+Tables are built from the policy's declared fields only, never reflected: a column the dataset
+does not declare is never selected. Every value is a bound parameter; `IN` lists expand into
+batches of at most `MAX_IN` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.sql.util import ClauseAdapter
+
+from dataward.connectors.base import ExpiryQuery, Key, RelatedDate, Row
+from dataward.policy.schema import Collection, Condition, DatasetField
+
+MAX_IN = 1000
+# Dialects without row-value `IN` get an OR of ANDs; MSSQL allows 2,100 parameters a statement.
+_MAX_PARAMS_WITHOUT_TUPLES = 2000
+_TUPLE_IN = frozenset({"postgresql", "mysql", "mariadb", "sqlite"})
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def split_name(name: str) -> tuple[str | None, str]:
+    """`schema.table` → (schema, table); a plain name has no schema."""
+    schema, _, table = name.rpartition(".")
+    return (schema or None), table
+
+
+def coerce(field: DatasetField, value: Any) -> Any:
+    """Give a value the declared type, so keys copied across systems compare on any database."""
+    if value is None or field.data_type is None:
+        return value
+    kind = field.data_type.lower()
+    try:
+        if kind in ("string", "str", "text", "varchar"):
+            return value if isinstance(value, str) else str(value)
+        if kind in ("integer", "int", "bigint") and not isinstance(value, bool):
+            return int(value)
+    except ValueError:
+        return value
+    return value
+
+
+class DeclaredTables:
+    """The Table objects of one system's dataset, and the statements that act on them."""
+
+    def __init__(
+        self,
+        collections: Iterable[Collection],
+        *,
+        dialect: str,
+        default_schema: str | None = None,
+        casefold_identities: bool = True,
+    ) -> None:
+        self.dialect = dialect
+        self.casefold_identities = casefold_identities
+        self._metadata = MetaData()
+        self._collections = {c.name: c for c in collections}
+        self._tables: dict[str, Table] = {}
+        for collection in self._collections.values():
+            schema, name = split_name(collection.name)
+            columns = [Column(f.name, NullType(), key=f.name) for f in collection.fields]
+            self._tables[collection.name] = Table(
+                name, self._metadata, *columns, schema=schema or default_schema
+            )
+
+    def __contains__(self, collection: str) -> bool:
+        return collection in self._collections
+
+    def names(self) -> list[str]:
+        return list(self._collections)
+
+    def collection(self, name: str) -> Collection:
+        return self._collections[name]
+
+    def table(self, name: str) -> Table:
+        return self._tables[name]
+
+    def primary_key(self, name: str) -> list[str]:
+        return self._collections[name].primary_key
+
+    def row_key(self, collection: str, row: Row) -> Key:
+        return tuple(row[name] for name in self.primary_key(collection))
+
+    # Reading
+
+    def fetch_batches(
+        self, collection: str, where: Mapping[str, Iterable[Any]]
+    ) -> Iterator[Select[Any]]:
+        """One SELECT per batch of at most MAX_IN values, OR-ing the fields' IN lists."""
+        info = self._collections[collection]
+        table = self._tables[collection]
+        pairs: list[tuple[str, Any]] = []
+        for name, values in where.items():
+            field = info.field(name)
+            if field is None:
+                raise KeyError(name)
+            folded = self._folds(field)
+            seen: dict[Any, None] = {}
+            for value in values:
+                if value is None:
+                    continue
+                value = coerce(field, value)
+                seen[value.lower() if folded and isinstance(value, str) else value] = None
+            pairs.extend((name, value) for value in seen)
+        for batch in chunks(pairs, MAX_IN):
+            by_field: dict[str, list[Any]] = {}
+            for name, value in batch:
+                by_field.setdefault(name, []).append(value)
+            clauses = [
+                self._match(table.c[name], info.field(name), values)
+                for name, values in by_field.items()
+            ]
+            yield select(*table.c).where(or_(*clauses))
+
+    def _folds(self, field: DatasetField | None) -> bool:
+        return self.casefold_identities and field is not None and field.identity == "email"
+
+    def _match(
+        self, column: ColumnElement[Any], field: DatasetField | None, values: list[Any]
+    ) -> ColumnElement[bool]:
+        # lower(column) is right whatever the column's collation; an index on the bare column
+        # cannot serve it, so large tables want an expression index on lower(column), or
+        # `identity_match: exact` when the system stores addresses already lower-cased.
+        if self._folds(field):
+            return func.lower(column).in_(values)
+        return column.in_(values)
+
+    # Keys
+
+    def key_batches(self, collection: str, keys: Sequence[Key]) -> Iterator[Sequence[Key]]:
+        width = len(self.primary_key(collection))
+        size = (
+            MAX_IN
+            if width == 1 or self.dialect in _TUPLE_IN
+            else max(1, min(MAX_IN, _MAX_PARAMS_WITHOUT_TUPLES // width))
+        )
+        unique = list(dict.fromkeys(tuple(k) for k in keys))
+        yield from chunks(unique, size)
+
+    def key_in(self, collection: str, keys: Sequence[Key]) -> ColumnElement[bool]:
+        """`pk IN (...)`: row values where the dialect has them, an OR of ANDs otherwise."""
+        table = self._tables[collection]
+        info = self._collections[collection]
+        names = info.primary_key
+        columns = [table.c[n] for n in names]
+        fields = [info.field(n) for n in names]
+        typed = [
+            tuple(coerce(f, v) if f else v for f, v in zip(fields, key, strict=True))
+            for key in keys
+        ]
+        if not typed:
+            return false()
+        if len(columns) == 1:
+            return columns[0].in_([k[0] for k in typed])
+        if self.dialect in _TUPLE_IN:
+            return tuple_(*columns).in_(typed)
+        return or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True))) for key in typed))
+
+    def key_after(self, collection: str, last: Key) -> ColumnElement[bool]:
+        """Keyset pagination: rows whose primary key sorts after `last`."""
+        columns = [self._tables[collection].c[n] for n in self.primary_key(collection)]
+        if len(columns) == 1:
+            after: ColumnElement[bool] = columns[0] > last[0]
+            return after
+        if self.dialect in _TUPLE_IN:
+            return tuple_(*columns) > tuple_(*last)
+        clauses: list[ColumnElement[bool]] = []
+        for depth, column in enumerate(columns):
+            equal = [c == v for c, v in zip(columns[:depth], last[:depth], strict=True)]
+            clauses.append(and_(*equal, column > last[depth]))
+        return or_(*clauses)
+
+    # Retention
+
+    def condition(self, collection: str, condition: Condition) -> ColumnElement[bool]:
+        table = self._tables[collection]
+        name = condition.field
+        prefix = f"{collection}."
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+        if name not in table.c:
+            raise KeyError(name)
+        column = table.c[name]
+        value = condition.value
+        match condition.op:
+            case "is null":
+                return column.is_(None)
+            case "is not null":
+                return column.is_not(None)
+            case "=":
+                return column == value
+            case "!=":
+                # `!=` in a rule means "differs"; SQL would drop rows where the column is null.
+                return or_(column != value, column.is_(None))
+            case "<":
+                return column < value
+            case "<=":
+                return column <= value
+            case ">":
+                return column > value
+            case ">=":
+                return column >= value
+        raise ValueError(f"unknown operator {condition.op!r}")
+
+    def cutoff(self, value: date) -> Any:
+        # SQLite keeps dates as ISO-8601 text; comparing text with text keeps the order right
+        # ('2025-12-31 23:59' < '2026-01-01' <= '2026-01-01 00:00').
+        return value.isoformat() if self.dialect == "sqlite" else value
+
+    def expiry_page(self, query: ExpiryQuery, last: Key | None, limit: int) -> Select[Any]:
+        """One keyset page of expired keys; the date test is a plain comparison on the column
+        (or on the related collection's), so an index on it can serve the query."""
+        collection = query.collection
+        table = self._tables[collection]
+        pk = [table.c[n] for n in self.primary_key(collection)]
+        clauses: list[ColumnElement[bool]] = [
+            self.condition(collection, c) for c in query.conditions
+        ]
+        if query.related is not None:
+            clauses.append(self._related_expired(collection, query.related, query.cutoff))
+        else:
+            if query.date_field is None:
+                raise KeyError("date_field")
+            clauses.append(table.c[query.date_field] < self.cutoff(query.cutoff))
+        if last is not None:
+            clauses.append(self.key_after(collection, last))
+        return select(*pk).where(and_(*clauses)).order_by(*pk).limit(limit)
+
+    def _related_expired(
+        self, collection: str, related: RelatedDate, cutoff: date
+    ) -> ColumnElement[bool]:
+        """Expired when a matching related row's date is before the cutoff and none is later or
+        still open (null): with several related rows, the latest event counts."""
+        local = self._tables[collection]
+        other = self._tables[related.collection].alias("related")
+        if related.local_field not in local.c:
+            raise KeyError(related.local_field)
+        for name in (related.remote_field, related.date_field):
+            if name not in other.c:
+                raise KeyError(name)
+        joined = other.c[related.remote_field] == local.c[related.local_field]
+        conditions = [
+            self._aliased_condition(related.collection, other, c) for c in related.conditions
+        ]
+        date_column = other.c[related.date_field]
+        old = exists().where(joined, *conditions, date_column < self.cutoff(cutoff))
+        recent = exists().where(
+            joined,
+            *conditions,
+            or_(date_column >= self.cutoff(cutoff), date_column.is_(None)),
+        )
+        return and_(old, ~recent)
+
+    def _aliased_condition(
+        self, collection: str, alias: Any, condition: Condition
+    ) -> ColumnElement[bool]:
+        result: ColumnElement[bool] = ClauseAdapter(alias).traverse(
+            self.condition(collection, condition)
+        )
+        return result
