@@ -94,13 +94,40 @@ def _refuse_personal_data(value: Any, path: str) -> None:
             _refuse_personal_data(item, f"{path}[{index}]")
 
 
-def _lock_chain(session: Session) -> None:
+def lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def head(session: Session) -> AuditEvent | None:
     return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
+
+
+def next_event(
+    last: AuditEvent | None,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None = None,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event that follows `last` (None: the first), hashed and not yet saved."""
+    event = AuditEvent(
+        sequence=1 if last is None else last.sequence + 1,
+        at=at.astimezone(UTC),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        subject=subject,
+        details=details or {},
+        prev_hash=GENESIS_HASH if last is None else last.hash,
+    )
+    event.hash = expected_hash(event)
+    return event
 
 
 def record(
@@ -118,21 +145,18 @@ def record(
     if subject is not None and "@" in subject:
         raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
     plain = _plain_details(details)
-    _lock_chain(session)
-    last = head(session)
-    sequence = 1 if last is None else last.sequence + 1
-    event = AuditEvent(
-        sequence=sequence,
-        at=clock.now().astimezone(UTC),
+    lock_chain(session)
+    event = next_event(
+        head(session),
+        at=clock.now(),
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=object_id,
         subject=subject,
         details=plain,
-        prev_hash=GENESIS_HASH if last is None else last.hash,
     )
-    event.hash = expected_hash(event)
+    sequence = event.sequence
     session.add(event)
     session.flush()
     if sequence % CHECKPOINT_PROBE == 0:

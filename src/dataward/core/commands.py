@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from dataward.core import migrate
-from dataward.core.console import handle_errors, out, runtime
+from dataward.core.console import handle_errors, out, print_json, runtime
+from dataward.core.crypto import (
+    Keyring,
+    create_master_key_file,
+    create_signing_key_file,
+    load_signing_key,
+    signing_key_id,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -13,12 +22,70 @@ def register(app: typer.Typer) -> None:
 
 
 @handle_errors
-def init() -> None:
-    """Create or upgrade the database (Alembic) and the keys when none are configured."""
+def init(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Create or upgrade the database (Alembic) and the keys when none are configured.
+
+    Safe to re-run: an existing database is upgraded, existing keys are never replaced.
+    """
     rt = runtime()
+    settings = rt.settings
     before = migrate.current_revision(rt.engine)
     migrate.upgrade(rt.engine)
     after = migrate.current_revision(rt.engine)
     url = rt.engine.url.render_as_string(hide_password=True)
-    state = "created" if before is None else ("upgraded" if before != after else "up to date")
-    out.print(f"database {state}: {url} (revision {after})")
+    db_state = "created" if before is None else ("upgraded" if before != after else "up to date")
+
+    master_file = settings.resolved_master_key_file
+    if settings.master_key is not None:
+        master_state, master_where = "from environment", "DATAWARD_MASTER_KEY"
+    elif master_file.exists():
+        master_state, master_where = "exists", str(master_file)
+    else:
+        create_master_key_file(master_file)
+        master_state, master_where = "created", str(master_file)
+    keyring = Keyring.from_settings(settings)
+    # Creating the index key here, once, saves two first requests from racing to create it;
+    # on an existing database this refuses a master key that is not the one it expects.
+    with rt.transaction() as session:
+        keyring.attach(session)
+
+    signing_file = settings.resolved_signing_key_file
+    if signing_file.exists():
+        signing_state, signing_key = "exists", load_signing_key(signing_file)
+    else:
+        signing_state, signing_key = "created", create_signing_key_file(signing_file)
+
+    if as_json:
+        print_json(
+            {
+                "database": {"url": url, "state": db_state, "revision": after},
+                "master_key": {
+                    "where": master_where,
+                    "state": master_state,
+                    "fingerprint": keyring.fingerprint,
+                },
+                "signing_key": {
+                    "where": str(signing_file),
+                    "state": signing_state,
+                    "key_id": signing_key_id(signing_key),
+                },
+            }
+        )
+        return
+    out.print(f"database {db_state}: {url} (revision {after})", markup=False)
+    out.print(
+        f"master key {master_state}: {master_where} (fingerprint {keyring.fingerprint})",
+        markup=False,
+    )
+    out.print(
+        f"audit signing key {signing_state}: {signing_file} (key id {signing_key_id(signing_key)})",
+        markup=False,
+    )
+    if "created" in (master_state, signing_state):
+        out.print(
+            "keep copies of the key files somewhere safe and apart from database backups: "
+            "without the master key nothing personal in the database can be read",
+            markup=False,
+        )

@@ -293,7 +293,8 @@ class Keyring:
                 f"but this database's keys are wrapped by the key with fingerprint "
                 f"{store.master_fingerprint}",
                 fix="set DATAWARD_MASTER_KEY or DATAWARD_MASTER_KEY_FILE to that key "
-                "(after a rotation the old one is kept as <file>.old-<date>)",
+                "(a rotation keeps the old key as <file>.old-<date>; an interrupted one "
+                "leaves the new key in <file>.new)",
             )
 
     @property

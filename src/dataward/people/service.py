@@ -37,7 +37,7 @@ def new_pseudonym() -> str:
     return "p_" + secrets.token_hex(8)
 
 
-def _key_context(person: Person) -> str:
+def key_context(person: Person) -> str:
     return f"person:{person.pseudonym}"
 
 
@@ -55,7 +55,7 @@ def _data_key(keyring: Keyring, person: Person) -> bytes:
             f"this person's data was erased{when} ({person.pseudonym}); "
             "it cannot be read or recovered",
         )
-    return keyring.unwrap(person.wrapped_key, context=_key_context(person))
+    return keyring.unwrap(person.wrapped_key, context=key_context(person))
 
 
 def _encrypt_field(key: bytes, person: Person, field: str, value: str | None) -> bytes | None:
@@ -125,7 +125,7 @@ def register_person(
         return existing
     person = Person(pseudonym=new_pseudonym(), created_at=clock.now().astimezone(UTC))
     data_key = new_key()
-    person.wrapped_key = keyring.wrap(data_key, context=_key_context(person))
+    person.wrapped_key = keyring.wrap(data_key, context=key_context(person))
     person.email_hash = keyring.identifier_hash("email", email) if email else None
     person.phone_hash = keyring.identifier_hash("phone", phone) if phone else None
     person.email_ct = _encrypt_field(data_key, person, "email", email)
