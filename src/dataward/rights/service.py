@@ -1,0 +1,297 @@
+"""Rights requests: intake, verification, the clock's pauses and extension, review and closing.
+
+Execution (finding, erasing, packaging) is in execution.py and runs as the "rights.execute" job
+queued here once identity is verified. Every function flushes and writes its audit event; the
+caller (command, request, job) commits. Other domains and the interfaces call this module only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.core.clock import Clock, today
+from dataward.core.config import Settings
+from dataward.core.crypto import Keyring
+from dataward.core.errors import Conflict, NotFound, UsageError
+from dataward.rights import verification, workflow
+from dataward.rights.deadlines import days_left
+from dataward.rights.intake import declared_identities as declared_identities
+from dataward.rights.intake import open_request as open_request
+from dataward.rights.intake import policy_digest as policy_digest
+from dataward.rights.intake import request_details as request_details
+from dataward.rights.intake import request_identities as request_identities
+from dataward.rights.intake import request_person as request_person
+from dataward.rights.models import (
+    RequestState,
+    RightsRequest,
+    TaskState,
+    VerificationCode,
+    VerificationMethod,
+)
+from dataward.rights.schemas import RequestSummary
+from dataward.rights.timeline import extend as extend
+from dataward.rights.timeline import open_pause as open_pause
+from dataward.rights.timeline import pause as pause
+from dataward.rights.timeline import resume as resume
+from dataward.rights.verification import CodeCheck
+
+S = RequestState
+
+
+def get_request(*, session: Session, reference: str) -> RightsRequest:
+    wanted = reference.strip().upper()
+    request = session.scalar(select(RightsRequest).where(RightsRequest.reference == wanted))
+    if request is None:
+        raise NotFound(f"no rights request {wanted}", fix="see `dataward rights list`")
+    return request
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def _require_unverified(request: RightsRequest) -> None:
+    if request.state == S.PAUSED:
+        raise Conflict(
+            f"request {request.reference} is paused for clarification",
+            fix=f"record the answer first: `dataward rights resume {request.reference}"
+            " --answered-on DATE`",
+        )
+    if not request.is_open:
+        raise Conflict(f"request {request.reference} is {request.state.value}: nothing to verify")
+    if request.state not in (S.RECEIVED, S.AWAITING_VERIFICATION):
+        raise Conflict(f"request {request.reference} is {request.state.value}: already verified")
+
+
+def send_code(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    settings: Settings,
+    request: RightsRequest,
+    actor: str,
+    organisation: str | None = None,
+) -> VerificationCode:
+    """Email a one-time code to the requester; the request then awaits verification."""
+    _require_unverified(request)
+    identities = request_identities(session=session, keyring=keyring, request=request)
+    if identities.email is None:
+        raise Conflict(
+            f"request {request.reference} has no email address to send a code to",
+            fix="verify identity with --evidence after checking it another way",
+        )
+    code, row = verification.issue_code(
+        session=session, keyring=keyring, clock=clock, request=request
+    )
+    if request.state == S.RECEIVED:
+        workflow.transition(
+            session=session,
+            clock=clock,
+            request=request,
+            to=S.AWAITING_VERIFICATION,
+            actor=actor,
+            reason="verification code sent",
+        )
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="rights.verification.code_sent",
+        object_type="rights_request",
+        object_id=request.reference,
+        subject=request.person_pseudonym,
+        details={"expires_at": row.expires_at.isoformat()},
+    )
+    message = verification.code_message(
+        settings=settings,
+        to=identities.email,
+        code=code,
+        request=request,
+        expires_at=row.expires_at,
+        organisation=organisation,
+        now=clock.now(),
+    )
+    # Sent last: if the mail server refuses it, the caller's transaction rolls back the code.
+    verification.send_mail(settings, message)
+    return row
+
+
+def verify_with_code(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    code: str,
+    actor: str,
+) -> CodeCheck:
+    """Check the code; a failed check is returned (and audited), not raised, so it is counted."""
+    _require_unverified(request)
+    check = verification.check_code(
+        session=session, keyring=keyring, clock=clock, request=request, code=code
+    )
+    if not check.ok:
+        verification.record_failed_attempt(
+            session=session, clock=clock, request=request, actor=actor, check=check
+        )
+        return check
+    verification.mark_verified(
+        session=session,
+        clock=clock,
+        request=request,
+        actor=actor,
+        method=VerificationMethod.EMAIL_CODE,
+        evidence="one-time code sent to the requester's email address",
+    )
+    return check
+
+
+def verify_with_evidence(
+    *,
+    session: Session,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    evidence: str,
+    identity_on: date | None = None,
+) -> None:
+    """Staff record what they saw (never the document's number); the clock starts that day."""
+    _require_unverified(request)
+    if not evidence.strip():
+        raise UsageError(
+            "say what identity evidence was seen", fix="--evidence 'passport checked in person'"
+        )
+    verification.mark_verified(
+        session=session,
+        clock=clock,
+        request=request,
+        actor=actor,
+        method=VerificationMethod.EVIDENCE,
+        evidence=evidence.strip(),
+        identity_on=identity_on,
+    )
+
+
+# --- review and closing ---------------------------------------------------------------------
+
+
+def approve(*, session: Session, clock: Clock, request: RightsRequest, actor: str) -> None:
+    """A person reviewed the work on every system: the request is complete."""
+    unfinished = [t.system for t in request.tasks if t.state != TaskState.DONE]
+    if request.state == S.AWAITING_REVIEW and unfinished:
+        raise Conflict(
+            f"request {request.reference} still has work not done on: {', '.join(unfinished)}",
+            fix="rerun or finish those systems before approving",
+        )
+    workflow.transition(session=session, clock=clock, request=request, to=S.COMPLETED, actor=actor)
+
+
+def refuse(
+    *, session: Session, clock: Clock, request: RightsRequest, actor: str, reason: str
+) -> None:
+    """Refuse a manifestly unfounded or excessive request, recording why (Art 12(5))."""
+    if not reason.strip():
+        raise UsageError(
+            "a refusal needs its reasons: they go to the person with their right to complain",
+            fix="--reason 'manifestly excessive: the same request answered on 3 March'",
+        )
+    request.refused_reason = reason.strip()
+    workflow.transition(
+        session=session,
+        clock=clock,
+        request=request,
+        to=S.REFUSED,
+        actor=actor,
+        details={"right_to_complain_stated": True},
+    )
+
+
+REFUSAL_RIGHTS = (
+    "You have the right to complain to us about how we handled your request, and to complain"
+    " to the Information Commissioner's Office (ico.org.uk/make-a-complaint, 0303 123 1113)."
+    " You may also seek to enforce your rights through the courts."
+)
+
+
+def refusal_notice(request: RightsRequest) -> str:
+    """What the person must be told: the refusal, its reasons and their right to complain."""
+    if request.state != S.REFUSED or request.refused_reason is None:
+        raise Conflict(f"request {request.reference} was not refused")
+    return (
+        f"We are not able to act on your request {request.reference}"
+        f" received on {request.received_on:%d %B %Y}.\n\n"
+        f"Our reasons: {request.refused_reason}\n\n{REFUSAL_RIGHTS}\n"
+    )
+
+
+def withdraw(
+    *,
+    session: Session,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    """The person no longer wants the request answered."""
+    workflow.transition(
+        session=session, clock=clock, request=request, to=S.WITHDRAWN, actor=actor, reason=reason
+    )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def summarise(request: RightsRequest, *, today_on: date) -> RequestSummary:
+    due = workflow.current_due_on(request, today=today_on)
+    left = days_left(due, today_on)
+    return RequestSummary(
+        reference=request.reference,
+        kind=request.kind,
+        state=request.state,
+        person=request.person_pseudonym,
+        received_on=request.received_on,
+        due_on=due,
+        days_left=left,
+        overdue=request.is_open and left < 0,
+        extended=request.extended_due_on is not None,
+        clock_stopped=open_pause(request) is not None,
+    )
+
+
+def list_requests(
+    *,
+    session: Session,
+    clock: Clock,
+    state: RequestState | str | None = None,
+    overdue: bool = False,
+) -> list[RightsRequest]:
+    """Requests by due date; `overdue`: open ones whose due date has passed."""
+    query = select(RightsRequest)
+    if state is not None:
+        try:
+            state = RequestState(state)
+        except ValueError as exc:
+            raise UsageError(
+                f"unknown state {state!r}",
+                fix=f"use one of: {', '.join(s.value for s in RequestState)}",
+            ) from exc
+        query = query.where(RightsRequest.state == state)
+    on = today(clock)
+    if overdue:
+        # The stored dates decide in SQL; a paused request's date moves daily, so it is checked
+        # below with the pause counted to today.
+        query = query.where(
+            RightsRequest.state.in_(workflow.OPEN_STATES),
+            or_(
+                RightsRequest.due_on < on,
+                RightsRequest.state == S.PAUSED,
+            ),
+        )
+    found = session.scalars(query.order_by(RightsRequest.due_on, RightsRequest.id)).all()
+    if overdue:
+        return [r for r in found if workflow.current_due_on(r, today=on) < on]
+    return list(found)

@@ -1,0 +1,292 @@
+"""Proof that the requester is who they say: a one-time code by email, or evidence staff saw.
+
+Identity moves the start of the clock (RULES.md §1): the day the proof arrives is the new
+start, and the due date is worked out again from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import secrets
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.core import jobs
+from dataward.core.clock import LONDON, Clock, today
+from dataward.core.config import Settings
+from dataward.core.crypto import Keyring
+from dataward.core.errors import ConnectorError, UsageError
+from dataward.rights import workflow
+from dataward.rights.deadlines import start_date
+from dataward.rights.models import (
+    RequestKind,
+    RequestState,
+    RightsRequest,
+    VerificationCode,
+    VerificationMethod,
+)
+
+CODE_DIGITS = 6
+CODE_VALID_FOR = timedelta(hours=24)
+# Five guesses at a six-digit code: a one in 200,000 chance for someone guessing.
+MAX_ATTEMPTS = 5
+SMTP_TIMEOUT_SECONDS = 30
+EXECUTE_JOB = "rights.execute"
+
+WHAT_IT_IS_FOR = {
+    RequestKind.ACCESS: "a copy of the personal data we hold about you",
+    RequestKind.ERASURE: "erasure of the personal data we hold about you",
+    RequestKind.RECTIFICATION: "correction of personal data we hold about you",
+    RequestKind.RESTRICTION: "restriction of how we use your personal data",
+    RequestKind.OBJECTION: "your objection to how we use your personal data",
+    RequestKind.PORTABILITY: "your personal data in a portable, machine-readable form",
+}
+
+
+class CodeOutcome(enum.StrEnum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    # Too many wrong guesses: this code is dead and a new one must be sent.
+    LOCKED = "locked"
+    EXPIRED = "expired"
+    NO_CODE = "no_code"
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    outcome: CodeOutcome
+    attempts_left: int
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is CodeOutcome.VERIFIED
+
+    def explain(self, reference: str) -> str:
+        resend = f"send a new code with `dataward rights send-code {reference}`"
+        if self.outcome is CodeOutcome.WRONG:
+            plural = "attempt" if self.attempts_left == 1 else "attempts"
+            return f"the code is wrong; {self.attempts_left} {plural} left"
+        if self.outcome is CodeOutcome.LOCKED:
+            return f"too many wrong codes: this code no longer works; {resend}"
+        if self.outcome is CodeOutcome.EXPIRED:
+            return f"the code has expired; {resend}"
+        if self.outcome is CodeOutcome.NO_CODE:
+            return f"no code was sent for {reference}; {resend}"
+        return "identity verified"
+
+
+def _code_hash(keyring: Keyring, request: RightsRequest, code: str) -> str:
+    # Keyed, and bound to the request: a leaked table does not give away codes by guessing,
+    # and a code for one request cannot verify another.
+    return keyring.digest(f"rights-code:{request.reference}:{code}")
+
+
+def _live_codes(session: Session, request: RightsRequest) -> list[VerificationCode]:
+    return list(
+        session.scalars(
+            select(VerificationCode)
+            .where(
+                VerificationCode.request_id == request.id,
+                VerificationCode.used_at.is_(None),
+                VerificationCode.revoked_at.is_(None),
+            )
+            .order_by(VerificationCode.id.desc())
+        )
+    )
+
+
+def issue_code(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    valid_for: timedelta = CODE_VALID_FOR,
+) -> tuple[str, VerificationCode]:
+    """A fresh code for the request; any earlier unused code stops working."""
+    keyring.attach(session)
+    now = clock.now()
+    for older in _live_codes(session, request):
+        older.revoked_at = now
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    row = VerificationCode(
+        request_id=request.id,
+        code_hash=_code_hash(keyring, request, code),
+        created_at=now,
+        expires_at=now + valid_for,
+        attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    return code, row
+
+
+def code_message(
+    *,
+    settings: Settings,
+    to: str,
+    code: str,
+    request: RightsRequest,
+    expires_at: datetime,
+    organisation: str | None,
+    now: datetime,
+) -> EmailMessage:
+    """The email: what the code is for, the code, when it expires, and what to do if unasked."""
+    sender = organisation or "us"
+    expiry = expires_at.astimezone(LONDON)
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = to
+    message["Subject"] = f"Your verification code for request {request.reference}"
+    message["Date"] = format_datetime(now)
+    domain = settings.mail_from.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    message.set_content(
+        "\n".join(
+            [
+                "Hello,",
+                "",
+                f"You asked {sender} for {WHAT_IT_IS_FOR[RequestKind(request.kind)]}"
+                f" (request {request.reference}).",
+                "Before we act on it we need to check that the request comes from you.",
+                "",
+                f"Your verification code is: {code}",
+                "",
+                f"It expires at {expiry:%H:%M} on {expiry.day} {expiry:%B %Y} (UK time)"
+                " and can be used once. Give it only to us, in reply to this request.",
+                "",
+                "If you did not make this request, ignore this email: nothing will happen"
+                " without the code.",
+                "",
+                sender if organisation else "",
+            ]
+        ).rstrip()
+        + "\n"
+    )
+    return message
+
+
+def send_mail(settings: Settings, message: EmailMessage) -> None:
+    """Hand the message to the configured SMTP server (DATAWARD_SMTP_*)."""
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
+    try:
+        with smtplib.SMTP(
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS
+        ) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_username:
+                password = (
+                    settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+                )
+                smtp.login(settings.smtp_username, password)
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ConnectorError(
+            f"could not send email through {where}: {exc}",
+            system="mail",
+            fix="check DATAWARD_SMTP_HOST, DATAWARD_SMTP_PORT, DATAWARD_SMTP_STARTTLS and the"
+            " SMTP credentials, or verify identity with --evidence instead",
+        ) from exc
+
+
+def check_code(
+    *, session: Session, keyring: Keyring, clock: Clock, request: RightsRequest, code: str
+) -> CodeCheck:
+    """Compare a code with the live one, counting the attempt whatever the result."""
+    keyring.attach(session)
+    live = _live_codes(session, request)
+    if not live:
+        return CodeCheck(CodeOutcome.NO_CODE, 0)
+    current = live[0]
+    now = clock.now()
+    if current.attempts >= MAX_ATTEMPTS:
+        return CodeCheck(CodeOutcome.LOCKED, 0)
+    if now >= current.expires_at:
+        return CodeCheck(CodeOutcome.EXPIRED, 0)
+    current.attempts += 1
+    left = MAX_ATTEMPTS - current.attempts
+    given = code.strip().replace(" ", "")
+    if hmac.compare_digest(current.code_hash, _code_hash(keyring, request, given)):
+        current.used_at = now
+        session.flush()
+        return CodeCheck(CodeOutcome.VERIFIED, left)
+    session.flush()
+    return CodeCheck(CodeOutcome.LOCKED if left == 0 else CodeOutcome.WRONG, left)
+
+
+def mark_verified(
+    *,
+    session: Session,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    method: VerificationMethod,
+    evidence: str,
+    identity_on: date | None = None,
+) -> None:
+    """Record the proof, restart the clock from it, and hand the request to execution."""
+    identity_on = identity_on or today(clock)
+    if identity_on < request.received_on:
+        raise UsageError(
+            f"identity cannot be proved on {identity_on}, before the request was received"
+            f" ({request.received_on})"
+        )
+    if identity_on > today(clock):
+        raise UsageError(f"identity evidence cannot arrive in the future ({identity_on})")
+    request.verification_method = method
+    request.verified_at = clock.now()
+    request.verified_by = actor
+    request.verification_evidence = evidence
+    request.start_on = start_date(request.received_on, identity_on=identity_on)
+    workflow.refresh_due_dates(request)
+    workflow.transition(
+        session=session,
+        clock=clock,
+        request=request,
+        to=RequestState.VERIFIED,
+        actor=actor,
+        reason=f"identity verified by {method.value}",
+        details={"start_on": request.start_on.isoformat(), "due_on": request.due_on.isoformat()},
+    )
+    workflow.transition(
+        session=session, clock=clock, request=request, to=RequestState.IN_PROGRESS, actor=actor
+    )
+    queue_execution(session=session, clock=clock, request=request, occasion="verified")
+
+
+def queue_execution(
+    *, session: Session, clock: Clock, request: RightsRequest, occasion: str
+) -> jobs.Job:
+    """Ask a worker to run the request on every system (the handler lives in execution.py)."""
+    return jobs.enqueue(
+        session=session,
+        clock=clock,
+        kind=EXECUTE_JOB,
+        payload={"request_id": request.id},
+        dedupe_key=f"{EXECUTE_JOB}:{request.id}:{occasion}",
+    )
+
+
+def record_failed_attempt(
+    *, session: Session, clock: Clock, request: RightsRequest, actor: str, check: CodeCheck
+) -> None:
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="rights.verification.failed",
+        object_type="rights_request",
+        object_id=request.reference,
+        subject=request.person_pseudonym,
+        details={"outcome": check.outcome.value, "attempts_left": check.attempts_left},
+    )
