@@ -1,0 +1,311 @@
+"""Legal holds: a person, a record or a whole collection kept from sweeps and erasure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.connectors.base import Key
+from dataward.connectors.traversal import Identities
+from dataward.core.clock import Clock, today
+from dataward.core.crypto import Keyring
+from dataward.core.errors import NotFound, UsageError
+from dataward.people import service as people
+from dataward.policy.schema import Collection as PolicyCollection
+from dataward.policy.schema import Policy
+from dataward.retention.keys import key_digest, key_text
+from dataward.retention.models import HoldScope, LegalHold
+
+# Enough for any IN list on every database we support, small enough for SQLite's limits.
+IN_CHUNK = 500
+
+PERSON_KINDS = ("email", "phone")
+
+
+def _active() -> object:
+    return LegalHold.released_at.is_(None)
+
+
+def _require_reason(reason: str) -> str:
+    cleaned = reason.strip()
+    if not cleaned:
+        raise UsageError(
+            "a legal hold needs a reason", fix="say why, e.g. --reason 'claim 2026/14 pending'"
+        )
+    return cleaned
+
+
+def find_collection(policy: Policy, system: str, collection: str) -> PolicyCollection:
+    found = policy.system(system)
+    if found is None:
+        names = ", ".join(s.name for s in policy.systems) or "none"
+        raise UsageError(f"the policy has no system {system!r}", fix=f"systems: {names}")
+    dataset = found.dataset
+    match = (
+        next((c for c in dataset.collections if c.name == collection), None) if dataset else None
+    )
+    if match is None:
+        names = ", ".join(c.name for c in dataset.collections) if dataset else "none"
+        raise UsageError(
+            f"system {system!r} has no collection {collection!r}", fix=f"collections: {names}"
+        )
+    return match
+
+
+def parse_key(collection: PolicyCollection, text: str) -> Key:
+    """`123`, or `2024,17` for a collection whose primary key has two fields."""
+    fields = collection.primary_key
+    if not fields:
+        raise UsageError(
+            f"collection {collection.name!r} declares no primary key, so a record cannot be named",
+            fix="mark its key field with `primary_key: true` in the policy",
+        )
+    if len(fields) == 1:
+        return (text,)
+    parts = text.split(",")
+    if len(parts) != len(fields):
+        raise UsageError(
+            f"collection {collection.name!r} has a {len(fields)}-part key "
+            f"({', '.join(fields)}); {text!r} has {len(parts)}",
+            fix="give the parts separated by commas, in that order",
+        )
+    return tuple(parts)
+
+
+def _place(
+    *, session: Session, clock: Clock, actor: str, hold: LegalHold, subject: str | None = None
+) -> LegalHold:
+    session.add(hold)
+    session.flush()
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="retention.hold.placed",
+        object_type="legal_hold",
+        object_id=str(hold.id),
+        subject=subject,
+        details={
+            "scope": hold.scope.value,
+            "system": hold.system,
+            "collection": hold.collection,
+            "key_digest": hold.key_digest,
+            "reason": hold.reason,
+            "review_on": hold.review_on.isoformat() if hold.review_on else None,
+        },
+    )
+    return hold
+
+
+def hold_record(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: Policy,
+    actor: str,
+    system: str,
+    collection: str,
+    key: str,
+    reason: str,
+    review_on: date | None = None,
+) -> LegalHold:
+    found = find_collection(policy, system, collection)
+    parsed = parse_key(found, key)
+    hold = LegalHold(
+        scope=HoldScope.RECORD,
+        system=system,
+        collection=collection,
+        record_key=key_text(parsed),
+        key_digest=key_digest(system, collection, parsed),
+        reason=_require_reason(reason),
+        review_on=review_on,
+        placed_at=clock.now(),
+        placed_by=actor,
+    )
+    return _place(session=session, clock=clock, actor=actor, hold=hold)
+
+
+def hold_collection(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: Policy,
+    actor: str,
+    system: str,
+    collection: str,
+    reason: str,
+    review_on: date | None = None,
+) -> LegalHold:
+    find_collection(policy, system, collection)
+    hold = LegalHold(
+        scope=HoldScope.COLLECTION,
+        system=system,
+        collection=collection,
+        reason=_require_reason(reason),
+        review_on=review_on,
+        placed_at=clock.now(),
+        placed_by=actor,
+    )
+    return _place(session=session, clock=clock, actor=actor, hold=hold)
+
+
+def hold_person(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    actor: str,
+    reason: str,
+    email: str | None = None,
+    phone: str | None = None,
+    review_on: date | None = None,
+) -> LegalHold:
+    """Hold everything found for this person; Dataward keeps them (encrypted) to find it later."""
+    if (email is None) == (phone is None):
+        raise UsageError(
+            "a person hold names the person by one identifier", fix="give --email or --phone"
+        )
+    cleaned = _require_reason(reason)
+    person = people.register_person(
+        session=session, keyring=keyring, clock=clock, email=email, phone=phone
+    )
+    kind, value = ("email", email) if email is not None else ("phone", phone)
+    assert value is not None
+    hold = LegalHold(
+        scope=HoldScope.PERSON,
+        person_pseudonym=person.pseudonym,
+        identity_kind=kind,
+        identity_hash=keyring.identifier_hash(kind, value),
+        reason=cleaned,
+        review_on=review_on,
+        placed_at=clock.now(),
+        placed_by=actor,
+    )
+    return _place(session=session, clock=clock, actor=actor, hold=hold, subject=person.pseudonym)
+
+
+def release_hold(
+    *, session: Session, clock: Clock, actor: str, hold_id: int, reason: str
+) -> LegalHold:
+    hold = session.get(LegalHold, hold_id)
+    if hold is None:
+        raise NotFound(f"there is no legal hold {hold_id}", fix="see `dataward holds list`")
+    if hold.released_at is not None:
+        raise UsageError(
+            f"legal hold {hold_id} was already released on {hold.released_at:%Y-%m-%d}"
+        )
+    hold.released_at = clock.now()
+    hold.released_by = actor
+    hold.release_reason = _require_reason(reason)
+    session.flush()
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="retention.hold.released",
+        object_type="legal_hold",
+        object_id=str(hold.id),
+        details={"scope": hold.scope.value, "reason": hold.release_reason},
+    )
+    return hold
+
+
+def list_holds(*, session: Session, include_released: bool = False) -> list[LegalHold]:
+    query = select(LegalHold).order_by(LegalHold.id)
+    if not include_released:
+        query = query.where(LegalHold.released_at.is_(None))
+    return list(session.scalars(query))
+
+
+def due_for_review(hold: LegalHold, *, clock: Clock) -> bool:
+    return hold.active and hold.review_on is not None and hold.review_on <= today(clock)
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def collection_hold_ids(*, session: Session, system: str, collection: str) -> list[int]:
+    query = select(LegalHold.id).where(
+        LegalHold.scope == HoldScope.COLLECTION,
+        LegalHold.system == system,
+        LegalHold.collection == collection,
+        LegalHold.released_at.is_(None),
+    )
+    return list(session.scalars(query.order_by(LegalHold.id)))
+
+
+def record_hold_digests(*, session: Session, system: str, collection: str) -> set[str]:
+    """Every held record of one collection, as key digests (a sweep loads them once)."""
+    query = select(LegalHold.key_digest).where(
+        LegalHold.scope == HoldScope.RECORD,
+        LegalHold.system == system,
+        LegalHold.collection == collection,
+        LegalHold.released_at.is_(None),
+    )
+    return {d for d in session.scalars(query) if d is not None}
+
+
+def held_keys(*, session: Session, system: str, collection: str, keys: Collection[Key]) -> set[Key]:
+    """Those of `keys` under a record or collection hold (person holds: `person_holds`)."""
+    if not keys:
+        return set()
+    if collection_hold_ids(session=session, system=system, collection=collection):
+        return set(keys)
+    by_digest: dict[str, list[Key]] = defaultdict(list)
+    for key in keys:
+        by_digest[key_digest(system, collection, key)].append(key)
+    held: set[Key] = set()
+    for chunk in _chunks(list(by_digest)):
+        query = select(LegalHold.key_digest).where(
+            LegalHold.scope == HoldScope.RECORD,
+            LegalHold.system == system,
+            LegalHold.collection == collection,
+            LegalHold.released_at.is_(None),
+            LegalHold.key_digest.in_(chunk),
+        )
+        for digest in session.scalars(query):
+            if digest is not None:
+                held.update(by_digest[digest])
+    return held
+
+
+def person_holds(*, session: Session, keyring: Keyring, identities: Identities) -> list[LegalHold]:
+    """Active holds on the person these identities name (by keyed hash, or as a known person)."""
+    keyring.attach(session)
+    hashes: set[str] = set()
+    pseudonyms: set[str] = set()
+    for kind, values in identities.values.items():
+        for value in values:
+            try:
+                hashes.add(keyring.identifier_hash(kind, value))
+            except UsageError:
+                continue  # not a valid address or number: it cannot match a hold either
+            if kind in ("email", "phone", "phone_number"):
+                found = people.find_person(
+                    session=session,
+                    keyring=keyring,
+                    email=value if kind == "email" else None,
+                    phone=None if kind == "email" else value,
+                )
+                if found is not None:
+                    pseudonyms.add(found.pseudonym)
+    if not hashes and not pseudonyms:
+        return []
+    query = (
+        select(LegalHold)
+        .where(
+            LegalHold.scope == HoldScope.PERSON,
+            LegalHold.released_at.is_(None),
+            LegalHold.identity_hash.in_(sorted(hashes))
+            | LegalHold.person_pseudonym.in_(sorted(pseudonyms)),
+        )
+        .order_by(LegalHold.id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,96 @@
+"""Record keys: stored faithfully for resuming a batch, digested for evidence and holds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from dataward.connectors.base import Key
+
+# Each value keeps its type so a resumed batch binds `id IN (123)` and not `id IN ('123')`.
+_ENCODERS: tuple[tuple[type, str], ...] = (
+    (bool, "b"),
+    (int, "i"),
+    (float, "f"),
+    (str, "s"),
+    (datetime, "dt"),
+    (date, "d"),
+    (time, "t"),
+    (Decimal, "n"),
+    (uuid.UUID, "u"),
+    (bytes, "x"),
+)
+
+
+def _encode_value(value: Any) -> list[Any]:
+    if value is None:
+        return ["z", None]
+    for kind, tag in _ENCODERS:
+        if isinstance(value, kind):
+            if tag in ("b", "i", "f", "s"):
+                return [tag, value]
+            if isinstance(value, bytes):
+                return [tag, value.hex()]
+            if isinstance(value, date | time):
+                return [tag, value.isoformat()]
+            return [tag, str(value)]
+    raise TypeError(f"cannot store a key value of type {type(value).__name__}")
+
+
+def _decode_value(item: Sequence[Any]) -> Any:
+    tag, raw = item[0], item[1]
+    decoders: dict[str, Any] = {
+        "z": lambda _: None,
+        "b": bool,
+        "i": int,
+        "f": float,
+        "s": str,
+        "dt": datetime.fromisoformat,
+        "d": date.fromisoformat,
+        "t": time.fromisoformat,
+        "n": Decimal,
+        "u": uuid.UUID,
+        "x": bytes.fromhex,
+    }
+    return decoders[tag](raw)
+
+
+def encode_keys(keys: Iterable[Key]) -> list[list[list[Any]]]:
+    return [[_encode_value(v) for v in key] for key in keys]
+
+
+def decode_keys(stored: Iterable[Sequence[Sequence[Any]]]) -> list[Key]:
+    return [tuple(_decode_value(item) for item in key) for key in stored]
+
+
+def key_text(key: Key) -> str:
+    """The key as an operator would type it: `123`, or `2024,17` for a composite key."""
+    return ",".join("" if v is None else str(v) for v in key)
+
+
+def key_digest(system: str, collection: str, key: Key) -> str:
+    """SHA-256 naming one record: anyone holding the key can prove it was (or was not) acted on.
+
+    Values are compared as text, so a key typed on the command line (`"123"`) names the same
+    record as the connector's `(123,)`.
+    """
+    canonical = json.dumps(
+        [system, collection, ["" if v is None else str(v) for v in key]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def batch_digest(digests: Iterable[str]) -> str:
+    """One SHA-256 over a batch's key digests, order-independent."""
+    h = hashlib.sha256()
+    for digest in sorted(digests):
+        h.update(digest.encode("ascii"))
+        h.update(b"\n")
+    return h.hexdigest()

@@ -1,0 +1,34 @@
+"""The retention domain's public face: legal holds (used by rights erasure too), sweeps,
+forecasts and review tasks. Other domains import from here only."""
+
+from __future__ import annotations
+
+from dataward.retention.holds import (
+    due_for_review,
+    held_keys,
+    hold_collection,
+    hold_person,
+    hold_record,
+    list_holds,
+    person_holds,
+    release_hold,
+)
+from dataward.retention.models import HoldScope, LegalHold, ReviewTask
+from dataward.retention.reviews import list_reviews, raise_review, resolve_review
+
+__all__ = [
+    "HoldScope",
+    "LegalHold",
+    "ReviewTask",
+    "due_for_review",
+    "held_keys",
+    "hold_collection",
+    "hold_person",
+    "hold_record",
+    "list_holds",
+    "list_reviews",
+    "person_holds",
+    "raise_review",
+    "release_hold",
+    "resolve_review",
+]
