@@ -85,6 +85,9 @@ class Connector(ABC):
     environ: Mapping[str, str]
     stats: ConnectorStats = field(default_factory=ConnectorStats)
 
+    def __post_init__(self) -> None:  # noqa: B027  # kinds read their connection settings here
+        """Read and check the connection settings; reach nothing yet."""
+
     def collection(self, name: str) -> Collection:
         dataset = self.system.dataset
         found = next((c for c in dataset.collections if c.name == name), None) if dataset else None
