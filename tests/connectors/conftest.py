@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from crm_source import Source, crm_metadata, make_source
 
 from dataward.policy.service import LoadedPolicy, load_policy
@@ -30,29 +31,31 @@ def crm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Source]:
 
 
 @pytest.fixture
-def write_policy(tmp_path: Path) -> Callable[[str], LoadedPolicy]:
-    """Write a dataward.yaml (organisation and one activity supplied) and load it."""
+def write_policy(tmp_path: Path) -> Callable[[list[dict[str, Any]]], LoadedPolicy]:
+    """Write a dataward.yaml around these systems (organisation and an activity supplied) and
+    load it the way every command does."""
 
-    def write(systems_yaml: str, name: str = "dataward.yaml") -> LoadedPolicy:
-        path = tmp_path / name
-        path.write_text(
-            textwrap.dedent(
-                """\
-                organisation:
-                  name: Example Support Ltd
-                  registered_office: 1 High Street, Bournemouth BH1 1AA
-                  privacy_contact: privacy@example.co.uk
-                activities:
-                  - name: Customer support
-                    purpose: essential.service
-                    lawful_basis: contract
-                    subjects: [customer]
-                    categories: [user.contact.email]
-                """
-            )
-            + textwrap.dedent(systems_yaml),
-            encoding="utf-8",
-        )
+    def write(systems: list[dict[str, Any]]) -> LoadedPolicy:
+        document = {
+            "organisation": {
+                "name": "Example Support Ltd",
+                "registered_office": "1 High Street, Bournemouth BH1 1AA",
+                "privacy_contact": "privacy@example.co.uk",
+            },
+            "activities": [
+                {
+                    "name": "Customer support",
+                    "purpose": "essential.service",
+                    "lawful_basis": "contract",
+                    "subjects": ["customer"],
+                    "categories": ["user.contact.email"],
+                    "systems": [s["name"] for s in systems],
+                }
+            ],
+            "systems": systems,
+        }
+        path = tmp_path / "dataward.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
         return load_policy(path)
 
     return write
