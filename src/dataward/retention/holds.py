@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.connectors.base import Key
-from dataward.connectors.traversal import Identities
+from dataward.connectors.base import Connector, Key
+from dataward.connectors.traversal import Identities, find_person
 from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
-from dataward.core.errors import NotFound, UsageError
+from dataward.core.errors import Conflict, NotFound, UsageError
 from dataward.people import service as people
 from dataward.policy.schema import Collection as PolicyCollection
 from dataward.policy.schema import Policy
+from dataward.policy.service import LoadedPolicy
 from dataward.retention.keys import key_digest, key_text
 from dataward.retention.models import HoldScope, LegalHold
 
@@ -241,15 +242,19 @@ def collection_hold_ids(*, session: Session, system: str, collection: str) -> li
     return list(session.scalars(query.order_by(LegalHold.id)))
 
 
-def record_hold_digests(*, session: Session, system: str, collection: str) -> set[str]:
-    """Every held record of one collection, as key digests (a sweep loads them once)."""
-    query = select(LegalHold.key_digest).where(
+def record_hold_ids(*, session: Session, system: str, collection: str) -> dict[str, set[int]]:
+    """Every held record of one collection: key digest → hold ids (a sweep loads them once)."""
+    query = select(LegalHold.key_digest, LegalHold.id).where(
         LegalHold.scope == HoldScope.RECORD,
         LegalHold.system == system,
         LegalHold.collection == collection,
         LegalHold.released_at.is_(None),
     )
-    return {d for d in session.scalars(query) if d is not None}
+    held: dict[str, set[int]] = defaultdict(set)
+    for digest, hold_id in session.execute(query):
+        if digest is not None:
+            held[digest].add(hold_id)
+    return dict(held)
 
 
 def held_keys(*, session: Session, system: str, collection: str, keys: Collection[Key]) -> set[Key]:
@@ -309,3 +314,45 @@ def person_holds(*, session: Session, keyring: Keyring, identities: Identities) 
         .order_by(LegalHold.id)
     )
     return list(session.scalars(query))
+
+
+class UnresolvableHold(Conflict):
+    """A person hold whose person Dataward can no longer read: their records cannot be found."""
+
+
+def person_held_records(
+    *,
+    session: Session,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    connectors: Mapping[str, Connector],
+) -> dict[tuple[str, str], dict[str, set[int]]]:
+    """(system, collection) → key digest → ids of the person holds keeping that record.
+
+    Resolved afresh at each sweep: the person's records today, found as a rights request would.
+    """
+    held: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    query = select(LegalHold).where(
+        LegalHold.scope == HoldScope.PERSON, LegalHold.released_at.is_(None)
+    )
+    for hold in session.scalars(query.order_by(LegalHold.id)):
+        if hold.person_pseudonym is None:
+            raise UnresolvableHold(f"legal hold {hold.id} names no person")
+        person = people.get_person(session=session, pseudonym=hold.person_pseudonym)
+        try:
+            details = people.reveal(session=session, keyring=keyring, person=person)
+        except people.PersonErased as exc:
+            raise UnresolvableHold(
+                f"legal hold {hold.id} is on a person Dataward has since forgotten, so their "
+                "records cannot be found and nothing would keep them",
+                fix=f"place record holds on what must be kept, then `dataward holds release "
+                f"{hold.id}`",
+            ) from exc
+        identities = Identities.of(email=details.email, phone=details.phone)
+        if not identities:
+            continue
+        found = find_person(loaded, connectors, identities)
+        for record in found.records:
+            digest = key_digest(record.system, record.collection, record.key)
+            held[(record.system, record.collection)][digest].add(hold.id)
+    return {node: dict(digests) for node, digests in held.items()}

@@ -1,0 +1,231 @@
+"""Sweep batches and their evidence: pending before the connector acts, done with evidence after.
+
+Each step is its own committed unit, so a sweep killed at any point leaves either no batch,
+a pending batch holding its keys (the next sweep finishes it: deleting keys already gone is a
+no-op, and the evidence is written once), or a done batch with its audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.connectors.base import Key
+from dataward.core.clock import Clock
+from dataward.policy.schema import RetentionAction
+from dataward.retention.keys import batch_digest, decode_keys, encode_keys, key_digest
+from dataward.retention.models import AnonymisedRecord, BatchStatus, SweepBatch
+
+
+@dataclass(frozen=True)
+class OpenBatch:
+    """A pending batch as read back for acting on it (detached from any session)."""
+
+    id: int
+    run_id: int
+    number: int
+    system: str
+    collection: str
+    rule: str
+    action: RetentionAction
+    cutoff: date
+    keys: list[Key]
+    digests: list[str]
+
+
+def next_number(*, session: Session, run_id: int, system: str, collection: str) -> int:
+    last = session.scalar(
+        select(func.max(SweepBatch.number)).where(
+            SweepBatch.run_id == run_id,
+            SweepBatch.system == system,
+            SweepBatch.collection == collection,
+        )
+    )
+    return (last or 0) + 1
+
+
+def open_batch(
+    *,
+    session: Session,
+    clock: Clock,
+    run_id: int,
+    number: int,
+    system: str,
+    collection: str,
+    rule: str,
+    action: RetentionAction,
+    cutoff: date,
+    keys: Sequence[Key],
+    digests: Sequence[str],
+) -> OpenBatch:
+    batch = SweepBatch(
+        run_id=run_id,
+        system=system,
+        collection=collection,
+        number=number,
+        rule=rule,
+        action=action.value,
+        cutoff_on=cutoff,
+        keys=encode_keys(keys),
+        keys_digest=batch_digest(digests),
+        count=len(keys),
+        status=BatchStatus.PENDING,
+        created_at=clock.now(),
+    )
+    session.add(batch)
+    session.flush()
+    return OpenBatch(
+        id=batch.id,
+        run_id=run_id,
+        number=number,
+        system=system,
+        collection=collection,
+        rule=rule,
+        action=action,
+        cutoff=cutoff,
+        keys=list(keys),
+        digests=list(digests),
+    )
+
+
+def pending_batches(*, session: Session, system: str, collection: str) -> list[OpenBatch]:
+    """Batches a killed sweep left between deciding and recording, oldest first."""
+    rows = session.scalars(
+        select(SweepBatch)
+        .where(
+            SweepBatch.status == BatchStatus.PENDING,
+            SweepBatch.system == system,
+            SweepBatch.collection == collection,
+        )
+        .order_by(SweepBatch.id)
+    )
+    found: list[OpenBatch] = []
+    for row in rows:
+        keys = decode_keys(row.keys or [])
+        found.append(
+            OpenBatch(
+                id=row.id,
+                run_id=row.run_id,
+                number=row.number,
+                system=row.system,
+                collection=row.collection,
+                rule=row.rule,
+                action=RetentionAction(row.action),
+                cutoff=row.cutoff_on,
+                keys=keys,
+                digests=[key_digest(system, collection, k) for k in keys],
+            )
+        )
+    return found
+
+
+def record_evidence(
+    *,
+    session: Session,
+    clock: Clock,
+    actor: str,
+    batch: OpenBatch,
+    acted: int,
+    resumed_by: int | None = None,
+) -> int:
+    """The batch's audit event (rule, where, how many, which keys by digest) and done-mark."""
+    verb = "deleted" if batch.action == RetentionAction.DELETE else "anonymised"
+    details: dict[str, object] = {
+        "run": batch.run_id,
+        "batch": batch.number,
+        "rule": batch.rule,
+        "system": batch.system,
+        "collection": batch.collection,
+        "action": batch.action.value,
+        "cutoff": batch.cutoff.isoformat(),
+        "count": len(batch.keys),
+        "acted": acted,
+        "keys_digest": batch_digest(batch.digests),
+        "key_digests": sorted(batch.digests),
+    }
+    if resumed_by is not None:
+        details["resumed_by_run"] = resumed_by
+    event = audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action=f"retention.sweep.batch_{verb}",
+        object_type="retention_sweep_batch",
+        object_id=str(batch.id),
+        details=details,
+    )
+    stored = session.get(SweepBatch, batch.id)
+    assert stored is not None, "a pending batch is never deleted"
+    stored.status = BatchStatus.DONE
+    stored.acted = acted
+    stored.keys = None  # the evidence keeps digests; the keys themselves are not kept
+    stored.finished_at = clock.now()
+    stored.audit_event_id = event.sequence
+    if batch.action == RetentionAction.ANONYMISE:
+        session.add_all(
+            AnonymisedRecord(
+                system=batch.system,
+                collection=batch.collection,
+                key_digest=digest,
+                rule=batch.rule,
+                batch_id=batch.id,
+                anonymised_at=clock.now(),
+            )
+            for digest in set(batch.digests)
+        )
+    session.flush()
+    return event.sequence
+
+
+def record_failure(
+    *, session: Session, clock: Clock, actor: str, batch: OpenBatch, error: str
+) -> None:
+    """The connector refused: nothing was changed there; the next sweep finds the keys again."""
+    stored = session.get(SweepBatch, batch.id)
+    assert stored is not None, "a pending batch is never deleted"
+    stored.status = BatchStatus.FAILED
+    stored.error = error
+    stored.keys = None
+    stored.finished_at = clock.now()
+    session.flush()
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="retention.sweep.batch_failed",
+        object_type="retention_sweep_batch",
+        object_id=str(batch.id),
+        details={
+            "run": batch.run_id,
+            "rule": batch.rule,
+            "system": batch.system,
+            "collection": batch.collection,
+            "count": len(batch.keys),
+            "keys_digest": batch_digest(batch.digests),
+            # The source's message may quote a value; the audit log must not.
+            "error": audit.EMAIL_PATTERN.sub("[redacted]", error.splitlines()[0])[:500],
+        },
+    )
+
+
+def anonymised_digests(
+    *, session: Session, system: str, collection: str, digests: Sequence[str]
+) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(digests), 500):
+        chunk = list(digests[start : start + 500])
+        found.update(
+            session.scalars(
+                select(AnonymisedRecord.key_digest).where(
+                    AnonymisedRecord.system == system,
+                    AnonymisedRecord.collection == collection,
+                    AnonymisedRecord.key_digest.in_(chunk),
+                )
+            )
+        )
+    return found

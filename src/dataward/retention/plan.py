@@ -1,0 +1,292 @@
+"""What a sweep does to each collection: the rule, its cutoff, the expiry query, the action."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dataward.connectors.base import ErasurePlan, ExpiryQuery, FieldErasure, RelatedDate
+from dataward.connectors.traversal import erasure_order
+from dataward.core.errors import UsageError
+from dataward.policy.schema import (
+    Collection,
+    Condition,
+    ErasureExemption,
+    Policy,
+    RetentionAction,
+    RetentionRule,
+    System,
+    parse_where,
+)
+from dataward.retention.periods import expiry_cutoff
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """Rows matching every condition are kept past the period, for the stated ground."""
+
+    label: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    system: str
+    collection: str
+    rule_name: str
+    rule: RetentionRule
+    cutoff: date
+    query: ExpiryQuery
+    key_fields: tuple[str, ...]
+    exemptions: tuple[Exemption, ...] = ()
+    anonymise_fields: tuple[FieldErasure, ...] = ()
+
+    @property
+    def action(self) -> RetentionAction:
+        return self.rule.action
+
+    @property
+    def label(self) -> str:
+        return f"{self.system}/{self.collection}"
+
+    def erasure_plan(self, hasher: Callable[[str], str] | None) -> ErasurePlan:
+        return ErasurePlan(delete_rows=False, fields=self.anonymise_fields, hasher=hasher)
+
+
+def _split(name: str) -> tuple[str | None, str]:
+    if "." in name:
+        owner, field = name.rsplit(".", 1)
+        return owner.rsplit(".", 1)[-1], field
+    return None, name
+
+
+def _reference_between(system: System, local: Collection, remote: Collection) -> tuple[str, str]:
+    """(local field, remote field) holding the same value, from references on either side."""
+    for field in local.fields:
+        for ref in field.references:
+            parts = ref.to.split(".")
+            if (
+                len(parts) >= 2
+                and parts[-2] == remote.name
+                and (len(parts) == 2 or parts[-3] == system.name)
+            ):
+                return field.name, parts[-1]
+    for field in remote.fields:
+        for ref in field.references:
+            parts = ref.to.split(".")
+            if (
+                len(parts) >= 2
+                and parts[-2] == local.name
+                and (len(parts) == 2 or parts[-3] == system.name)
+            ):
+                return parts[-1], field.name
+    raise UsageError(
+        f"collection {system.name}/{local.name} counts its retention from "
+        f"{remote.name}, but no field references one to the other",
+        fix=f"add `references: [{{to: {remote.name}.<key field>}}]` to the field of "
+        f"{local.name} that holds it",
+    )
+
+
+def _collection(system: System, name: str) -> Collection:
+    dataset = system.dataset
+    found = next((c for c in dataset.collections if c.name == name), None) if dataset else None
+    if found is None:
+        raise UsageError(f"system {system.name!r} has no collection {name!r}")
+    return found
+
+
+def expiry_query(
+    system: System, collection: Collection, rule: RetentionRule, cutoff: date
+) -> ExpiryQuery:
+    """The rule's trigger as a query: a date field here, or in a referenced collection."""
+    owner, date_field = _split(collection.retention_after or rule.after)
+    local: list[Condition] = []
+    remote: list[Condition] = []
+    for condition in rule.conditions:
+        where, field = _split(condition.field)
+        if where is None or where == collection.name:
+            local.append(condition.model_copy(update={"field": field}))
+        elif where == owner:
+            remote.append(condition.model_copy(update={"field": field}))
+        else:
+            raise UsageError(
+                f"rule condition {condition.field!r} names {where!r}, which is neither "
+                f"{collection.name!r} nor the collection its date comes from",
+            )
+    if owner is None or owner == collection.name:
+        if remote:
+            raise UsageError("conditions on another collection need a date from it too")
+        return ExpiryQuery(
+            collection=collection.name,
+            cutoff=cutoff,
+            date_field=date_field,
+            conditions=tuple(local),
+        )
+    related = _collection(system, owner)
+    local_field, remote_field = _reference_between(system, collection, related)
+    return ExpiryQuery(
+        collection=collection.name,
+        cutoff=cutoff,
+        conditions=tuple(local),
+        related=RelatedDate(
+            collection=related.name,
+            date_field=date_field,
+            local_field=local_field,
+            remote_field=remote_field,
+            conditions=tuple(remote),
+        ),
+    )
+
+
+def exemptions_of(rule: RetentionRule, collection: Collection) -> tuple[Exemption, ...]:
+    """The rule's exemptions (each a `where`) and the collection's own erasure exemption."""
+    found: list[Exemption] = []
+    for text in rule.exemptions:
+        try:
+            conditions = parse_where(text)
+        except ValueError as exc:
+            raise UsageError(f"retention exemption {text!r}: {exc}") from exc
+        found.append(Exemption(label=text, conditions=tuple(conditions)))
+    exemption: ErasureExemption | None = collection.exemption
+    if exemption is not None and exemption.where and exemption.until is None:
+        # An open-ended exemption (a live claim, a running contract) outlasts any period.
+        found.append(
+            Exemption(
+                label=f"{exemption.ground.value}: {exemption.reason}",
+                conditions=tuple(parse_where(exemption.where)),
+            )
+        )
+    return tuple(found)
+
+
+def anonymise_fields(collection: Collection) -> tuple[FieldErasure, ...]:
+    fields: list[FieldErasure] = []
+    for field in collection.fields:
+        if field.primary_key or field.erase in (None, "keep"):
+            continue
+        # Within a kept row a field cannot be deleted on its own: blank it.
+        strategy = "null" if field.erase == "delete" else field.erase
+        fields.append(FieldErasure(field=field.name, strategy=strategy, mask=field.mask))
+    return tuple(fields)
+
+
+def sweep_targets(
+    policy: Policy,
+    *,
+    today: date,
+    system: str | None = None,
+    collection: str | None = None,
+) -> list[Target]:
+    """Every collection naming a retention rule, children before parents within a system."""
+    if system is not None and policy.system(system) is None:
+        names = ", ".join(s.name for s in policy.systems) or "none"
+        raise UsageError(f"the policy has no system {system!r}", fix=f"systems: {names}")
+    order = {pair: index for index, pair in enumerate(erasure_order(policy))}
+    targets: list[Target] = []
+    for sys in policy.systems:
+        if (system is not None and sys.name != system) or sys.dataset is None:
+            continue
+        for coll in sys.dataset.collections:
+            if coll.retention is None or (collection is not None and coll.name != collection):
+                continue
+            rule = policy.retention.get(coll.retention)
+            if rule is None:
+                raise UsageError(
+                    f"collection {sys.name}/{coll.name} names retention rule "
+                    f"{coll.retention!r}, which the policy does not define",
+                    fix="run `dataward check` on the policy",
+                )
+            cutoff = expiry_cutoff(today, rule.parsed_period)
+            fields = anonymise_fields(coll)
+            if rule.action == RetentionAction.ANONYMISE and not fields:
+                raise UsageError(
+                    f"rule {coll.retention!r} anonymises {sys.name}/{coll.name}, but none of "
+                    "its fields says how",
+                    fix="give the personal fields `erase: null`, `mask` or `hash`",
+                )
+            if not coll.primary_key:
+                raise UsageError(
+                    f"collection {sys.name}/{coll.name} has a retention rule but no primary key",
+                    fix="mark its key field with `primary_key: true`",
+                )
+            targets.append(
+                Target(
+                    system=sys.name,
+                    collection=coll.name,
+                    rule_name=coll.retention,
+                    rule=rule,
+                    cutoff=cutoff,
+                    query=expiry_query(sys, coll, rule, cutoff),
+                    key_fields=tuple(coll.primary_key),
+                    exemptions=exemptions_of(rule, coll),
+                    anonymise_fields=fields,
+                )
+            )
+    if collection is not None and not targets:
+        raise UsageError(f"no collection {collection!r} with a retention rule was found")
+    return sorted(targets, key=lambda t: order.get((t.system, t.collection), len(order)))
+
+
+def _comparable(row_value: object, literal: object) -> tuple[object, object] | None:
+    """Both sides in one type, as the database would compare them; None when it cannot."""
+    if row_value is None or literal is None:
+        return None
+    if isinstance(literal, bool):
+        if isinstance(row_value, str):
+            lowered = row_value.strip().lower()
+            if lowered in ("true", "t", "1", "yes", "y"):
+                return True, literal
+            if lowered in ("false", "f", "0", "no", "n"):
+                return False, literal
+            return None
+        return bool(row_value), literal  # MariaDB and SQLite return booleans as 0/1
+    if isinstance(literal, int | float):
+        try:
+            return float(row_value), float(literal)  # type: ignore[arg-type]  # Decimal, int, str
+        except (TypeError, ValueError):
+            return None
+    if isinstance(row_value, date):
+        return row_value.isoformat(), literal
+    return str(row_value), literal
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def row_matches(row: Mapping[str, Any], conditions: tuple[Condition, ...]) -> bool:
+    """Every condition holds; a missing value satisfies only `is null` and `!=`."""
+    for condition in conditions:
+        value = row.get(condition.field)
+        if condition.op == "is null":
+            if value is not None:
+                return False
+            continue
+        if condition.op == "is not null":
+            if value is None:
+                return False
+            continue
+        pair = _comparable(value, condition.value)
+        if pair is None:
+            # As the connectors read a rule: `!=` means "differs", which a missing value does.
+            if condition.op == "!=" and value is None:
+                continue
+            return False
+        left, right = pair
+        try:
+            holds = bool(_OPERATORS[condition.op](left, right))
+        except TypeError:
+            return False
+        if not holds:
+            return False
+    return True
