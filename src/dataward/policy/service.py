@@ -1,39 +1,230 @@
-"""Loading a policy file. Line/column tracking and the checks live in loader.py and checks.py."""
+"""Loading and checking a policy file: every problem at once, each at FILE:LINE:COL."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from dataward.core.errors import PolicyError, Problem
-from dataward.policy.schema import Policy
+from dataward.core.errors import PolicyError, Problem, UsageError
+from dataward.policy.checks import Partial, check
+from dataward.policy.fides import resolve_dataset_files
+from dataward.policy.loader import Position, SourceMap, read_yaml
+from dataward.policy.schema import (
+    Activity,
+    CategoryDefinition,
+    Channel,
+    Organisation,
+    Policy,
+    Recipient,
+    RetentionRule,
+    Subject,
+    System,
+)
+from dataward.policy.validation import validation_problems
 
 
 @dataclass(frozen=True)
 class LoadedPolicy:
+    """A valid policy, where it came from, and where each of its values was written.
+
+    `digest` is the SHA-256 of the policy file's bytes; when systems import Fides dataset
+    files, their bytes are folded in too, so any change to what the policy means changes it.
+    Built in code (without a file), it is the SHA-256 of the policy's JSON.
+    """
+
     policy: Policy
     path: Path
+    digest: str = ""
+    warnings: tuple[Problem, ...] = ()
+    source: SourceMap | None = field(default=None, compare=False, repr=False)
+    dataset_files: Mapping[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            text = self.policy.model_dump_json().encode("utf-8")
+            object.__setattr__(self, "digest", hashlib.sha256(text).hexdigest())
 
     @property
     def base_dir(self) -> Path:
+        """Relative paths in the policy (dataset files, SQLite URLs, folders) start here."""
         return self.path.parent
+
+    def position(self, *path: str | int) -> Position | None:
+        """Where the value at `path` (e.g. "activities", 0, "purpose") was written."""
+        return self.source.value(path) if self.source is not None else None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `dataward check` reports. `loaded` is None when there is any error."""
+
+    loaded: LoadedPolicy | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def load_policy(path: Path) -> LoadedPolicy:
-    """Read and validate a policy file; raise PolicyError listing every problem."""
+    """Read and check a policy file; raise PolicyError listing every error in it."""
+    result = check_policy(path)
+    if result.loaded is None:
+        raise PolicyError(problems=result.errors)
+    return result.loaded
+
+
+def check_policy(path: Path) -> CheckResult:
+    """Every problem of a policy file, errors and warnings, sorted by file and position.
+
+    A file that cannot be read at all is a UsageError (exit 2), not a problem in the policy.
+    """
+    content = _read(path)
+    display = str(path)
+    document = read_yaml(content.decode("utf-8"), file=display)
+    problems = list(document.problems)
+    data, source = document.data, document.source
+    if data is None:
+        return CheckResult(None, problems)
+    if not isinstance(data, dict):
+        problems.append(
+            source.problem(
+                (),
+                "the policy must be a mapping of sections (organisation, activities, ...)",
+                "start the file with `organisation:` at the left margin",
+            )
+        )
+        return CheckResult(None, problems)
+    files = resolve_dataset_files(
+        data, source, base_dir=path.resolve().parent, display_dir=Path(display).parent
+    )
+    problems.extend(files.problems)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(problems=[Problem(str(path), 0, 0, "", f"cannot read: {exc}")]) from exc
-    try:
-        policy = Policy.model_validate(raw)
+        policy = Policy.model_validate(data)
+        partial = Partial()
     except ValidationError as exc:
-        problems = [
-            Problem(str(path), 0, 0, ".".join(str(p) for p in e["loc"]), e["msg"])
-            for e in exc.errors()
-        ]
-        raise PolicyError(problems=problems) from exc
-    return LoadedPolicy(policy=policy, path=path.resolve())
+        problems.extend(validation_problems(exc, source, Policy))
+        policy, partial = _salvage(data)
+    problems.extend(check(policy, source, partial=partial))
+    problems.sort(key=lambda p: (p.file != display, p.file, p.line, p.column))
+    if any(p.severity == "error" for p in problems):
+        return CheckResult(None, problems)
+    loaded = LoadedPolicy(
+        policy=policy,
+        path=path.resolve(),
+        digest=_digest(content, files.digests),
+        warnings=tuple(problems),
+        source=source,
+        dataset_files=files.paths,
+    )
+    return CheckResult(loaded, problems)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UsageError(
+            f"policy file {str(path)!r} does not exist", fix="give the path to dataward.yaml"
+        ) from exc
+    except IsADirectoryError as exc:
+        raise UsageError(
+            f"{str(path)!r} is a folder", fix="give the path to the policy file inside it"
+        ) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read policy file {str(path)!r}: {exc.strerror}") from exc
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"policy file {str(path)!r} is not UTF-8 text (byte {exc.start})",
+            fix="save it as UTF-8",
+        ) from exc
+    return content
+
+
+def _digest(content: bytes, dataset_digests: Mapping[str, str]) -> str:
+    if not dataset_digests:
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256(content)
+    for system in sorted(dataset_digests):
+        digest.update(f"\0{system}\0{dataset_digests[system]}".encode())
+    return digest.hexdigest()
+
+
+_LIST_SECTIONS: dict[str, type[BaseModel]] = {
+    "subjects": Subject,
+    "categories": CategoryDefinition,
+    "recipients": Recipient,
+    "activities": Activity,
+    "systems": System,
+}
+_DICT_SECTIONS: dict[str, type[BaseModel]] = {"retention": RetentionRule, "channels": Channel}
+
+
+def _salvage(data: dict[str, Any]) -> tuple[Policy, Partial]:
+    """The valid items of an invalid policy, so that their meaning can still be checked."""
+    partial = Partial()
+    sections: dict[str, Any] = {}
+    for section, model in _LIST_SECTIONS.items():
+        kept: list[BaseModel] = []
+        partial.indices[section] = []
+        partial.dropped[section] = set()
+        items = data.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                kept.append(model.model_validate(item))
+                partial.indices[section].append(index)
+            except ValidationError:
+                if isinstance(item, dict):
+                    name = item.get("name", item.get("key"))
+                    if isinstance(name, str):
+                        partial.dropped[section].add(name)
+        sections[section] = kept
+    for section, model in _DICT_SECTIONS.items():
+        entries: dict[str, BaseModel] = {}
+        partial.dropped[section] = set()
+        items = data.get(section)
+        for key, item in (items if isinstance(items, dict) else {}).items():
+            try:
+                entries[str(key)] = model.model_validate(item)
+            except ValidationError:
+                partial.dropped[section].add(str(key))
+        sections[section] = entries
+    try:
+        organisation = Organisation.model_validate(data.get("organisation"))
+    except ValidationError:
+        organisation = Organisation.model_construct(
+            name="", registered_office="", privacy_contact=""
+        )
+    # model_construct: the pieces are validated one by one above; the whole is known invalid.
+    return Policy.model_construct(organisation=organisation, **sections), partial
+
+
+def problems_as_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    """The problems as `dataward check --json` prints them."""
+    return [
+        {
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "path": p.path,
+            "severity": p.severity,
+            "message": p.message,
+            "fix": p.fix,
+            "text": str(p),
+        }
+        for p in problems
+    ]
+
+
+__all__ = ["CheckResult", "LoadedPolicy", "check_policy", "load_policy"]

@@ -1,0 +1,119 @@
+"""The machinery the policy checks share: where each item was written, and how to report."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dataward.core.errors import Problem
+from dataward.policy.loader import PathKey, SourceMap
+from dataward.policy.schema import Collection, Policy, System
+from dataward.policy.taxonomy import Taxonomy, taxonomy_for
+
+# What a connector kind needs in `connection` to reach its data (any one of each set).
+CONNECTION_SETTINGS: dict[str, tuple[str, ...]] = {
+    "sql": ("url_env", "url"),
+    "files": ("path", "path_env"),
+    "http": ("base_url_env", "base_url"),
+    "dataward": (),
+}
+
+
+def connector_kinds() -> set[str]:
+    """Kinds the connector registry knows (its `KINDS`), or the built-in four without one."""
+    # Imported by name at call time: the registry imports the connectors, which import the
+    # policy package, so a module-level import here would be circular.
+    try:
+        registry = importlib.import_module("dataward.connectors.registry")
+    except ModuleNotFoundError as exc:
+        if exc.name != "dataward.connectors.registry":
+            raise
+        return set(CONNECTION_SETTINGS)
+    return set(registry.KINDS)
+
+
+@dataclass
+class Partial:
+    """Which items of each top-level section survived schema validation.
+
+    When the schema rejects an item, the rest is still checked: `indices` maps each kept item
+    back to its place in the file, and `dropped` holds the names of rejected items so that a
+    reference to one of them is not reported as dangling as well.
+    """
+
+    indices: dict[str, list[int]] = field(default_factory=dict)
+    dropped: dict[str, set[str]] = field(default_factory=dict)
+
+    def index(self, section: str, position: int) -> int:
+        kept = self.indices.get(section)
+        return kept[position] if kept is not None else position
+
+    def is_dropped(self, section: str, name: str) -> bool:
+        return name in self.dropped.get(section, set())
+
+
+def collection_named(system: System, name: str) -> Collection | None:
+    if system.dataset is None:
+        return None
+    return next((c for c in system.dataset.collections if c.name == name), None)
+
+
+def nearest(word: str, options: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, options: Iterable[str], otherwise: str) -> str:
+    near = nearest(word, options)
+    return f"did you mean `{near}`?" if near else otherwise
+
+
+class Checker:
+    """Collects problems for one policy; checks_ico.py adds its warnings through it."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        source: SourceMap,
+        *,
+        taxonomy: Taxonomy | None = None,
+        partial: Partial | None = None,
+    ) -> None:
+        self.policy = policy
+        self.source = source
+        self.taxonomy = taxonomy or taxonomy_for(policy)
+        self.partial = partial or Partial()
+        self.problems: list[Problem] = []
+        self.systems = {s.name: s for s in policy.systems}
+        self.recipients = {r.name: r for r in policy.recipients}
+
+    def at(self, section: str, position: int, *rest: str | int) -> PathKey:
+        return (section, self.partial.index(section, position), *rest)
+
+    def error(self, path: PathKey, message: str, fix: str | None = None) -> None:
+        self.problems.append(self.source.problem(path, message, fix))
+
+    def warning(self, path: PathKey, message: str, fix: str | None = None) -> None:
+        self.problems.append(self.source.problem(path, message, fix, severity="warning"))
+
+    def info(self, path: PathKey, message: str, fix: str | None = None) -> None:
+        self.problems.append(self.source.problem(path, message, fix, severity="info"))
+
+    def known(self, section: str, name: str, present: Iterable[str]) -> bool:
+        return name in present or self.partial.is_dropped(section, name)
+
+    def options(self, section: str, present: Iterable[str]) -> list[str]:
+        """Names to suggest from: the valid ones and those the schema rejected."""
+        return [*present, *sorted(self.partial.dropped.get(section, ()))]
+
+    def system_paths(self) -> Iterable[tuple[PathKey, System]]:
+        for position, system in enumerate(self.policy.systems):
+            yield self.at("systems", position), system
+
+    def collection_paths(self) -> Iterable[tuple[PathKey, System, Collection]]:
+        for path, system in self.system_paths():
+            if system.dataset is not None:
+                for index, collection in enumerate(system.dataset.collections):
+                    yield (*path, "dataset", "collections", index), system, collection
