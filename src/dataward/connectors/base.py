@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,17 @@ class Connector(ABC):
     @abstractmethod
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         """Delete those rows (and their files, for the files kind); return how many went."""
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
+        """For each cutoff, how many rows `query` finds with that cutoff instead of its own.
+
+        Retention forecasts ask for a dozen cutoffs at once. A kind that can should push this
+        down as one scan with a count per cutoff (`SUM(CASE WHEN date < :c THEN 1 END)`); this
+        default pages through `expired` once per cutoff."""
+        return [
+            sum(len(keys) for keys in self.expired(replace(query, cutoff=cutoff), batch_size=5000))
+            for cutoff in cutoffs
+        ]
 
     def files(self, collection: str, rows: Sequence[Row]) -> list[Path]:
         """Files that belong to these rows (recordings, footage); none for most kinds."""
