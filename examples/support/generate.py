@@ -384,7 +384,7 @@ class _Kestrel:
         rng = self.population.rng
         recorded = self.population.moment_on(on)
         call_id = self.recordings.count("calls") + 1
-        relative = f"{recorded:%Y/%m}/call-{call_id:07d}.wav"
+        relative = f"{recorded:%Y-%m}/call-{call_id:07d}.wav"
         self.recordings.add(
             "calls",
             caller_number=caller,
