@@ -319,8 +319,10 @@ def test_a_relative_sqlite_path_is_read_from_the_policy_folder(tmp_path: Path) -
     )
     connector = connect(system, base_dir=tmp_path, environ={})
     assert connector.fetch("people", {"email": ["A@example.com".lower()]})[0]["id"] == 1
+    elsewhere = connect(system, base_dir=tmp_path / "elsewhere", environ={})
     with pytest.raises(ConnectorError, match="does not exist"):
-        connect(system, base_dir=tmp_path / "elsewhere", environ={})
+        elsewhere.fetch("people", {"email": ["a@example.com"]})
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_schema_qualified_collections_are_read(postgres_url: str) -> None:

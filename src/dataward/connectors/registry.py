@@ -8,12 +8,14 @@ from pathlib import Path
 
 from dataward.connectors.base import Connector
 from dataward.connectors.environment import load_env_file
+from dataward.connectors.files import FilesConnector
 from dataward.connectors.sql import SqlConnector
 from dataward.core.errors import ConnectorError
 from dataward.policy.schema import System
 
 KINDS: dict[str, type[Connector]] = {
     "sql": SqlConnector,
+    "files": FilesConnector,
 }
 
 __all__ = ["KINDS", "connect", "load_env_file"]

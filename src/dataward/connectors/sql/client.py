@@ -164,17 +164,31 @@ class TableClient:
 
     # Changing
 
-    def delete(self, collection: str, keys: Sequence[Key]) -> int:
+    def delete(
+        self,
+        collection: str,
+        keys: Sequence[Key],
+        *,
+        before_commit: Callable[[list[Row]], None] | None = None,
+        read: Sequence[str] = (),
+    ) -> int:
+        """Delete the rows in one transaction; `before_commit` gets the deleted rows' key and
+        `read` fields once they are gone, and a failure there rolls the deletion back."""
         self.require(collection, keyed=True)
         table = self.tables.table(collection)
         count = 0
         with self.connection(f"deleting from {collection}", write=True) as connection:
+            gone: list[Row] = []
             for batch in self.tables.key_batches(collection, keys):
+                if before_commit is not None:
+                    gone.extend(self.rows_for_keys(connection, collection, batch, read))
                 result = connection.execute(
                     delete(table).where(self.tables.key_in(collection, batch))
                 )
                 self.stats.queries += 1
                 count += max(result.rowcount, 0)
+            if before_commit is not None:
+                before_commit(gone)
         return count
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:

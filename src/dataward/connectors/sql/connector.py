@@ -35,22 +35,29 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def resolve_sqlite(url: URL, base_dir: Path, system: str) -> URL:
-    """A relative SQLite path is relative to the policy's folder; the file must exist, since
-    SQLite would otherwise create an empty database and every search would find nothing."""
+def resolve_sqlite(url: URL, base_dir: Path) -> URL:
+    """A relative SQLite path is relative to the policy's folder."""
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return url
     path = Path(database)
-    if not path.is_absolute():
-        path = base_dir / path
-    if not path.exists():
+    return url if path.is_absolute() else url.set(database=str(base_dir / path))
+
+
+def require_sqlite_file(url: URL, system: str) -> None:
+    """SQLite would create a missing file, empty, and every search would then find nothing."""
+    database = url.database
+    if (
+        database
+        and database != ":memory:"
+        and not database.startswith("file:")
+        and not Path(database).is_file()
+    ):
         raise ConnectorError(
-            f"SQLite database {path} does not exist",
+            f"SQLite database {database} does not exist",
             system=system,
             fix="correct the path (relative paths are read from the policy file's folder)",
         )
-    return url.set(database=str(path))
 
 
 def connect_args(backend: str, timeout: float) -> dict[str, Any]:
@@ -85,7 +92,7 @@ class SqlConnector(Connector):
                 fix="write it as dialect+driver://user:password@host:port/database",
             ) from exc
         if url.get_backend_name() == "sqlite":
-            url = resolve_sqlite(url, self.base_dir, name)
+            url = resolve_sqlite(url, self.base_dir)
         self._url = url
         self._timeout = settings.number("connect_timeout", DEFAULT_CONNECT_TIMEOUT)
         self._engine_instance = None
@@ -110,6 +117,8 @@ class SqlConnector(Connector):
     def _engine(self) -> Engine:
         if self._engine_instance is None:
             backend = self._url.get_backend_name()
+            if backend == "sqlite":
+                require_sqlite_file(self._url, self.system.name)
             try:
                 engine = create_engine(
                     self._url,

@@ -1,0 +1,5 @@
+"""The `files` connector kind."""
+
+from dataward.connectors.files.connector import FilesConnector
+
+__all__ = ["FilesConnector"]
