@@ -1,0 +1,256 @@
+"""Erasure, rectification, restriction and objection: the steps that change what is held."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dataward.connectors.base import Connector, Key
+from dataward.connectors.traversal import FoundRecord, FoundSet, erasure_order
+from dataward.core.clock import today
+from dataward.core.errors import Conflict
+from dataward.people import service as people
+from dataward.retention import service as retention
+from dataward.rights import erasure as planning
+from dataward.rights.context import ExecutionContext, Outcome
+from dataward.rights.erasure import Decision, HoldReason, collection_of
+from dataward.rights.models import ItemOutcome, RequestKind, RequestTask, RightsRequest, TaskMode
+from dataward.rights.rectification import plan_rectification
+from dataward.rights.requester import Requester
+from dataward.rights.restriction import is_marketing, plan_restriction
+from dataward.rights.steps import (
+    Step,
+    Summary,
+    by_collection,
+    event,
+    item_counts,
+    key_digest,
+    record_items,
+    suppress,
+)
+
+
+class ErasureStep(Step):
+    commits_per_task = True
+
+    def __init__(self) -> None:
+        self.person_hold: HoldReason | None = None
+
+    def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
+        # S-08: an erased person must never be re-subscribed by a later import.
+        suppress(ctx, request, who, "erasure request")
+        holds = retention.person_holds(
+            session=ctx.session, keyring=ctx.keyring, identities=who.identities
+        )
+        if holds:
+            reasons = "; ".join(h.reason for h in holds)
+            reviews = [h.review_on for h in holds if h.review_on is not None]
+            self.person_hold = HoldReason(reasons, max(reviews) if reviews else None)
+
+    def decide(
+        self, ctx: ExecutionContext, system: str, records: Sequence[FoundRecord]
+    ) -> list[Decision]:
+        held: dict[tuple[str, str, Key], HoldReason] = {}
+        for collection, group in by_collection(records).items():
+            keys = [r.key for r in group]
+            for key in retention.held_keys(
+                session=ctx.session, system=system, collection=collection, keys=keys
+            ):
+                held[(system, collection, key)] = HoldReason("a legal hold on this record")
+        return planning.plan_erasure(
+            policy=ctx.policy,
+            records=records,
+            today=today(ctx.clock),
+            held=held,
+            person_hold=self.person_hold,
+        )
+
+    def act(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        task: RequestTask,
+        connector: Connector,
+        records: Sequence[FoundRecord],
+        found: FoundSet,
+    ) -> tuple[Summary, int]:
+        decisions = self.decide(ctx, task.system, records)
+        record_items(
+            ctx, request, ((d.record, d.outcome, d.ground, d.reason, d.until_on) for d in decisions)
+        )
+        # The plan is evidence before the source changes: a crash after this finds it again.
+        ctx.checkpoint()
+        tries = 0
+        by_place: dict[str, list[Decision]] = {}
+        for decision in decisions:
+            by_place.setdefault(decision.record.collection, []).append(decision)
+        for system, name in erasure_order(ctx.policy):
+            if system != task.system or name not in by_place:
+                continue
+            collection = collection_of(ctx.policy, system, name)
+            group = by_place[name]
+            evidence: dict[str, Any] = {"system": system, "collection": name}
+            for outcome_kind in (ItemOutcome.ERASED, ItemOutcome.ANONYMISED):
+                chosen = [d.record for d in group if d.outcome == outcome_kind]
+                if not chosen:
+                    continue
+                plan = planning.plan_for(collection, outcome_kind, hasher=ctx.keyring.digest)
+                assert plan is not None
+                keys = [r.key for r in chosen]
+                changed, used = ctx.retry.run(lambda: connector.erase(name, keys, plan))  # noqa: B023
+                tries += used
+                evidence[outcome_kind.value] = {
+                    "count": len(keys),
+                    "rows_changed": changed,
+                    "key_digests": [key_digest(ctx, system, name, k) for k in keys],
+                }
+            for outcome_kind in (ItemOutcome.KEPT, ItemOutcome.HELD):
+                kept = [d for d in group if d.outcome == outcome_kind]
+                if kept:
+                    evidence[outcome_kind.value] = {
+                        "count": len(kept),
+                        "grounds": sorted({d.ground or "" for d in kept}),
+                        "key_digests": [key_digest(ctx, system, name, d.record.key) for d in kept],
+                    }
+            event(ctx, request, "rights.erasure.applied", evidence)
+        return item_counts(request, task.system), max(tries, 1)
+
+    def after(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        found: FoundSet,
+        outcome: Outcome,
+        who: Requester,
+    ) -> None:
+        self.tell_recipients(ctx, request, outcome)
+        # S-06: Dataward's own copy goes too, in every backup: its key is destroyed.
+        people.forget(
+            session=ctx.session,
+            keyring=ctx.keyring,
+            clock=ctx.clock,
+            person=who.person,
+            actor=ctx.actor,
+            reason=f"erasure request {request.reference}",
+        )
+
+
+class RectificationStep(Step):
+    commits_per_task = True
+
+    def __init__(self) -> None:
+        self.changes: dict[str, str] = {}
+
+    def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
+        changes = who.details.get("changes")
+        if not isinstance(changes, dict) or not changes:
+            raise Conflict(
+                f"request {request.reference} records no corrections to make",
+                fix="open it with --set CATEGORY=VALUE",
+            )
+        self.changes = {str(k): str(v) for k, v in changes.items()}
+
+    def act(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        task: RequestTask,
+        connector: Connector,
+        records: Sequence[FoundRecord],
+        found: FoundSet,
+    ) -> tuple[Summary, int]:
+        tries = 0
+        corrections = plan_rectification(policy=ctx.policy, records=records, changes=self.changes)
+        for correction in corrections:
+            keys = correction.keys
+            _changed, used = ctx.retry.run(
+                lambda c=correction: connector.rectify(c.collection, c.keys, c.values)  # type: ignore[misc]
+            )
+            tries += used
+            record_items(
+                ctx,
+                request,
+                ((r, ItemOutcome.RECTIFIED, None, None, None) for r in correction.records),
+            )
+            event(
+                ctx,
+                request,
+                "rights.rectification.applied",
+                {
+                    "system": correction.system,
+                    "collection": correction.collection,
+                    "fields": sorted(correction.values),
+                    "count": len(keys),
+                    "key_digests": [
+                        key_digest(ctx, correction.system, correction.collection, k) for k in keys
+                    ],
+                },
+            )
+        return item_counts(request, task.system), max(tries, 1)
+
+    def after(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        found: FoundSet,
+        outcome: Outcome,
+        who: Requester,
+    ) -> None:
+        self.tell_recipients(ctx, request, outcome)
+
+
+class RestrictionStep(Step):
+    """Restriction and objection: both stop a purpose; a marketing objection is absolute."""
+
+    commits_per_task = True
+
+    def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
+        if request.kind == RequestKind.OBJECTION and any(is_marketing(p) for p in request.purposes):
+            suppress(ctx, request, who, "objection to direct marketing")
+
+    def act(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        task: RequestTask,
+        connector: Connector,
+        records: Sequence[FoundRecord],
+        found: FoundSet,
+    ) -> tuple[Summary, int]:
+        scope = plan_restriction(policy=ctx.policy, records=records, purposes=request.purposes)
+        word = "objection" if request.kind == RequestKind.OBJECTION else "restriction"
+        reason = f"{word}: {', '.join(request.purposes)}"
+        in_scope = [s for s in scope.systems if s.system == task.system]
+        count = 0
+        for part in in_scope:
+            count += len(part.records)
+            record_items(
+                ctx,
+                request,
+                ((r, ItemOutcome.RESTRICTED, None, reason, None) for r in part.records),
+            )
+            if not part.automatic:
+                # Staff stop the purpose in that system by hand, then mark the task done.
+                task.mode = TaskMode.MANUAL
+        if in_scope:
+            event(
+                ctx,
+                request,
+                f"rights.{word}.recorded",
+                {"system": task.system, "purposes": list(request.purposes), "records": count},
+            )
+        return {
+            "records": len(records),
+            "restricted": count,
+            "activities": sorted({a.name for p in in_scope for a in p.activities}),
+        }, 0
+
+    def after(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        found: FoundSet,
+        outcome: Outcome,
+        who: Requester,
+    ) -> None:
+        self.tell_recipients(ctx, request, outcome)

@@ -1,0 +1,318 @@
+"""What the direct rights commands share: opening or finding the request, running it inline,
+writing the package and reporting per system, in words or JSON."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from dataward.connectors.environment import load_env_file
+from dataward.core.console import EXIT_FAILED, out, print_json, runtime
+from dataward.core.crypto import Keyring
+from dataward.core.errors import Conflict, UsageError
+from dataward.core.runtime import Runtime
+from dataward.policy.service import LoadedPolicy, load_policy
+from dataward.rights import service
+from dataward.rights.context import ExecutionContext, Outcome, Retry
+from dataward.rights.execution import complete_manual_task, run_request
+from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
+from dataward.rights.packages import open_package, package_path
+from dataward.rights.schemas import RequesterIdentities
+
+DEFAULT_POLICY = Path("dataward.yaml")
+PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
+
+_COMMAND = {
+    RequestKind.ACCESS: "access",
+    RequestKind.ERASURE: "erase",
+    RequestKind.RECTIFICATION: "rectify",
+    RequestKind.RESTRICTION: "restrict",
+    RequestKind.OBJECTION: "object",
+    RequestKind.PORTABILITY: "portability",
+}
+
+
+def cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _environ(env_file: Path | None) -> dict[str, str]:
+    environ = dict(os.environ)
+    if env_file is not None:
+        environ.update(load_env_file(env_file))
+    return environ
+
+
+def _extra(refs: Sequence[str] | None) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    for pair in refs or ():
+        kind, sep, value = pair.partition("=")
+        if not sep or not kind.strip():
+            raise UsageError(f"cannot read --ref {pair!r}", fix="write KEY=VALUE, e.g. account=A1")
+        extra[kind.strip()] = value.strip()
+    return extra
+
+
+def _open_or_get(
+    *,
+    session: Session,
+    keyring: Keyring,
+    rt: Runtime,
+    kind: RequestKind | None,
+    loaded: LoadedPolicy,
+    reference: str | None,
+    identities: RequesterIdentities,
+    purposes: Sequence[str],
+    details: Mapping[str, Any] | None,
+) -> RightsRequest:
+    actor = cli_actor()
+    if reference is not None:
+        request = service.get_request(session=session, reference=reference)
+        if kind is not None and request.kind != kind:
+            raise Conflict(
+                f"{request.reference} is a {request.kind.value} request, not {kind.value}",
+                fix=f"use `dataward rights {_COMMAND[request.kind]} --reference "
+                f"{request.reference}`",
+            )
+        return request
+    if kind is None:
+        raise UsageError("name the kind of request to open")
+    request = service.open_request(
+        session=session,
+        keyring=keyring,
+        clock=rt.clock,
+        actor=actor,
+        kind=kind,
+        identities=identities,
+        policy=loaded,
+        purposes=purposes,
+        details=details,
+    )
+    service.verify_with_evidence(
+        session=session,
+        clock=rt.clock,
+        request=request,
+        actor=actor,
+        evidence=f"direct CLI request by {getpass.getuser()}",
+    )
+    return request
+
+
+def _kept(request: RightsRequest) -> list[dict[str, Any]]:
+    groups: Counter[tuple[str, str, str, str, str, date | None]] = Counter()
+    for item in request.items:
+        if item.outcome in (ItemOutcome.KEPT, ItemOutcome.HELD):
+            groups[
+                (
+                    item.system,
+                    item.collection,
+                    item.outcome.value,
+                    item.ground or "",
+                    item.reason or "",
+                    item.until_on,
+                )
+            ] += 1
+    return [
+        {
+            "system": s,
+            "collection": c,
+            "outcome": o,
+            "ground": g,
+            "reason": r,
+            "until_on": u.isoformat() if u else None,
+            "records": n,
+        }
+        for (s, c, o, g, r, u), n in sorted(groups.items(), key=lambda kv: kv[0][:3])
+    ]
+
+
+def _report(outcome: Outcome, written: Path | None, stored: Path | None) -> dict[str, Any]:
+    request = outcome.request
+    found = outcome.found
+    return {
+        "reference": request.reference,
+        "kind": request.kind.value,
+        "state": request.state.value,
+        "finished": outcome.finished,
+        "stopped": outcome.stopped,
+        "records_found": len(found.records) if found else None,
+        "searched": [f"{s}.{c}" for s, c in found.searched] if found else [],
+        "rows_scanned": found.rows_scanned if found else None,
+        "tasks": [
+            {
+                "system": t.system,
+                "mode": t.mode.value,
+                "state": t.state.value,
+                "attempts": t.attempts,
+                "last_error": t.last_error,
+                "summary": t.summary,
+            }
+            for t in request.tasks
+        ],
+        "kept": _kept(request),
+        "recipients_to_tell": outcome.notify,
+        "package": str(written) if written else None,
+        "stored_package": str(stored) if stored else None,
+    }
+
+
+def _print(report: Mapping[str, Any]) -> None:
+    state = report["state"]
+    if report["stopped"]:
+        state = f"{state} (stopped: the request was {report['stopped']})"
+    out.print(f"{report['reference']} {report['kind']}: {state}", markup=False)
+    for task in report["tasks"]:
+        summary = ", ".join(
+            f"{k} {v}" for k, v in task["summary"].items() if not isinstance(v, dict)
+        )
+        line = f"  {task['system']:<20} {task['mode']:<9} {task['state']:<8} {summary}"
+        if task["last_error"]:
+            line += f"\n    {task['last_error']}"
+        out.print(line.rstrip(), markup=False)
+    for kept in report["kept"]:
+        until = kept["until_on"] or "while the ground lasts"
+        out.print(
+            f"  kept {kept['records']} in {kept['system']}.{kept['collection']}: "
+            f"{kept['ground']}: {kept['reason']} (until {until})",
+            markup=False,
+        )
+    if report["recipients_to_tell"]:
+        names = ", ".join(report["recipients_to_tell"])
+        out.print(f"tell these recipients (Art 19): {names}", markup=False)
+    if report["package"]:
+        out.print(f"package written to {report['package']}", markup=False)
+    elif report["stored_package"]:
+        out.print(f"package sealed at {report['stored_package']}", markup=False)
+
+
+def execute(
+    *,
+    kind: RequestKind | None,
+    policy: Path | None,
+    reference: str | None,
+    identities: RequesterIdentities | None = None,
+    purposes: Sequence[str] = (),
+    details: Mapping[str, Any] | None = None,
+    env_file: Path | None = None,
+    out_path: Path | None = None,
+    complete: bool = False,
+    retries: int = 3,
+    confirm_system: str | None = None,
+    as_json: bool = False,
+) -> None:
+    """Open (or find) the request, run it, write its package; exit 1 unless it finished.
+
+    `kind` None runs the existing request `reference` whatever its kind."""
+    rt = runtime()
+    rt.require_schema()
+    keyring = Keyring.from_settings(rt.settings)
+    environ = _environ(env_file)
+    with rt.transaction() as session:
+        if reference is None:
+            if kind is None:
+                raise UsageError("name the request to run", fix="dataward rights run DW-...")
+            if identities is None:
+                raise UsageError(
+                    "say who the request is about", fix="give --email, --phone or --ref KEY=VALUE"
+                )
+            loaded = load_policy(policy or DEFAULT_POLICY)
+        else:
+            existing = service.get_request(session=session, reference=reference)
+            loaded = load_policy(policy or Path(existing.policy_path))
+        request = _open_or_get(
+            session=session,
+            keyring=keyring,
+            rt=rt,
+            kind=kind,
+            loaded=loaded,
+            reference=reference,
+            identities=identities or RequesterIdentities(),
+            purposes=purposes,
+            details=details,
+        )
+        if confirm_system is not None:
+            complete_manual_task(
+                session=session,
+                clock=rt.clock,
+                request=request,
+                system=confirm_system,
+                actor=cli_actor(),
+            )
+        # The request exists from here on, whatever happens to the systems.
+        session.commit()
+        ctx = ExecutionContext(
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            home=rt.settings.home,
+            actor=cli_actor(),
+            loaded=loaded,
+            environ=environ,
+            retry=Retry(attempts=retries),
+            commit=session.commit,
+        )
+        outcome = run_request(ctx=ctx, request=request)
+        if complete and outcome.finished and request.state.value == "awaiting_review":
+            service.approve(session=session, clock=rt.clock, request=request, actor=ctx.actor)
+        written: Path | None = None
+        stored: Path | None = None
+        if request.kind in PACKAGED and outcome.finished:
+            stored = package_path(rt.settings.home, request.reference)
+            content = outcome.package
+            if content is None:
+                content = open_package(
+                    session=session,
+                    keyring=keyring,
+                    person=service.request_person(session=session, request=request),
+                    home=rt.settings.home,
+                    reference=request.reference,
+                )
+            if out_path is not None:
+                out_path.parent.mkdir(parents=True, exist_ok=True)
+                out_path.write_bytes(content)
+                written = out_path
+        report = _report(outcome, written, stored)
+    if as_json:
+        print_json(report)
+    else:
+        _print(report)
+    if not outcome.finished:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def identities_from(
+    email: str | None, phone: str | None, refs: Sequence[str] | None
+) -> RequesterIdentities | None:
+    if email is None and phone is None and not refs:
+        return None
+    return RequesterIdentities(email=email, phone=phone, extra=_extra(refs))
+
+
+def write_stored_package(*, reference: str, out_path: Path) -> None:
+    rt = runtime()
+    rt.require_schema()
+    keyring = Keyring.from_settings(rt.settings)
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        if request.kind not in PACKAGED:
+            raise UsageError(
+                f"{request.reference} is a {request.kind.value} request: it has no package"
+            )
+        content = open_package(
+            session=session,
+            keyring=keyring,
+            person=service.request_person(session=session, request=request),
+            home=rt.settings.home,
+            reference=request.reference,
+        )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(content)
+    out.print(f"package for {request.reference} written to {out_path}", markup=False)

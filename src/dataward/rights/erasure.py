@@ -1,0 +1,311 @@
+"""Deciding, record by record, what an erasure request does (Art 17).
+
+Each record found on the person is erased or anonymised by its collection's declared strategy,
+unless a legal hold or the collection's exemption keeps it; an exemption lasts until its
+retention rule, applied to the record's own date, runs out. A record that a kept record points
+to (a customer row under kept invoices) is anonymised instead of deleted, so the kept record
+still refers to something and the source's foreign keys hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from dataward.connectors.base import ErasurePlan, FieldErasure, Key, Row
+from dataward.connectors.traversal import FoundRecord, foreign_keys
+from dataward.core.clock import london_date
+from dataward.policy.schema import (
+    Collection,
+    Condition,
+    ErasureExemption,
+    Period,
+    Policy,
+    parse_where,
+)
+from dataward.rights.deadlines import add_months
+from dataward.rights.models import ItemOutcome
+
+LEGAL_HOLD = "legal_hold"
+
+
+@dataclass(frozen=True)
+class HoldReason:
+    """Why a legal hold keeps a record, as far as the hold says."""
+
+    reason: str
+    review_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    record: FoundRecord
+    outcome: ItemOutcome
+    ground: str | None = None
+    reason: str | None = None
+    until_on: date | None = None
+
+    @property
+    def changes_source(self) -> bool:
+        return self.outcome in (ItemOutcome.ERASED, ItemOutcome.ANONYMISED)
+
+
+def add_period(start: date, period: Period) -> date:
+    """RULES.md §0: a month later is the same day-number, or the month's last day."""
+    if period.unit == "day":
+        return start + timedelta(days=period.amount)
+    if period.unit == "week":
+        return start + timedelta(weeks=period.amount)
+    if period.unit == "month":
+        return add_months(start, period.amount)
+    return add_months(start, 12 * period.amount)
+
+
+def as_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return london_date(value) if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return as_date(datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    return None
+
+
+def _truthy(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "t", "yes", "y", "1"):
+            return True
+        if lowered in ("false", "f", "no", "n", "0"):
+            return False
+    return None
+
+
+def _compare(left: object, op: str, right: object) -> bool:
+    a: object
+    b: object
+    if isinstance(right, bool):
+        a, b = _truthy(left), right
+        if a is None:
+            return False
+    elif isinstance(right, int | float):
+        try:
+            a, b = float(left), float(right)  # type: ignore[arg-type]  # SQLite text numbers
+        except (TypeError, ValueError):
+            return False
+    else:
+        a = left.isoformat() if isinstance(left, date | datetime) else str(left)
+        b = str(right)
+    if op == "=":
+        return a == b
+    if op == "!=":
+        return a != b
+    try:
+        if op == "<":
+            return a < b  # type: ignore[operator]  # same type by construction above
+        if op == "<=":
+            return a <= b  # type: ignore[operator]
+        if op == ">":
+            return a > b  # type: ignore[operator]
+        if op == ">=":
+            return a >= b  # type: ignore[operator]
+    except TypeError:
+        return False
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def matches(conditions: Iterable[Condition], row: Row) -> bool:
+    """SQL semantics in Python: a comparison with a null is false."""
+    for condition in conditions:
+        value = row.get(condition.field)
+        if condition.op == "is null":
+            ok = value is None
+        elif condition.op == "is not null":
+            ok = value is not None
+        else:
+            ok = value is not None and _compare(value, condition.op, condition.value)
+        if not ok:
+            return False
+    return True
+
+
+def collection_of(policy: Policy, system: str, name: str) -> Collection:
+    declared = policy.system(system)
+    dataset = declared.dataset if declared else None
+    found = next((c for c in dataset.collections if c.name == name), None) if dataset else None
+    if found is None:
+        raise KeyError(f"the policy declares no collection {system}.{name}")
+    return found
+
+
+def _same(a: object, b: object) -> bool:
+    return a is not None and b is not None and (a == b or str(a) == str(b))
+
+
+class Index:
+    """The found records, with the dataset behind each, looked up by place and by reference."""
+
+    def __init__(self, policy: Policy, records: Sequence[FoundRecord]) -> None:
+        self.policy = policy
+        self.by_place: dict[tuple[str, str], list[FoundRecord]] = {}
+        for record in records:
+            self.by_place.setdefault((record.system, record.collection), []).append(record)
+        # (holder system, collection) → [(holder field, referenced collection, its field)]:
+        # only references within one system, since only those can be foreign keys.
+        self.outgoing: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        for holder, target in foreign_keys(policy):
+            if holder[0] == target[0]:
+                self.outgoing.setdefault(holder[:2], []).append((holder[2], target[1], target[2]))
+
+    def collection(self, system: str, name: str) -> Collection:
+        return collection_of(self.policy, system, name)
+
+    def referenced(self, record: FoundRecord) -> list[FoundRecord]:
+        """Records of the same system that this record's reference fields point to."""
+        out: list[FoundRecord] = []
+        for field, collection, target_field in self.outgoing.get(
+            (record.system, record.collection), []
+        ):
+            value = record.row.get(field)
+            if value is None:
+                continue
+            for other in self.by_place.get((record.system, collection), []):
+                if _same(other.row.get(target_field), value):
+                    out.append(other)
+        return out
+
+    def linked(self, record: FoundRecord, collection: str) -> list[FoundRecord]:
+        """Records of `collection` (same system) joined to this one by a declared reference,
+        whichever of the two holds it."""
+        system = record.system
+        out = [r for r in self.referenced(record) if r.collection == collection]
+        for field, target, target_field in self.outgoing.get((system, collection), []):
+            if target != record.collection:
+                continue
+            value = record.row.get(target_field)
+            for other in self.by_place.get((system, collection), []):
+                if _same(other.row.get(field), value) and other not in out:
+                    out.append(other)
+        return out
+
+
+def exemption_until(
+    index: Index, collection: Collection, exemption: ErasureExemption, record: FoundRecord
+) -> date | None:
+    """When the exemption stops applying; None when that cannot be known yet (a contract that
+    has not ended, a date that is not filled in): the record is kept while the ground lasts."""
+    if exemption.until is None:
+        return None
+    rule = index.policy.retention.get(exemption.until)
+    if rule is None:
+        return None
+    after = rule.after
+    if collection.retention == exemption.until and collection.retention_after:
+        after = collection.retention_after
+    if "." in after:
+        related, date_field = after.split(".", 1)
+        dates = [as_date(r.row.get(date_field)) for r in index.linked(record, related)]
+        known = [d for d in dates if d is not None]
+        # Unfilled dates on any related row mean the event has not happened for all of them.
+        if not known or len(known) < len(dates):
+            return None
+        start = max(known)
+    else:
+        start_or_none = as_date(record.row.get(after))
+        if start_or_none is None:
+            return None
+        start = start_or_none
+    return add_period(start, rule.parsed_period)
+
+
+def _initial(
+    index: Index,
+    record: FoundRecord,
+    today: date,
+    held: Mapping[tuple[str, str, Key], HoldReason],
+    person_hold: HoldReason | None,
+) -> Decision:
+    hold = person_hold or held.get((record.system, record.collection, record.key))
+    if hold is not None:
+        return Decision(record, ItemOutcome.HELD, LEGAL_HOLD, hold.reason, hold.review_on)
+    collection = index.collection(record.system, record.collection)
+    exemption = collection.exemption
+    if exemption is not None and matches(
+        parse_where(exemption.where) if exemption.where else [], record.row
+    ):
+        until = exemption_until(index, collection, exemption, record)
+        if until is None or until >= today:
+            return Decision(
+                record, ItemOutcome.KEPT, exemption.ground.value, exemption.reason, until
+            )
+    if collection.erase == "anonymise":
+        return Decision(record, ItemOutcome.ANONYMISED)
+    return Decision(record, ItemOutcome.ERASED)
+
+
+def plan_erasure(
+    *,
+    policy: Policy,
+    records: Sequence[FoundRecord],
+    today: date,
+    held: Mapping[tuple[str, str, Key], HoldReason] | None = None,
+    person_hold: HoldReason | None = None,
+) -> list[Decision]:
+    """One decision per found record, in the order the records were given."""
+    index = Index(policy, records)
+    decisions = {id(r): _initial(index, r, today, held or {}, person_hold) for r in records}
+    # Anything that stays at the source keeps what it points to, transitively.
+    queue = [d.record for d in decisions.values() if d.outcome != ItemOutcome.ERASED]
+    while queue:
+        record = queue.pop()
+        for target in index.referenced(record):
+            current = decisions[id(target)]
+            if current.outcome == ItemOutcome.ERASED:
+                decisions[id(target)] = replace(
+                    current,
+                    outcome=ItemOutcome.ANONYMISED,
+                    reason="anonymised, not deleted: records kept for another reason point to it",
+                )
+                queue.append(target)
+    return [decisions[id(r)] for r in records]
+
+
+def anonymise_plan(
+    collection: Collection, hasher: Callable[[str], str] | None = None
+) -> ErasurePlan:
+    """Blank what identifies the person; keep keys and what the dataset says to keep."""
+    fields: list[FieldErasure] = []
+    for field in collection.fields:
+        if field.primary_key or field.erase == "keep":
+            continue
+        if field.erase in ("null", "mask", "hash"):
+            fields.append(FieldErasure(field.name, field.erase, field.mask))
+        elif field.erase == "delete" or any(
+            c == "user" or c.startswith("user.") for c in field.categories
+        ):
+            # A row that stays cannot lose one field by deletion: blank it instead.
+            fields.append(FieldErasure(field.name, "null"))
+    return ErasurePlan(delete_rows=False, fields=tuple(fields), hasher=hasher)
+
+
+DELETE = ErasurePlan(delete_rows=True)
+
+
+def plan_for(
+    collection: Collection, outcome: ItemOutcome, hasher: Callable[[str], str] | None = None
+) -> ErasurePlan | None:
+    if outcome == ItemOutcome.ERASED:
+        return DELETE
+    if outcome == ItemOutcome.ANONYMISED:
+        return anonymise_plan(collection, hasher)
+    return None

@@ -1,0 +1,401 @@
+"""Running a verified rights request across the connected systems, one task per system.
+
+The search runs once over every system, because references cross systems; each system's task
+then acts on that system's part. Tasks are stored, so a crash or a system that is down leaves
+them pending or failed and a second run finishes what remains: done tasks are not redone, and
+an erasure records what it will do (RequestItem rows) before it does it, so nothing is counted
+twice. A request is never reported done while a task is not.
+
+`run_request` is a boundary, like a CLI command or a job: it commits after each step that
+touched a source system, so the evidence of what was done survives a crash after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.connectors.base import Connector
+from dataward.connectors.registry import connect
+from dataward.connectors.traversal import FoundSet, Identities, find_person, foreign_keys
+from dataward.core import jobs
+from dataward.core.clock import Clock
+from dataward.core.crypto import Keyring
+from dataward.core.errors import Conflict, ConnectorError, DatawardError, NotFound
+from dataward.policy.schema import Policy
+from dataward.policy.service import load_policy
+from dataward.rights import workflow
+from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
+from dataward.rights.context import ExecutionContext, Outcome, automatic
+from dataward.rights.models import (
+    RequestKind,
+    RequestState,
+    RequestTask,
+    RightsRequest,
+    TaskMode,
+    TaskState,
+)
+from dataward.rights.reading import AccessStep, PortabilityStep
+from dataward.rights.requester import Requester, requester_of
+from dataward.rights.steps import Step
+from dataward.rights.verification import EXECUTE_JOB
+
+RUNNABLE = frozenset({RequestState.VERIFIED, RequestState.IN_PROGRESS})
+
+
+def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
+    state = RequestState(request.state)
+    if state == RequestState.VERIFIED:
+        workflow.transition(
+            session=ctx.session,
+            clock=ctx.clock,
+            request=request,
+            to=RequestState.IN_PROGRESS,
+            actor=ctx.actor,
+            reason="execution started",
+        )
+    elif state not in RUNNABLE:
+        raise Conflict(
+            f"request {request.reference} is {state.value}; only a verified request runs",
+            fix="verify it first (`dataward rights verify`)"
+            if state in (RequestState.RECEIVED, RequestState.AWAITING_VERIFICATION)
+            else None,
+        )
+
+
+def ensure_tasks(ctx: ExecutionContext, request: RightsRequest) -> list[RequestTask]:
+    """One task per declared system, so none is silently left out: systems Dataward cannot
+    reach (paper files, a kind with no connector) are searched by staff, as manual tasks."""
+    existing = {t.system: t for t in request.tasks}
+    for system in ctx.policy.systems:
+        if system.name not in existing:
+            task = RequestTask(
+                system=system.name,
+                mode=TaskMode.AUTOMATIC if automatic(system) else TaskMode.MANUAL,
+                state=TaskState.PENDING,
+                attempts=0,
+                summary={},
+            )
+            request.tasks.append(task)
+            existing[system.name] = task
+    ctx.session.flush()
+    order = {s.name: i for i, s in enumerate(ctx.policy.systems)}
+    return sorted(existing.values(), key=lambda t: (order.get(t.system, len(order)), t.system))
+
+
+def linked_systems(policy: Policy) -> dict[str, set[str]]:
+    """Systems whose records lead to each other's through cross-system references."""
+    links: dict[str, set[str]] = {}
+    for holder, target in foreign_keys(policy):
+        if holder[0] != target[0]:
+            links.setdefault(holder[0], set()).add(target[0])
+            links.setdefault(target[0], set()).add(holder[0])
+    return links
+
+
+def waiting_on(policy: Policy, down: Iterable[str]) -> dict[str, str]:
+    """Systems that must wait for a down one: its records may lead to more of theirs, so
+    acting on them now could miss records and still be marked done."""
+    links = linked_systems(policy)
+    waiting: dict[str, str] = {}
+    frontier = list(down)
+    blocked = set(frontier)
+    while frontier:
+        current = frontier.pop()
+        for other in sorted(links.get(current, ())):
+            if other not in blocked:
+                blocked.add(other)
+                waiting[other] = current
+                frontier.append(other)
+    return waiting
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    """Driver errors can quote the values bound; never store the person's identifiers."""
+    for value in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(value, "[redacted]")
+    return text[:2000]
+
+
+def open_connectors(
+    ctx: ExecutionContext, names: Iterable[str]
+) -> tuple[dict[str, Connector], dict[str, str]]:
+    """Connectors for the systems that can be opened; why the others cannot."""
+    opened: dict[str, Connector] = {}
+    broken: dict[str, str] = {}
+    for name in names:
+        system = ctx.policy.system(name)
+        if system is None:
+            broken[name] = "the policy no longer declares this system"
+            continue
+        try:
+            opened[name] = connect(system, base_dir=ctx.loaded.base_dir, environ=ctx.environ)
+        except DatawardError as exc:
+            broken[name] = str(exc)
+    return opened, broken
+
+
+def search(
+    ctx: ExecutionContext, connectors: Mapping[str, Connector], identities: Identities
+) -> tuple[FoundSet, dict[str, str], int]:
+    """One traversal over every reachable system, retried; a system that stays down is left
+    out and named, and the traversal runs again over the rest."""
+    live = dict(connectors)
+    down: dict[str, str] = {}
+    tries = 0
+    while True:
+        try:
+            found, attempts = ctx.retry.run(lambda: find_person(ctx.loaded, live, identities))
+            return found, down, tries + attempts
+        except ConnectorError as exc:
+            tries += ctx.retry.attempts
+            if exc.system not in live:
+                raise
+            down[exc.system] = str(exc)
+            live.pop(exc.system).close()
+
+
+def _withdrawn(ctx: ExecutionContext, request: RightsRequest) -> RequestState | None:
+    """The request's state as committed by anyone else (a withdrawal stops the run)."""
+    state = ctx.session.scalar(select(RightsRequest.state).where(RightsRequest.id == request.id))
+    if state is not None and RequestState(state) in (
+        RequestState.WITHDRAWN,
+        RequestState.REFUSED,
+    ):
+        return RequestState(state)
+    return None
+
+
+def _fail(ctx: ExecutionContext, task: RequestTask, message: str, tries: int) -> None:
+    task.state = TaskState.FAILED
+    task.attempts += tries
+    task.last_error = message
+    task.finished_at = ctx.clock.now()
+    ctx.session.flush()
+
+
+def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
+    """Run (or resume) the request on every system; see the module docstring."""
+    outcome = Outcome(request=request)
+    if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
+        return outcome
+    _start(ctx, request)
+    who = requester_of(ctx.session, ctx.keyring, request)
+    tasks = ensure_tasks(ctx, request)
+    step = step_for(request.kind)
+    step.before(ctx, request, who)
+    ctx.checkpoint()
+
+    names = [t.system for t in tasks if t.mode == TaskMode.AUTOMATIC]
+    connectors, broken = open_connectors(ctx, names)
+    try:
+        found, down, tries = search(ctx, connectors, who.identities)
+        down.update(broken)
+        outcome.found = found
+        audit.record(
+            session=ctx.session,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            action="rights.search.done",
+            object_type="rights_request",
+            object_id=request.reference,
+            subject=request.person_pseudonym,
+            details={
+                "searched": [f"{s}.{c}" for s, c in found.searched],
+                "records": len(found.records),
+                "rows_scanned": found.rows_scanned,
+                "unreachable": sorted(down),
+            },
+        )
+        waiting = waiting_on(ctx.policy, down)
+        secrets = who.secrets()
+        for task in tasks:
+            if task.state == TaskState.DONE:
+                continue
+            if task.mode == TaskMode.MANUAL:
+                outcome.manual.append(task.system)
+                continue
+            stopped = _withdrawn(ctx, request)
+            if stopped is not None:
+                outcome.stopped = stopped.value
+                break
+            if task.system in down:
+                _fail(ctx, task, _redact(down[task.system], secrets), tries)
+                outcome.failed[task.system] = task.last_error or ""
+                continue
+            if task.system in waiting:
+                task.state = TaskState.PENDING
+                task.last_error = (
+                    f"waiting for system {waiting[task.system]!r}: its records may lead to "
+                    "more of the person's records here"
+                )
+                outcome.waiting[task.system] = task.last_error
+                continue
+            _run_task(ctx, request, task, step, connectors[task.system], found, outcome, who)
+        if outcome.stopped is None:
+            _finish(ctx, request, tasks, step, found, outcome, who)
+        ctx.checkpoint()
+    finally:
+        for connector in connectors.values():
+            connector.close()
+    return outcome
+
+
+def _run_task(
+    ctx: ExecutionContext,
+    request: RightsRequest,
+    task: RequestTask,
+    step: Step,
+    connector: Connector,
+    found: FoundSet,
+    outcome: Outcome,
+    who: Requester,
+) -> None:
+    task.state = TaskState.RUNNING
+    task.started_at = task.started_at or ctx.clock.now()
+    task.last_error = None
+    records = [r for r in found.records if r.system == task.system]
+    try:
+        summary, tries = step.act(ctx, request, task, connector, records, found)
+    except ConnectorError as exc:
+        _fail(ctx, task, _redact(str(exc), who.secrets()), ctx.retry.attempts)
+        outcome.failed[task.system] = task.last_error or ""
+        audit.record(
+            session=ctx.session,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            action="rights.task.failed",
+            object_type="rights_request",
+            object_id=request.reference,
+            subject=request.person_pseudonym,
+            details={"system": task.system, "attempts": task.attempts},
+        )
+        ctx.checkpoint()
+        return
+    task.attempts += tries
+    task.summary = summary
+    if task.mode == TaskMode.MANUAL:
+        task.state = TaskState.PENDING
+        outcome.manual.append(task.system)
+    else:
+        task.state = TaskState.DONE
+        task.finished_at = ctx.clock.now()
+    audit.record(
+        session=ctx.session,
+        clock=ctx.clock,
+        actor=ctx.actor,
+        action="rights.task.done" if task.state == TaskState.DONE else "rights.task.manual",
+        object_type="rights_request",
+        object_id=request.reference,
+        subject=request.person_pseudonym,
+        details={"system": task.system, "summary": summary},
+    )
+    if step.commits_per_task:
+        ctx.checkpoint()
+
+
+def _finish(
+    ctx: ExecutionContext,
+    request: RightsRequest,
+    tasks: list[RequestTask],
+    step: Step,
+    found: FoundSet,
+    outcome: Outcome,
+    who: Requester,
+) -> None:
+    if any(t.state != TaskState.DONE for t in tasks):
+        return
+    step.after(ctx, request, found, outcome, who)
+    workflow.transition(
+        session=ctx.session,
+        clock=ctx.clock,
+        request=request,
+        to=RequestState.AWAITING_REVIEW,
+        actor=ctx.actor,
+        reason="every system done",
+    )
+
+
+def step_for(kind: RequestKind) -> Step:
+    steps: dict[RequestKind, type[Step]] = {
+        RequestKind.ACCESS: AccessStep,
+        RequestKind.PORTABILITY: PortabilityStep,
+        RequestKind.ERASURE: ErasureStep,
+        RequestKind.RECTIFICATION: RectificationStep,
+        RequestKind.RESTRICTION: RestrictionStep,
+        RequestKind.OBJECTION: RestrictionStep,
+    }
+    return steps[RequestKind(kind)]()
+
+
+def complete_manual_task(
+    *, session: Session, clock: Clock, request: RightsRequest, system: str, actor: str
+) -> RequestTask:
+    """Staff confirm they did a manual task (searched the paper files, stopped the purpose in
+    the CRM); the request finishes on its next run once nothing else is left."""
+    task = next((t for t in request.tasks if t.system == system), None)
+    if task is None:
+        names = ", ".join(t.system for t in request.tasks) or "none yet"
+        raise NotFound(
+            f"request {request.reference} has no task for system {system!r}",
+            fix=f"its tasks: {names}",
+        )
+    if task.mode != TaskMode.MANUAL:
+        raise Conflict(
+            f"the task for {system!r} is automatic: Dataward does it itself",
+            fix=f"run `dataward rights run {request.reference}` to retry it",
+        )
+    if task.state == TaskState.DONE:
+        return task
+    task.state = TaskState.DONE
+    task.finished_at = clock.now()
+    task.summary = {**task.summary, "confirmed_by": actor}
+    session.flush()
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="rights.task.confirmed",
+        object_type="rights_request",
+        object_id=request.reference,
+        subject=request.person_pseudonym,
+        details={"system": system},
+    )
+    return task
+
+
+ACTOR = "system:rights"
+
+
+@jobs.handler(EXECUTE_JOB)
+def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
+    """The queued twin of the direct commands; a failed system makes the job retry later."""
+    settings = job.runtime.settings
+    keyring = Keyring.from_settings(settings)
+    with job.runtime.transaction() as session:
+        request = session.get(RightsRequest, int(payload["request_id"]))
+        if request is None:
+            raise NotFound(f"rights request {payload['request_id']} no longer exists")
+        if RequestState(request.state) not in RUNNABLE:
+            return  # withdrawn, refused, or already run: nothing to do
+        ctx = ExecutionContext(
+            session=session,
+            keyring=keyring,
+            clock=job.clock,
+            home=settings.home,
+            actor=ACTOR,
+            loaded=load_policy(Path(request.policy_path)),
+            commit=session.commit,
+        )
+        outcome = run_request(ctx=ctx, request=request)
+    unfinished = {**outcome.failed, **outcome.waiting}
+    if unfinished:
+        raise ConnectorError(
+            f"request {request.reference} is not finished; it will be retried",
+            system=", ".join(sorted(unfinished)),
+        )

@@ -1,0 +1,222 @@
+"""The access (and portability) package: a ZIP the person can open with ordinary tools.
+
+`data.json` is the machine-readable copy (system → collection → rows, every field with its data
+categories), `csv/<system>/<collection>.csv` the same rows as spreadsheets, `letter.html` the
+Art 15 letter, `files/...` the person's files (recordings, footage) and `README.txt` a guide.
+Stored copies are sealed under the person's own key, so forgetting the person destroys them.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from dataward.connectors.base import Key
+from dataward.connectors.traversal import FoundRecord
+from dataward.core.crypto import Keyring
+from dataward.core.errors import NotFound
+from dataward.people import service as people
+from dataward.people.models import Person
+from dataward.rights.letter import SearchedLine, templates
+
+
+def plain(value: Any) -> Any:
+    """A JSON- and CSV-friendly form of a value a database driver returned."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return str(value)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _segment(text: str) -> str:
+    cleaned = _UNSAFE.sub("_", text).strip("._")
+    return cleaned or "_"
+
+
+def key_label(key: Key) -> str:
+    return "-".join(_segment(str(part)) for part in key)
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """A file to copy in: where it is now and its path inside the ZIP."""
+
+    source: Path
+    arcname: str
+
+
+@dataclass(frozen=True)
+class Package:
+    reference: str
+    kind: str
+    controller: str
+    generated_at: datetime
+    records: Sequence[FoundRecord]
+    files: Mapping[tuple[str, str, Key], Sequence[Path]]
+    searched: Sequence[SearchedLine]
+    letter_html: str | None = None
+    notes: Sequence[str] = ()
+
+
+def _file_entries(package: Package) -> dict[tuple[str, str, Key], list[PackageFile]]:
+    entries: dict[tuple[str, str, Key], list[PackageFile]] = {}
+    used: set[str] = set()
+    for (system, collection, key), paths in package.files.items():
+        for path in paths:
+            base = f"files/{_segment(system)}/{_segment(collection)}/{key_label(key)}"
+            arcname = f"{base}/{_segment(path.name)}"
+            n = 1
+            while arcname in used:
+                n += 1
+                arcname = f"{base}/{n}-{_segment(path.name)}"
+            used.add(arcname)
+            entries.setdefault((system, collection, key), []).append(PackageFile(path, arcname))
+    return entries
+
+
+def package_data(package: Package, files: Mapping[tuple[str, str, Key], list[PackageFile]]) -> Any:
+    systems: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for record in package.records:
+        fields = {
+            name: {"value": plain(value), "categories": list(record.categories.get(name, []))}
+            for name, value in record.row.items()
+        }
+        row: dict[str, Any] = {"fields": fields}
+        attached = files.get((record.system, record.collection, record.key))
+        if attached:
+            row["files"] = [f.arcname for f in attached]
+        systems.setdefault(record.system, {}).setdefault(record.collection, []).append(row)
+    return {
+        "reference": package.reference,
+        "kind": package.kind,
+        "controller": package.controller,
+        "generated_at": package.generated_at.isoformat(),
+        "searched": [
+            {"system": s.system, "collection": s.collection, "how": s.how, "records": s.records}
+            for s in package.searched
+        ],
+        "record_count": len(package.records),
+        "notes": list(package.notes),
+        "systems": systems,
+    }
+
+
+def _csv_tables(records: Sequence[FoundRecord]) -> dict[tuple[str, str], str]:
+    columns: dict[tuple[str, str], list[str]] = {}
+    rows: dict[tuple[str, str], list[FoundRecord]] = {}
+    for record in records:
+        where = (record.system, record.collection)
+        names = columns.setdefault(where, [])
+        for name in record.row:
+            if name not in names:
+                names.append(name)
+        rows.setdefault(where, []).append(record)
+    tables: dict[tuple[str, str], str] = {}
+    for where, names in columns.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(names)
+        for record in rows[where]:
+            cells = []
+            for name in names:
+                value = plain(record.row.get(name))
+                if isinstance(value, dict | list):
+                    value = json.dumps(value, ensure_ascii=False)
+                cells.append("" if value is None else value)
+            writer.writerow(cells)
+        tables[where] = buffer.getvalue()
+    return tables
+
+
+def build_package(package: Package) -> bytes:
+    """The ZIP, in memory: it is sealed before it is stored, so it never sits in plaintext."""
+    files = _file_entries(package)
+    data = package_data(package, files)
+    tables = _csv_tables(package.records)
+    readme = templates().get_template("rights/readme.txt.j2")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.txt",
+            readme.render(
+                package=package,
+                tables=sorted(tables),
+                file_count=sum(len(v) for v in files.values()),
+            ),
+        )
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        for (system, collection), text in sorted(tables.items()):
+            # A byte-order mark so spreadsheet programs read the UTF-8 names correctly.
+            archive.writestr(f"csv/{_segment(system)}/{_segment(collection)}.csv", "\ufeff" + text)
+        if package.letter_html is not None:
+            archive.writestr("letter.html", package.letter_html)
+        for entries in files.values():
+            for entry in entries:
+                # Recordings and footage are already compressed; deflating them wastes time.
+                archive.write(entry.source, entry.arcname, compress_type=zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def package_path(home: Path, reference: str) -> Path:
+    return home / "packages" / f"{_segment(reference)}.zip.sealed"
+
+
+def store_package(
+    *,
+    session: Session,
+    keyring: Keyring,
+    person: Person,
+    home: Path,
+    reference: str,
+    content: bytes,
+) -> Path:
+    """Seal the package under the person's key and write it atomically."""
+    sealed = people.seal(session=session, keyring=keyring, person=person, plaintext=content)
+    target = package_path(home, reference)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(sealed)
+    partial.replace(target)
+    return target
+
+
+def open_package(
+    *, session: Session, keyring: Keyring, person: Person, home: Path, reference: str
+) -> bytes:
+    target = package_path(home, reference)
+    if not target.exists():
+        raise NotFound(
+            f"no stored package for request {reference}",
+            fix="packages are stored when an access or portability request has run; "
+            f"run `dataward rights run {reference}` if it has not",
+        )
+    return people.unseal(
+        session=session, keyring=keyring, person=person, ciphertext=target.read_bytes()
+    )
