@@ -45,6 +45,13 @@ class Partial:
 
     indices: dict[str, list[int]] = field(default_factory=dict)
     dropped: dict[str, set[str]] = field(default_factory=dict)
+    repaired: list[PathKey] = field(default_factory=list)  # items kept without rejected keys
+    removed: list[PathKey] = field(default_factory=list)  # the keys they were kept without
+
+    def altered(self, path: PathKey) -> bool:
+        """A rejected key was left out somewhere under `path`: what it implied is unknown."""
+        cut = len(path)
+        return any(removed[:cut] == path for removed in self.removed)
 
     def index(self, section: str, position: int) -> int:
         kept = self.indices.get(section)

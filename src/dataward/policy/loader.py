@@ -124,6 +124,7 @@ class _Builder:
 
     def build(self, node: Node, path: PathKey) -> Any:
         if id(node) in self._open:
+            self.source.values[path] = _position(self.source.file, node)
             self.problems.append(
                 self.source.problem(path, "an alias refers to the value that contains it")
             )
@@ -158,6 +159,10 @@ class _Builder:
                     "quote it to keep it as text",
                 )
             )
+            return node.value
+        except ValueError:
+            # A timestamp with no such day (2024-13-01): keep the text and let the schema say
+            # what it expected there.
             return node.value
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[Any, Any]:
@@ -226,9 +231,9 @@ def read_yaml(text: str, *, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        problem = Problem(
-            file, line, column, "", f"YAML syntax error: {message}", _syntax_fix(message)
-        )
+        at = mark.index if mark is not None else -1
+        fix = _syntax_fix(message, text[at] if 0 <= at < len(text) else "")
+        problem = Problem(file, line, column, "", f"YAML syntax error: {message}", fix)
         return Document(None, source, [problem])
     except yaml.YAMLError as exc:
         return Document(None, source, [Problem(file, 1, 1, "", f"YAML error: {exc}")])
@@ -239,8 +244,8 @@ def read_yaml(text: str, *, file: str) -> Document:
     return Document(data, source, builder.problems)
 
 
-def _syntax_fix(message: str) -> str:
-    if "tab" in message:
+def _syntax_fix(message: str, found: str) -> str:
+    if "tab" in message or found == "\t":
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
         return "quote a value that contains ': ', or check the indentation of the line"

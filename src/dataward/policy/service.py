@@ -8,22 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dataward.core.errors import PolicyError, Problem, UsageError
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
-from dataward.policy.loader import Position, SourceMap, read_yaml
+from dataward.policy.loader import Position, SourceMap, format_path, read_yaml
+from dataward.policy.salvage import salvage
 from dataward.policy.schema import (
-    Activity,
-    CategoryDefinition,
-    Channel,
-    Organisation,
     Policy,
-    Recipient,
-    RetentionRule,
-    Subject,
-    System,
 )
 from dataward.policy.validation import validation_problems
 
@@ -113,8 +106,10 @@ def check_policy(path: Path) -> CheckResult:
         partial = Partial()
     except ValidationError as exc:
         problems.extend(validation_problems(exc, source, Policy))
-        policy, partial = _salvage(data)
-    problems.extend(check(policy, source, partial=partial))
+        policy, partial = salvage(data)
+    problems.extend(
+        p for p in check(policy, source, partial=partial) if not _quiet(p, partial.repaired)
+    )
     problems.sort(key=lambda p: (p.file != display, p.file, p.line, p.column))
     if any(p.severity == "error" for p in problems):
         return CheckResult(None, problems)
@@ -127,6 +122,17 @@ def check_policy(path: Path) -> CheckResult:
         dataset_files=files.paths,
     )
     return CheckResult(loaded, problems)
+
+
+def _quiet(problem: Problem, repaired: list[tuple[str | int, ...]]) -> bool:
+    """A warning about an item the schema rejected part of: it may be about the missing part."""
+    if problem.severity == "error":
+        return False
+    for path in repaired:
+        prefix = format_path(path)
+        if problem.path == prefix or problem.path.startswith((prefix + ".", prefix + "[")):
+            return True
+    return False
 
 
 def _read(path: Path) -> bytes:
@@ -159,55 +165,6 @@ def _digest(content: bytes, dataset_digests: Mapping[str, str]) -> str:
     for system in sorted(dataset_digests):
         digest.update(f"\0{system}\0{dataset_digests[system]}".encode())
     return digest.hexdigest()
-
-
-_LIST_SECTIONS: dict[str, type[BaseModel]] = {
-    "subjects": Subject,
-    "categories": CategoryDefinition,
-    "recipients": Recipient,
-    "activities": Activity,
-    "systems": System,
-}
-_DICT_SECTIONS: dict[str, type[BaseModel]] = {"retention": RetentionRule, "channels": Channel}
-
-
-def _salvage(data: dict[str, Any]) -> tuple[Policy, Partial]:
-    """The valid items of an invalid policy, so that their meaning can still be checked."""
-    partial = Partial()
-    sections: dict[str, Any] = {}
-    for section, model in _LIST_SECTIONS.items():
-        kept: list[BaseModel] = []
-        partial.indices[section] = []
-        partial.dropped[section] = set()
-        items = data.get(section)
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            try:
-                kept.append(model.model_validate(item))
-                partial.indices[section].append(index)
-            except ValidationError:
-                if isinstance(item, dict):
-                    name = item.get("name", item.get("key"))
-                    if isinstance(name, str):
-                        partial.dropped[section].add(name)
-        sections[section] = kept
-    for section, model in _DICT_SECTIONS.items():
-        entries: dict[str, BaseModel] = {}
-        partial.dropped[section] = set()
-        items = data.get(section)
-        for key, item in (items if isinstance(items, dict) else {}).items():
-            try:
-                entries[str(key)] = model.model_validate(item)
-            except ValidationError:
-                partial.dropped[section].add(str(key))
-        sections[section] = entries
-    try:
-        organisation = Organisation.model_validate(data.get("organisation"))
-    except ValidationError:
-        organisation = Organisation.model_construct(
-            name="", registered_office="", privacy_contact=""
-        )
-    # model_construct: the pieces are validated one by one above; the whole is known invalid.
-    return Policy.model_construct(organisation=organisation, **sections), partial
 
 
 def problems_as_json(problems: list[Problem]) -> list[dict[str, Any]]:

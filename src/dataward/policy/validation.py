@@ -71,11 +71,12 @@ def _problem(
     if kind in ("value_error", "assertion_error"):
         message = str(ctx.get("error") or error["msg"])
         # A validator naming a key inside a mapping (`inline secret 'password'`) points at it.
+        at_key = False
         for quoted in _QUOTED.findall(message)[:1]:
             if (*path, quoted) in source.keys:
-                path = (*path, quoted)
+                path, at_key = (*path, quoted), True
         what, _, how = message.partition(": ")
-        return source.problem(path, what, how or None)
+        return source.problem(path, what, how or None, at_key=at_key)
     return source.problem(path, _plain(error["msg"]))
 
 
@@ -148,8 +149,8 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
-    """The field names of the model found at `loc` inside `model`, if that is a model."""
+def model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel] | None:
+    """The model that validates the data at `loc` inside `model`'s data, if a model does."""
     current: Any = model
     for part in loc:
         current = _unwrap(current)
@@ -157,15 +158,20 @@ def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
             if field is None:
-                return []
+                return None
             current = field.annotation
         elif origin is list and isinstance(part, int):
             current = get_args(current)[0]
         elif origin is dict:
             current = get_args(current)[1]
         else:
-            return []
+            return None
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        return current
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
+    found = model_at(model, loc)
+    return list(found.model_fields) if found is not None else []
