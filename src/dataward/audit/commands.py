@@ -33,6 +33,7 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
         "last_checkpoint": report.last_checkpoint,
         "unsigned_tail": report.unsigned_tail,
         "canonical_bytes": report.canonical_bytes,
+        "anchored": report.anchored,
         "problem": None
         if problem is None
         else {
@@ -52,8 +53,10 @@ def verify_command(
     """Recompute the hash chain and check every checkpoint signature."""
     rt = runtime()
     rt.require_schema()
+    signing_file = rt.settings.resolved_signing_key_file
+    trusted = signing_key_id(load_signing_key(signing_file)) if signing_file.exists() else None
     with rt.transaction() as session:
-        report = verify(session=session)
+        report = verify(session=session, trusted_key_id=trusted)
     if as_json:
         print_json(_report_json(report))
     elif report.problem is not None:
@@ -65,6 +68,12 @@ def verify_command(
             f"{report.checkpoints} signed checkpoints",
             markup=False,
         )
+        if report.checkpoints and not report.anchored:
+            out.print(
+                f"the newest checkpoint is signed by key {report.last_checkpoint_key}, not by "
+                f"the configured signing key {trusted}: run `dataward audit checkpoint`",
+                markup=False,
+            )
         if report.unsigned_tail:
             out.print(
                 f"{report.unsigned_tail} events after checkpoint {report.last_checkpoint} are "

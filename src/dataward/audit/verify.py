@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dataward.audit import service
 from dataward.audit.checkpoints import signed_message
 from dataward.audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, SigningKey
-from dataward.core.crypto import verify_signature
+from dataward.core.crypto import public_key_id, verify_signature
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ class VerifyReport:
     last_checkpoint: int = 0
     problem: ChainProblem | None = None
     signing_keys: list[str] = field(default_factory=list)
+    last_checkpoint_key: str | None = None
+    # Whether the newest checkpoint is signed by the key configured on this machine: that one
+    # signature authenticates the whole chain up to it, whatever the database says of keys.
+    anchored: bool = False
 
     @property
     def ok(self) -> bool:
@@ -51,9 +55,15 @@ class ChainVerifier:
     """Fed events in sequence order, stops at the first problem; holds one event at a time."""
 
     def __init__(
-        self, checkpoints: Iterable[AuditCheckpoint], public_keys: Mapping[str, bytes]
+        self,
+        checkpoints: Iterable[AuditCheckpoint],
+        public_keys: Mapping[str, bytes],
+        *,
+        trusted_key_id: str | None = None,
     ) -> None:
         self.report = VerifyReport(signing_keys=sorted(public_keys))
+        self._trusted = trusted_key_id
+        self._trusted_signed = False
         self._checkpoints = {c.sequence: c for c in checkpoints}
         self._keys = dict(public_keys)
         self._expected = 1
@@ -128,6 +138,14 @@ class ChainVerifier:
                 f"checkpoint {seq} is signed by key {checkpoint.key_id}, which is not a "
                 "registered signing key",
             )
+        if public_key_id(public) != checkpoint.key_id:
+            return self._fail(
+                seq,
+                "signature",
+                "key id mismatch",
+                f"the public key registered as {checkpoint.key_id} is not that key: the "
+                "signing-key table was altered",
+            )
         message = signed_message(seq, checkpoint.hash)
         if not verify_signature(public, checkpoint.signature, message):
             return self._fail(
@@ -144,8 +162,20 @@ class ChainVerifier:
                 f"the chain up to here was rewritten: checkpoint {seq} signed hash "
                 f"{checkpoint.hash[:12]}… but the chain now has {event.hash[:12]}…",
             )
+        if self._trusted_signed and checkpoint.key_id != self._trusted:
+            return self._fail(
+                seq,
+                "signature",
+                "untrusted signing key",
+                f"checkpoint {seq} is signed by key {checkpoint.key_id}, which took over after "
+                f"the configured signing key {self._trusted} had signed: someone re-signed "
+                "the log with a key of their own",
+            )
+        self._trusted_signed = self._trusted_signed or checkpoint.key_id == self._trusted
         self.report.checkpoints += 1
         self.report.last_checkpoint = seq
+        self.report.last_checkpoint_key = checkpoint.key_id
+        self.report.anchored = checkpoint.key_id == self._trusted
         return True
 
     def finish(self) -> VerifyReport:
@@ -165,11 +195,18 @@ class ChainVerifier:
         return self.report
 
 
-def verify(*, session: Session, batch: int = 2000) -> VerifyReport:
-    """Stream the whole log in keyset batches; memory stays flat however long it is."""
+def verify(
+    *, session: Session, trusted_key_id: str | None = None, batch: int = 2000
+) -> VerifyReport:
+    """Stream the whole log in keyset batches; memory stays flat however long it is.
+
+    `trusted_key_id` is the configured signing key's id: once it has signed, a later
+    checkpoint by any other key is a forgery (a replaced key signs its first checkpoint
+    before the old key's checkpoints stop mattering).
+    """
     keys = {k.key_id: k.public_key for k in session.scalars(select(SigningKey))}
     checkpoints = list(session.scalars(select(AuditCheckpoint)))
-    verifier = ChainVerifier(checkpoints, keys)
+    verifier = ChainVerifier(checkpoints, keys, trusted_key_id=trusted_key_id)
     after = 0
     while True:
         rows = list(

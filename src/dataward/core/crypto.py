@@ -188,8 +188,12 @@ def public_key_bytes(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def public_key_id(public_key: bytes) -> str:
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
 def signing_key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
-    return hashlib.sha256(public_key_bytes(key)).hexdigest()[:16]
+    return public_key_id(public_key_bytes(key))
 
 
 def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
