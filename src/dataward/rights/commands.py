@@ -1,9 +1,468 @@
-"""CLI commands of this domain."""
+"""`dataward rights ...`: the workflow of a subject-rights request, and its deadline arithmetic.
+
+`rights_app` is the one `rights` group. The execution commands (`rights access | erase |
+rectify | restrict | object | portability` and friends) live in execute_commands.py, which
+imports `rights_app` from here and only adds its commands to it: its `register(app)` must not
+mount the group a second time.
+"""
 
 from __future__ import annotations
 
+import getpass
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from dataward.core.clock import today
+from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
+from dataward.core.crypto import Keyring
+from dataward.core.errors import DatawardError, UsageError
+from dataward.core.runtime import Runtime
+from dataward.policy.schema import Nation
+from dataward.policy.service import load_policy
+from dataward.rights import service
+from dataward.rights.deadlines import explain_due_date, extension_deadline, start_date
+from dataward.rights.models import RequestKind, RequestState, RightsRequest
+from dataward.rights.rectification import check_categories, normalise_change, parse_changes
+from dataward.rights.schemas import RequestDetail, RequesterIdentities, RequestSummary
+
+rights_app = typer.Typer(
+    help="Subject-rights requests: open, verify, pause, extend, review and close them.",
+    no_args_is_help=True,
+)
+
+DATE_FORMATS = ["%Y-%m-%d"]
+ReferenceArgument = Annotated[str, typer.Argument(help="The request, e.g. DW-2026-000123.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def register(app: typer.Typer) -> None:
-    """Mount this domain's commands on the root app."""
+    app.add_typer(rights_app, name="rights")
+
+
+def cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _day(value: datetime | None) -> date | None:
+    return None if value is None else value.date()
+
+
+def _keyring(rt: Runtime) -> Keyring:
+    return Keyring.from_settings(rt.settings)
+
+
+def _ready() -> Runtime:
+    rt = runtime()
+    rt.require_schema()
+    return rt
+
+
+def _refs(pairs: list[str] | None) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    for pair in pairs or ():
+        kind, sep, value = pair.partition("=")
+        if not sep or not kind.strip():
+            raise UsageError(
+                f"cannot read --ref {pair!r}", fix="write KEY=VALUE, e.g. account_number=AC-1001"
+            )
+        extra[kind.strip()] = value.strip()
+    return extra
+
+
+def _left(summary: RequestSummary) -> str:
+    if summary.state in (RequestState.COMPLETED, RequestState.REFUSED, RequestState.WITHDRAWN):
+        return "closed"
+    if summary.days_left < 0:
+        late = -summary.days_left
+        return f"overdue by {late} day{'s' if late != 1 else ''}"
+    if summary.days_left == 0:
+        return "due today"
+    return f"{summary.days_left} day{'s' if summary.days_left != 1 else ''} left"
+
+
+def _line(summary: RequestSummary) -> str:
+    flags = "".join(
+        f" [{flag}]"
+        for flag, on in (("extended", summary.extended), ("clock stopped", summary.clock_stopped))
+        if on
+    )
+    return (
+        f"{summary.reference}  {summary.kind.value:<13} {summary.state.value:<21} "
+        f"due {summary.due_on} ({_left(summary)}){flags}  {summary.person}"
+    )
+
+
+@rights_app.command("open")
+@handle_errors
+def open_(
+    kind: Annotated[RequestKind, typer.Option("--kind", help="What the person asks for.")],
+    policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy file.")] = Path(
+        "dataward.yaml"
+    ),
+    email: Annotated[str | None, typer.Option("--email", help="The person's email.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The person's phone.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    ref: Annotated[
+        list[str] | None,
+        typer.Option("--ref", help="Another identity a dataset declares, KEY=VALUE (repeatable)."),
+    ] = None,
+    received: Annotated[
+        datetime | None,
+        typer.Option("--received", formats=DATE_FORMATS, help="Day received (default today)."),
+    ] = None,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option("--purpose", help="For objection or restriction: a data_use key."),
+    ] = None,
+    changes: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="For rectification: CATEGORY=VALUE (repeatable)."),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="The request in the person's words (sealed).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a request as received; its one-month clock starts on the day of receipt."""
+    loaded = load_policy(policy)
+    details: dict[str, Any] = {}
+    if changes:
+        if kind is not RequestKind.RECTIFICATION:
+            raise UsageError("--set is for rectification requests", fix="--kind rectification")
+        parsed = parse_changes(changes)
+        check_categories(loaded.policy, parsed)
+        details["changes"] = {k: normalise_change(k, v) for k, v in parsed.items()}
+    if note:
+        details["note"] = note
+    rt = _ready()
+    keyring = _keyring(rt)
+    with rt.transaction() as session:
+        request = service.open_request(
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            actor=cli_actor(),
+            kind=kind,
+            identities=RequesterIdentities(email=email, phone=phone, extra=_refs(ref)),
+            policy=loaded,
+            received_on=_day(received),
+            purposes=purpose or (),
+            details=details,
+            name=name,
+        )
+        summary = service.summarise(request, today_on=today(rt.clock))
+    if as_json:
+        print_json(summary.model_dump(mode="json"))
+        return
+    out.print(
+        f"opened {summary.reference}: {summary.kind.value} request received"
+        f" {summary.received_on}, due {summary.due_on} ({_left(summary)})",
+        markup=False,
+    )
+    out.print(
+        f"next: verify identity with `dataward rights send-code {summary.reference}`"
+        f" or `dataward rights verify {summary.reference} --evidence TEXT`",
+        markup=False,
+    )
+
+
+def _organisation_of(request: RightsRequest) -> str | None:
+    """The business's name for the email, when the request's policy file can still be read."""
+    try:
+        return load_policy(Path(request.policy_path)).policy.organisation.name
+    except DatawardError:
+        return None
+
+
+@rights_app.command("send-code")
+@handle_errors
+def send_code(reference: ReferenceArgument) -> None:
+    """Email the requester a one-time code to prove it is them."""
+    rt = _ready()
+    keyring = _keyring(rt)
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        row = service.send_code(
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            settings=rt.settings,
+            request=request,
+            actor=cli_actor(),
+            organisation=_organisation_of(request),
+        )
+        ref, expires = request.reference, row.expires_at
+    out.print(f"code sent for {ref}; it expires at {expires:%Y-%m-%d %H:%M} UTC", markup=False)
+
+
+@rights_app.command("verify")
+@handle_errors
+def verify(
+    reference: ReferenceArgument,
+    code: Annotated[
+        str | None, typer.Option("--code", help="The code the requester received.")
+    ] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option("--evidence", help="What was seen, e.g. 'passport checked in person'."),
+    ] = None,
+    identity_on: Annotated[
+        datetime | None,
+        typer.Option(
+            "--identity-on", formats=DATE_FORMATS, help="Day the evidence arrived (default today)."
+        ),
+    ] = None,
+) -> None:
+    """Record the requester's identity as proved; the request then runs on every system."""
+    if (code is None) == (evidence is None):
+        raise UsageError("give either --code or --evidence", fix="one of them, not both")
+    if code is not None and identity_on is not None:
+        raise UsageError("--identity-on goes with --evidence: a code proves identity today")
+    rt = _ready()
+    keyring = _keyring(rt)
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        failure: str | None = None
+        if code is not None:
+            check = service.verify_with_code(
+                session=session,
+                keyring=keyring,
+                clock=rt.clock,
+                request=request,
+                code=code,
+                actor=cli_actor(),
+            )
+            # The failed attempt is committed with the transaction: it must count.
+            failure = None if check.ok else check.explain(request.reference)
+        else:
+            service.verify_with_evidence(
+                session=session,
+                clock=rt.clock,
+                request=request,
+                actor=cli_actor(),
+                evidence=evidence or "",
+                identity_on=_day(identity_on),
+            )
+        ref, start_on, due_on = request.reference, request.start_on, request.effective_due_on
+    if failure is not None:
+        err.print(f"error: {failure}", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+    out.print(
+        f"{ref} verified: the clock runs from {start_on}, due {due_on}; queued to run",
+        markup=False,
+    )
+
+
+@rights_app.command("list")
+@handle_errors
+def list_(
+    state: Annotated[
+        RequestState | None, typer.Option("--state", help="Only requests in this state.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only open requests past their due date.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Requests by due date, with the days left on each."""
+    rt = _ready()
+    with rt.transaction() as session:
+        on = today(rt.clock)
+        found = service.list_requests(session=session, clock=rt.clock, state=state, overdue=overdue)
+        summaries = [service.summarise(r, today_on=on) for r in found]
+    if as_json:
+        print_json([s.model_dump(mode="json") for s in summaries])
+        return
+    if not summaries:
+        out.print("no requests", markup=False)
+    for summary in summaries:
+        out.print(_line(summary), markup=False)
+
+
+def _print_detail(detail: RequestDetail) -> None:
+    def show(label: str, value: object) -> None:
+        if value is not None and value != [] and value != "":
+            out.print(f"  {label + ':':<16}{value}", markup=False)
+
+    out.print(_line(detail), markup=False)
+    show("received", detail.received_on)
+    show("clock starts", detail.start_on)
+    show("due", detail.original_due_on)
+    if detail.extended_due_on is not None:
+        told = detail.extension_told_at.date() if detail.extension_told_at else None
+        show("extended to", f"{detail.extended_due_on} (told {told}: {detail.extension_reason})")
+    show("paused days", detail.paused_days or None)
+    for held in detail.pauses:
+        show("clarification", f"asked {held.asked_on}, answered {held.answered_on or '(awaited)'}")
+    show("purposes", ", ".join(detail.purposes))
+    if detail.verified_at is not None and detail.verification_method is not None:
+        show(
+            "verified",
+            f"{detail.verified_at:%Y-%m-%d %H:%M} UTC by {detail.verified_by}"
+            f" ({detail.verification_method.value}: {detail.verification_evidence})",
+        )
+    show("refused", detail.refused_reason)
+    show("policy", f"{detail.policy_path} (sha256 {detail.policy_digest[:12]})")
+    for task in detail.tasks:
+        line = f"{task.system}: {task.state.value} ({task.mode.value}, {task.attempts} tries)"
+        if task.last_error:
+            line += f": {task.last_error}"
+        show("system", line)
+    counts = Counter((i.system, i.collection, i.outcome.value, i.ground) for i in detail.items)
+    for (system, collection, outcome, ground), n in sorted(counts.items(), key=str):
+        show(
+            "records", f"{system}.{collection}: {n} {outcome}" + (f" ({ground})" if ground else "")
+        )
+
+
+@rights_app.command("show")
+@handle_errors
+def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
+    """A request's state, dates, verification, systems and what happened to each record."""
+    rt = _ready()
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        detail = service.describe(request, today_on=today(rt.clock))
+    if as_json:
+        print_json(detail.model_dump(mode="json"))
+    else:
+        _print_detail(detail)
+
+
+def _close(reference: str, action: str, **options: Any) -> RightsRequest:
+    rt = _ready()
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        step = getattr(service, action)
+        step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
+        return request
+
+
+@rights_app.command("approve")
+@handle_errors
+def approve(reference: ReferenceArgument) -> None:
+    """Complete a request once the work on every system has been reviewed."""
+    request = _close(reference, "approve")
+    out.print(f"{request.reference} completed", markup=False)
+
+
+@rights_app.command("refuse")
+@handle_errors
+def refuse(
+    reference: ReferenceArgument,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is manifestly unfounded or excessive.")
+    ],
+) -> None:
+    """Refuse a request, and print what the person must be told (reasons, right to complain)."""
+    request = _close(reference, "refuse", reason=reason)
+    out.print(f"{request.reference} refused; tell the person:\n", markup=False)
+    out.print(service.refusal_notice(request), markup=False)
+
+
+@rights_app.command("withdraw")
+@handle_errors
+def withdraw(
+    reference: ReferenceArgument,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="How the withdrawal was given, e.g. 'by email'.")
+    ] = None,
+) -> None:
+    """Close a request the person no longer wants answered."""
+    request = _close(reference, "withdraw", reason=reason)
+    out.print(f"{request.reference} withdrawn", markup=False)
+
+
+@rights_app.command("extend")
+@handle_errors
+def extend(
+    reference: ReferenceArgument,
+    reason: Annotated[str, typer.Option("--reason", help="Why: complexity or several requests.")],
+    told_on: Annotated[
+        datetime,
+        typer.Option("--told-on", formats=DATE_FORMATS, help="Day the person was told, with why."),
+    ],
+) -> None:
+    """Extend by two months; only if the person was told within the first month."""
+    request = _close(reference, "extend", reason=reason, told_on=told_on.date())
+    out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
+
+
+@rights_app.command("pause")
+@handle_errors
+def pause(
+    reference: ReferenceArgument,
+    asked_on: Annotated[
+        datetime,
+        typer.Option("--asked-on", formats=DATE_FORMATS, help="Day the clarification was asked."),
+    ],
+) -> None:
+    """Stop the clock while the person clarifies what the request covers (Art 12A)."""
+    request = _close(reference, "pause", asked_on=asked_on.date())
+    out.print(f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False)
+
+
+@rights_app.command("resume")
+@handle_errors
+def resume(
+    reference: ReferenceArgument,
+    answered_on: Annotated[
+        datetime,
+        typer.Option("--answered-on", formats=DATE_FORMATS, help="Day the answer arrived."),
+    ],
+) -> None:
+    """Restart the clock from the answer; the days in between move the due date."""
+    request = _close(reference, "resume", answered_on=answered_on.date())
+    days = request.paused_days
+    out.print(
+        f"{request.reference} resumed ({request.state.value}): {days}"
+        f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
+        markup=False,
+    )
+
+
+@rights_app.command("deadline")
+@handle_errors
+def deadline(
+    received: Annotated[
+        datetime, typer.Option("--received", formats=DATE_FORMATS, help="Day of receipt.")
+    ],
+    nation: Annotated[
+        Nation, typer.Option("--nation", help="Whose bank holidays apply.")
+    ] = Nation.ENGLAND_AND_WALES,
+    paused_days: Annotated[
+        int, typer.Option("--paused-days", min=0, help="Days the clock stood still (Art 12A).")
+    ] = 0,
+    extended: Annotated[
+        bool, typer.Option("--extended", help="With the two-month extension.")
+    ] = False,
+    identity_on: Annotated[
+        datetime | None,
+        typer.Option("--identity-on", formats=DATE_FORMATS, help="Day identity evidence came."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The due date of a request received that day, counted the ICO's way."""
+    start = start_date(received.date(), identity_on=_day(identity_on))
+    working = explain_due_date(start, nation, paused_days, extended)
+    if not as_json:
+        out.print(working.due_on.isoformat(), markup=False)
+        return
+    print_json(
+        {
+            "received_on": received.date().isoformat(),
+            "start_on": working.start_on.isoformat(),
+            "nation": working.nation.value,
+            "one_month_on": working.one_month_on.isoformat(),
+            "paused_days": working.paused_days,
+            "extended": working.extended,
+            "rolled_from": working.rolled_from.isoformat(),
+            "skipped": [{"on": s.on.isoformat(), "why": s.why} for s in working.skipped],
+            "due_on": working.due_on.isoformat(),
+            "extension_tell_by": extension_deadline(start).isoformat(),
+        }
+    )

@@ -32,7 +32,7 @@ from dataward.rights.models import (
     VerificationCode,
     VerificationMethod,
 )
-from dataward.rights.schemas import RequestSummary
+from dataward.rights.schemas import ItemOut, PauseOut, RequestDetail, RequestSummary, TaskOut
 from dataward.rights.timeline import extend as extend
 from dataward.rights.timeline import open_pause as open_pause
 from dataward.rights.timeline import pause as pause
@@ -295,3 +295,32 @@ def list_requests(
     if overdue:
         return [r for r in found if workflow.current_due_on(r, today=on) < on]
     return list(found)
+
+
+def describe(request: RightsRequest, *, today_on: date) -> RequestDetail:
+    """Everything `rights show` tells: dates, verification, tasks and per-record outcomes."""
+    summary = summarise(request, today_on=today_on)
+    return RequestDetail(
+        **summary.model_dump(),
+        nation=request.nation,
+        start_on=request.start_on,
+        original_due_on=request.due_on,
+        extended_due_on=request.extended_due_on,
+        extension_reason=request.extension_reason,
+        extension_told_at=request.extension_told_at,
+        paused_days=request.paused_days,
+        purposes=list(request.purposes),
+        policy_path=request.policy_path,
+        policy_digest=request.policy_digest,
+        verification_method=request.verification_method,
+        verified_at=request.verified_at,
+        verified_by=request.verified_by,
+        verification_evidence=request.verification_evidence,
+        refused_reason=request.refused_reason,
+        created_at=request.created_at,
+        updated_at=request.updated_at,
+        completed_at=request.completed_at,
+        pauses=[PauseOut.model_validate(p) for p in request.pauses],
+        tasks=[TaskOut.model_validate(t) for t in request.tasks],
+        items=[ItemOut.model_validate(i) for i in request.items],
+    )
