@@ -9,6 +9,7 @@ from pathlib import Path
 from dataward.connectors.base import Connector
 from dataward.connectors.environment import load_env_file
 from dataward.connectors.files import FilesConnector
+from dataward.connectors.http import HttpConnector
 from dataward.connectors.sql import SqlConnector
 from dataward.core.errors import ConnectorError
 from dataward.policy.schema import System
@@ -16,6 +17,7 @@ from dataward.policy.schema import System
 KINDS: dict[str, type[Connector]] = {
     "sql": SqlConnector,
     "files": FilesConnector,
+    "http": HttpConnector,
 }
 
 __all__ = ["KINDS", "connect", "load_env_file"]

@@ -24,49 +24,12 @@ from dataward.connectors.base import (
     Key,
     Row,
 )
+from dataward.connectors.conditions import matches, text_of
 from dataward.connectors.files.index import BeforeCommit, FileIndex
 from dataward.core.errors import ConnectorError
-from dataward.policy.schema import Collection, Condition
+from dataward.policy.schema import Collection
 
 Cells = dict[str, str | None]
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def matches(cell: str | None, condition: Condition) -> bool:
-    """A retention condition on a text cell: numbers and booleans compare as such."""
-    op, value = condition.op, condition.value
-    if op == "is null":
-        return cell is None
-    if op == "is not null":
-        return cell is not None
-    if cell is None:
-        return op == "!="  # null differs from any value, as the sql kind reads it
-    left: Any = cell
-    right: Any = value
-    if isinstance(value, bool):
-        left = cell.strip().lower() in _TRUE
-    elif isinstance(value, int | float):
-        try:
-            left = float(cell)
-        except ValueError:
-            return op == "!="
-        right = float(value)
-    if op == "=":
-        return bool(left == right)
-    if op == "!=":
-        return bool(left != right)
-    if isinstance(left, bool):
-        return False
-    comparisons = {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}
-    return bool(comparisons[op])
 
 
 class CsvIndex(FileIndex):
@@ -168,7 +131,7 @@ class CsvIndex(FileIndex):
         return {name: row.get(name) for name in self.declared}
 
     def _wanted(self, keys: Sequence[Key]) -> set[Key]:
-        return {tuple(_text(part) for part in key) for key in keys}
+        return {tuple(text_of(part) for part in key) for key in keys}
 
     # FileIndex
 
@@ -186,7 +149,7 @@ class CsvIndex(FileIndex):
         wanted: dict[str, set[str]] = {}
         for name, values in where.items():
             self._field(name)
-            texts = {t for t in (_text(v) for v in values) if t is not None}
+            texts = {t for t in (text_of(v) for v in values) if t is not None}
             wanted[name] = {t.lower() for t in texts} if name in self.folded else texts
         _, rows = self._read()
         found: list[Row] = []
@@ -249,7 +212,7 @@ class CsvIndex(FileIndex):
         self._require(collection, keyed=True)
         for name in changes:
             self._field(name)
-        values = {name: _text(value) for name, value in changes.items()}
+        values = {name: text_of(value) for name, value in changes.items()}
         wanted = self._wanted(keys)
         with self._locked():
             header, rows = self._read()
