@@ -60,6 +60,7 @@ def policy_document(**retention_overrides: Any) -> dict[str, Any]:
                         {
                             "name": "customers",
                             "retention": "customers-6-years",
+                            "retention_after": "ended_on",
                             "fields": [
                                 {"name": "id", "primary_key": True},
                                 {"name": "email", "identity": "email"},

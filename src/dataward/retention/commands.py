@@ -1,9 +1,294 @@
-"""CLI commands of this domain."""
+"""`dataward retention sweep | forecast | reviews | resolve` and `dataward holds ...`."""
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
+
+from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
+from dataward.core.crypto import Keyring
+from dataward.core.errors import UsageError
+from dataward.policy.service import load_policy
+from dataward.retention import reviews
+from dataward.retention.chart import forecast_svg
+from dataward.retention.forecast import forecast
+from dataward.retention.hold_commands import holds_app
+from dataward.retention.options import (
+    EnvFileOption,
+    JsonOption,
+    PolicyOption,
+    cli_actor,
+    environment,
+)
+from dataward.retention.plan import Target
+from dataward.retention.sweep import DEFAULT_BATCH, CollectionOutcome, PauseHook, SweepReport, sweep
+
+retention_app = typer.Typer(
+    help="Retention: sweeps, forecasts and review tasks.", no_args_is_help=True
+)
+
+# `N:stage` (stage pending, acted or done) stops the sweep there until it is killed: the
+# crash-recovery tests kill a real sweep at each point of a batch.
+PAUSE_VARIABLE = "DATAWARD_SWEEP_PAUSE"
 
 
 def register(app: typer.Typer) -> None:
-    """Mount this domain's commands on the root app."""
+    app.add_typer(retention_app, name="retention")
+    app.add_typer(holds_app, name="holds")
+
+
+def pause_from_env(value: str | None) -> PauseHook | None:
+    if not value:
+        return None
+    number_text, _, stage = value.partition(":")
+    if not number_text.isdigit() or stage not in ("pending", "acted", "done"):
+        raise UsageError(f"{PAUSE_VARIABLE}={value!r}: write N:pending, N:acted or N:done")
+    wanted = int(number_text)
+
+    def pause(at: str, number: int, target: Target) -> None:
+        if at == stage and number == wanted:
+            sys.stderr.write(f"sweep paused at {target.label} batch {number} ({at})\n")
+            sys.stderr.flush()
+            while True:
+                time.sleep(3600)
+
+    return pause
+
+
+def _summary_table(report: SweepReport) -> Table:
+    verb = "Would go" if report.dry_run else "Gone"
+    table = Table(
+        Column("Collection", overflow="fold"),
+        Column("Rule", overflow="fold"),
+        Column("Cutoff", no_wrap=True),
+        Column("Expired", justify="right"),
+        Column(verb, justify="right"),
+        Column("Held", justify="right"),
+        Column("Notes", overflow="fold"),
+    )
+    for o in report.outcomes:
+        notes = [] if o.status == "done" else [o.status]
+        if o.action != "delete":
+            notes.append(o.action)
+        if o.review_task is not None:
+            notes.append(f"review task {o.review_task}")
+        elif o.to_review:
+            notes.append(f"{o.to_review} to review")
+        if o.hold_ids:
+            notes.append(f"holds {', '.join(map(str, sorted(o.hold_ids)))}")
+        if o.exempt:
+            notes.append(f"{o.exempt} exempt")
+        if o.already_anonymised:
+            notes.append(f"{o.already_anonymised} anonymised before")
+        if o.resumed_batches:
+            notes.append(f"{o.resumed_batches} interrupted batch(es) finished")
+        if o.error:
+            notes.append(o.error)
+        table.add_row(
+            f"{o.system}/{o.collection}",
+            o.rule,
+            o.cutoff.isoformat(),
+            str(o.found),
+            str(o.acted),
+            str(o.held),
+            "; ".join(notes),
+        )
+    return table
+
+
+@retention_app.command("sweep")
+@handle_errors
+def sweep_command(
+    policy: PolicyOption = Path("dataward.yaml"),
+    system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
+    collection: Annotated[
+        str | None, typer.Option("--collection", help="Only this collection.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Change nothing; say what would go.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=50_000, help="Keys per batch.")
+    ] = DEFAULT_BATCH,
+    env_file: EnvFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply the retention rules: delete or anonymise what has passed its period."""
+    pause = pause_from_env(os.environ.get(PAUSE_VARIABLE))
+    loaded = load_policy(policy)
+    rt = runtime()
+    rt.require_schema()
+    keyring = Keyring.from_settings(rt.settings)
+    environ = environment(env_file)
+    show = not as_json and out.is_terminal
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=out,
+        disable=not show,
+        transient=True,
+    ) as bar:
+        tasks: dict[tuple[str, str], TaskID] = {}
+
+        def progress(o: CollectionOutcome) -> None:
+            key = (o.system, o.collection)
+            text = f"{o.system}/{o.collection}: {o.found} expired, {o.acted} gone, {o.held} held"
+            if key not in tasks:
+                tasks[key] = bar.add_task(text, total=None)
+            bar.update(tasks[key], description=text)
+
+        report = sweep(
+            runtime=rt,
+            keyring=keyring,
+            loaded=loaded,
+            actor=cli_actor(),
+            system=system,
+            collection=collection,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            environ=environ,
+            progress=progress,
+            pause=pause,
+        )
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        out.print(_summary_table(report))
+        total = sum(o.acted for o in report.outcomes)
+        held = sum(o.held for o in report.outcomes)
+        if report.dry_run:
+            out.print(f"dry run: {total} records would go, {held} held; nothing was changed")
+        else:
+            out.print(
+                f"sweep {report.run_id}: {total} records gone, {held} held; "
+                "evidence in the audit log"
+            )
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@retention_app.command("forecast")
+@handle_errors
+def forecast_command(
+    policy: PolicyOption = Path("dataward.yaml"),
+    months: Annotated[int, typer.Option("--months", min=1, max=120, help="Months ahead.")] = 12,
+    system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write a bar chart to this SVG file.", dir_okay=False),
+    ] = None,
+    env_file: EnvFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How many records each rule will remove, month by month."""
+    loaded = load_policy(policy)
+    rt = runtime()
+    rt.require_schema()
+    with rt.transaction() as session:
+        result = forecast(
+            session=session,
+            loaded=loaded,
+            clock=rt.clock,
+            months=months,
+            system=system,
+            environ=environment(env_file),
+        )
+    if svg is not None:
+        svg.write_text(forecast_svg(result), encoding="utf-8")
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table("Rule", "Collection", "Action", "Due now", *result.months, "Total")
+    for row in result.rows:
+        table.add_row(
+            row.rule,
+            f"{row.system}/{row.collection}" + (" (held)" if row.held else ""),
+            row.action,
+            str(row.due_now),
+            *(str(n) for n in row.by_month),
+            str(row.due_now + sum(row.by_month)),
+        )
+    totals = result.totals()
+    table.add_row(
+        "all",
+        "",
+        "",
+        str(sum(r.due_now for r in result.rows)),
+        *(str(n) for n in totals),
+        str(sum(totals) + sum(r.due_now for r in result.rows)),
+    )
+    out.print(table)
+    if svg is not None:
+        err.print(f"chart written to {svg}", markup=False)
+
+
+@retention_app.command("reviews")
+@handle_errors
+def reviews_command(
+    include_resolved: Annotated[
+        bool, typer.Option("--all", help="Include resolved tasks.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Review tasks raised by `review` rules ("kept while relevant")."""
+    rt = runtime()
+    rt.require_schema()
+    with rt.transaction() as session:
+        rows = [
+            {
+                "id": t.id,
+                "rule": t.rule,
+                "system": t.system,
+                "collection": t.collection,
+                "count": t.count,
+                "cutoff": t.cutoff_on.isoformat(),
+                "status": t.status.value,
+                "raised_at": t.raised_at.isoformat(),
+                "last_seen_at": t.last_seen_at.isoformat(),
+                "resolved_by": t.resolved_by,
+                "resolution": t.resolution,
+            }
+            for t in reviews.list_reviews(session=session, include_resolved=include_resolved)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("no review tasks")
+        return
+    table = Table("ID", "Rule", "Collection", "Records", "Older than", "Raised", "Status")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            str(row["rule"]),
+            f"{row['system']}/{row['collection']}",
+            str(row["count"]),
+            str(row["cutoff"]),
+            str(row["raised_at"])[:10],
+            str(row["status"]),
+        )
+    out.print(table)
+
+
+@retention_app.command("resolve")
+@handle_errors
+def resolve_command(
+    task_id: Annotated[int, typer.Argument(help="The review task's ID.")],
+    note: Annotated[str, typer.Option("--note", help="What was decided and done.")],
+) -> None:
+    """Close a review task with what was decided."""
+    rt = runtime()
+    rt.require_schema()
+    with rt.transaction() as session:
+        reviews.resolve_review(
+            session=session, clock=rt.clock, actor=cli_actor(), task_id=task_id, resolution=note
+        )
+    out.print(f"review task {task_id} resolved")
