@@ -87,6 +87,19 @@ TOWNS = (
     ("Dundee", "DD", 1, 5),
     ("Belfast", "BT", 1, 17),
 )
+SCOTLAND = (
+    ("Edinburgh", "EH", 1, 17),
+    ("Glasgow", "G", 1, 53),
+    ("Aberdeen", "AB", 10, 25),
+    ("Dundee", "DD", 1, 5),
+    ("Stirling", "FK", 7, 9),
+    ("Falkirk", "FK", 1, 2),
+    ("Perth", "PH", 1, 2),
+    ("Inverness", "IV", 1, 3),
+    ("Livingston", "EH", 53, 54),
+    ("Kirkcaldy", "KY", 1, 2),
+)
+Town = tuple[str, str, int, int]
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _STREET_STEMS = (
     "Church",
@@ -276,19 +289,21 @@ class Population:
 
     # people and companies ---------------------------------------------------------------------
 
-    def place(self) -> tuple[str, str, str]:
+    def place(self, towns: Sequence[Town] = TOWNS) -> tuple[str, str, str]:
         """A street address, its town and a postcode of that town's area."""
         rng = self.rng
-        town, area, low, high = rng.choice(TOWNS)
+        town, area, low, high = rng.choice(towns)
         inward = f"{rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
         street = f"{rng.randint(1, 180)} {rng.choice(self._pools.streets)}"
         return street, town, f"{area}{rng.randint(low, high)} {inward}"
 
-    def person(self, *, domain: str | None = None, landline: bool = False) -> FakePerson:
+    def person(
+        self, *, domain: str | None = None, landline: bool = False, towns: Sequence[Town] = TOWNS
+    ) -> FakePerson:
         pools = self._pools
         first = self.rng.choice(pools.first_names)
         last = self.rng.choice(pools.last_names)
-        street, town, postcode = self.place()
+        street, town, postcode = self.place(towns)
         return FakePerson(
             first_name=first,
             last_name=last,
