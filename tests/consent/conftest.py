@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from people.factories import CliRun, cli_in, make_keyring
 
 from dataward.core.crypto import Keyring
-from people.factories import CliRun, cli_in, make_keyring
 
 
 @pytest.fixture
