@@ -50,13 +50,14 @@ class Identities:
         return cls(raw).normalised()
 
     def normalised(self) -> Identities:
-        return Identities(
-            {
-                kind: {normalise(kind, v) for v in values if v and v.strip()}
-                for kind, values in self.values.items()
-                if any(v and v.strip() for v in values)
-            }
-        )
+        merged: dict[str, set[str]] = {}
+        for kind, values in self.values.items():
+            # People and suppression name the kind "phone"; datasets say "phone_number".
+            canonical = "phone_number" if kind == "phone" else kind
+            kept = {normalise(canonical, v) for v in values if v and v.strip()}
+            if kept:
+                merged.setdefault(canonical, set()).update(kept)
+        return Identities(merged)
 
     def __bool__(self) -> bool:
         return any(self.values.values())
