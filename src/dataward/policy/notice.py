@@ -26,8 +26,11 @@ from dataward.policy.notice_words import (
     ROLE_TEXT,
     category_label,
     country_name,
+    humanise,
     purpose_phrase,
     retention_words,
+    sentence,
+    singular,
     subject_heading,
     subject_name,
 )
@@ -110,15 +113,16 @@ def _purpose(policy: Policy, taxonomy: Taxonomy, activity: Activity) -> Purpose:
         for key in activity.categories
     ]
     basis_text = LAWFUL_BASIS_TEXT[activity.lawful_basis]
+    purpose_text = stated_purpose(taxonomy, activity)
     condition = activity.special_category_condition
     portable = activity.lawful_basis in (LawfulBasis.CONSENT, LawfulBasis.CONTRACT) and (
         activity.portable is not False
     )
     return Purpose(
         activity=activity.name,
-        description=activity.description,
+        description=sentence(activity.description) if activity.description else None,
         purpose_key=activity.purpose,
-        purpose_text=stated_purpose(taxonomy, activity),
+        purpose_text=purpose_text,
         subjects=list(activity.subjects),
         lawful_basis=activity.lawful_basis.value,
         lawful_basis_text=basis_text,
@@ -136,31 +140,35 @@ def _purpose(policy: Policy, taxonomy: Taxonomy, activity: Activity) -> Purpose:
         from_person=from_person(activity.source),
         recipients=list(activity.recipients),
         retention=_retention(policy, activity),
-        requirement=activity.requirement or _derived_requirement(activity),
+        requirement=sentence(activity.requirement)
+        if activity.requirement
+        else _derived_requirement(activity, purpose_text),
         automated_decision_making=_stated(activity.automated_decision_making),
-        consent_withdrawal=activity.consent_withdrawal,
+        consent_withdrawal=sentence(activity.consent_withdrawal)
+        if activity.consent_withdrawal
+        else None,
         portable=portable,
     )
 
 
 def stated_purpose(taxonomy: Taxonomy, activity: Activity) -> str:
     """The purpose as the notice words it: the map's own text, else its data use in words."""
-    return activity.purpose_text or _capitalise(purpose_phrase(taxonomy, activity.purpose))
+    return _capitalise(activity.purpose_text or purpose_phrase(taxonomy, activity.purpose))
 
 
 def _stated(text: str | None) -> str | None:
     """'none' written in the map means there is nothing to tell."""
     if text is None or text.strip().lower().rstrip(".") in ("", "none", "no", "n/a"):
         return None
-    return text
+    return sentence(text)
 
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _derived_requirement(activity: Activity) -> str | None:
-    """Art 13(2)(e) follows from the basis for contract and consent; otherwise it must be said."""
+def _derived_requirement(activity: Activity, purpose: str) -> str | None:
+    """Art 13(2)(e), where the basis settles it; a legal obligation has to be said in words."""
     if not from_person(activity.source):
         return None
     if activity.lawful_basis == LawfulBasis.CONTRACT:
@@ -170,7 +178,14 @@ def _derived_requirement(activity: Activity) -> str | None:
         )
     if activity.lawful_basis == LawfulBasis.CONSENT:
         return "You do not have to give us this information; if you don't, we simply won't use it."
-    return None
+    if activity.lawful_basis == LawfulBasis.LEGAL_OBLIGATION:
+        return None
+    # Neither the law nor a contract makes people give data we hold on these bases.
+    doing = purpose[3:].rstrip(".") if purpose.lower().startswith("to ") else "do this"
+    return (
+        "You do not have to give us this information, but without it we may not be able to "
+        f"{doing[:1].lower() + doing[1:]}."
+    )
 
 
 def _retention(policy: Policy, activity: Activity) -> Retention | None:
@@ -187,14 +202,29 @@ def _retention(policy: Policy, activity: Activity) -> Retention | None:
                 if collection.retention and collection.retention not in rule_names:
                     rule_names.append(collection.retention)
     rules = [(name, policy.retention[name]) for name in rule_names if name in policy.retention]
-    reasons = [rule.reason for _, rule in rules if rule.reason]
+    reasons = [rule.reason.strip().rstrip(".") for _, rule in rules if rule.reason]
     reason = "; ".join(reasons) if reasons else None
     if activity.retention_text:
-        return Retention(rules=[n for n, _ in rules], text=activity.retention_text, reason=reason)
+        text = activity.retention_text.strip().rstrip(".")
+        return Retention(rules=[n for n, _ in rules], text=_capitalise(text), reason=reason)
     if not rules or len(rules) != len(rule_names):
         return None
-    text = "; ".join(retention_words(rule) for _, rule in rules)
+    text = "; ".join(
+        retention_words(rule, thing=_thing(policy, activity, name)) for name, rule in rules
+    )
     return Retention(rules=[n for n, _ in rules], text=_capitalise(text), reason=reason)
+
+
+def _thing(policy: Policy, activity: Activity, rule: str) -> str | None:
+    """What the rule's date belongs to, in words: the collection (of this activity) it governs."""
+    for system_name in activity.systems:
+        system = policy.system(system_name)
+        if system is None or system.dataset is None:
+            continue
+        for collection in system.dataset.collections:
+            if collection.retention == rule:
+                return humanise(singular(collection.name))
+    return None
 
 
 def _audiences(policy: Policy, taxonomy: Taxonomy) -> list[Audience]:

@@ -134,6 +134,12 @@ _CATEGORY_WORDS: dict[str, str] = {
     "user.contact.phone_number": "phone number",
     "user.contact.address": "postal address",
     "user.contact.address.postal_code": "postcode",
+    "user.contact.address.street": "street address",
+    "user.contact.address.city": "town or city",
+    "user.unique_id": "customer or account number",
+    "user.account": "account details",
+    "user.account.username": "username",
+    "user.device.cookie": "cookies",
     "user.contact.organization": "organisation",
     "user.contact.url": "website address",
     "user.name": "name",
@@ -234,29 +240,48 @@ def country_name(code: str) -> str:
     return name or code
 
 
-def event_phrase(after: str) -> str:
-    """The retention trigger in words: `recorded_at` → 'it is recorded'."""
-    field = after.rsplit(".", 1)[-1]
-    owner = after.rsplit(".", 1)[0] if "." in after else None
-    words = re.sub(r"_(at|on|date|time|ts)$", "", field).split("_")
-    words = [w for w in words if w]
+def singular(noun: str) -> str:
+    """'enquiries' → 'enquiry', 'calls' → 'call': collection names are plural nouns."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith(("sses", "ches", "shes", "xes")):
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
+
+
+def event_phrase(after: str, *, thing: str | None = None) -> str:
+    """The retention trigger in words: `recorded_at` of calls → 'the call is recorded'."""
+    owner, _, field = after.rpartition(".")
+    words = [w for w in re.sub(r"_(at|on|date|time|ts)$", "", field).split("_") if w]
     if not words:
         return humanise(after)
+    noun = humanise(singular(owner)) if owner else thing
     if words[-1].endswith("ed") and len(words) == 1:
-        return f"the {humanise(owner).rstrip('s')} is {words[0]}" if owner else f"it is {words[0]}"
+        return f"the {noun} is {words[0]}" if noun else f"it is {words[0]}"
     if words[-1].endswith("ed"):
         return f"the {' '.join(words[:-1])} {words[-1]}"
     return f"the {' '.join(words)} date"
 
 
-def retention_words(rule: RetentionRule) -> str:
-    """'3 months after it is recorded, then deleted'."""
+def retention_words(rule: RetentionRule, *, thing: str | None = None) -> str:
+    """'3 months after the call is recorded, then deleted'."""
     action = {
         RetentionAction.DELETE: "then deleted",
         RetentionAction.ANONYMISE: "then anonymised so it no longer identifies you",
         RetentionAction.REVIEW: "then reviewed and deleted if no longer needed",
     }[rule.action]
-    return f"{rule.parsed_period} after {event_phrase(rule.after)}, {action}"
+    return f"{rule.parsed_period} after {event_phrase(rule.after, thing=thing)}, {action}"
+
+
+def sentence(text: str) -> str:
+    """Policy text as a sentence: a capital first letter and a full stop at the end."""
+    text = " ".join(text.split())
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def join_words(items: list[str]) -> str:

@@ -12,6 +12,7 @@ from dataward.policy.notice_words import (
     UK,
     category_label,
     country_name,
+    subject_name,
 )
 from dataward.policy.recipients import RecipientEntry, assess_transfer, list_recipients
 from dataward.policy.schema import Activity, LawfulBasis, Policy, RecipientRole, RetentionAction
@@ -186,7 +187,7 @@ def _row(loaded: LoadedPolicy, taxonomy: Taxonomy, activity: Activity) -> dict[s
                 activity.name,
                 activity.purpose_text or activity.description or activity.purpose,
                 _lines(joint, NOT_APPLICABLE),
-                ", ".join(taxonomy.subjects.label(s) for s in activity.subjects),
+                ", ".join(subject_name(policy, taxonomy, s) for s in activity.subjects),
                 ", ".join(
                     category_label(taxonomy, c) + (" (special category)" if c in special else "")
                     for c in activity.categories
