@@ -669,3 +669,21 @@ def test_overdue_lists_open_requests_past_their_date_only(
     today_summary = service.summarise(due_today, today_on=date(2026, 3, 2))
     assert today_summary.days_left == 0
     assert not today_summary.overdue
+
+
+def test_a_withdrawal_reason_with_an_email_address_is_refused(
+    session: Session, clock: FixedClock, keyring: Keyring, policy: LoadedPolicy
+) -> None:
+    request = open_request(session, keyring=keyring, clock=clock, policy=policy)
+    with pytest.raises(UsageError, match="email address"):
+        service.withdraw(
+            session=session,
+            clock=clock,
+            request=request,
+            actor=OPERATOR,
+            reason="alice@example.com wrote to withdraw",
+        )
+    service.withdraw(
+        session=session, clock=clock, request=request, actor=OPERATOR, reason="by email"
+    )
+    assert _audit(session, request)[-1].details["reason"] == "by email"

@@ -192,7 +192,7 @@ def test_states_survive_a_round_trip_through_the_database(
     workflow.transition(
         session=session, clock=clock, request=request_row, to=S.WITHDRAWN, actor=OPERATOR
     )
-    session.commit()
+    session.flush()
     session.expire_all()
     again = session.scalars(
         select(RightsRequest).where(RightsRequest.reference == request_row.reference)

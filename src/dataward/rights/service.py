@@ -236,9 +236,20 @@ def withdraw(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    """The person no longer wants the request answered."""
+    """The person no longer wants the request answered; `reason` says how they said so."""
+    # The reason goes into the audit chain, which never holds personal data.
+    if reason is not None and "@" in reason:
+        raise UsageError(
+            "the withdrawal reason looks like it holds an email address",
+            fix="say how it was withdrawn without personal data, e.g. --reason 'by email'",
+        )
     workflow.transition(
-        session=session, clock=clock, request=request, to=S.WITHDRAWN, actor=actor, reason=reason
+        session=session,
+        clock=clock,
+        request=request,
+        to=S.WITHDRAWN,
+        actor=actor,
+        reason=reason.strip() if reason else None,
     )
 
 
