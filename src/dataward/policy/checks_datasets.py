@@ -72,22 +72,32 @@ def _dangling(checker: Checker, system: System, target: str, where: PathKey) -> 
             "write `collection.field`, or `system.collection.field` for another system",
         )
         return
-    if checker.partial.is_dropped("systems", parts[0]):
+    head = parts[0]
+    if checker.partial.is_dropped("systems", head):
         return
-    owner = checker.systems.get(parts[0])
+    owner = checker.systems.get(head)
     if owner is not None and owner is not system:
         parts = parts[1:]
     else:
         owner = system
     if owner.dataset is None:
-        return  # an unresolved dataset_file was reported already
+        return  # its dataset_file could not be read, and that was reported
     collection = collection_named(owner, parts[0])
     if collection is None:
         names = [c.name for c in owner.dataset.collections]
-        fix = did_you_mean(parts[0], names, f"collections of {owner.name!r}: {', '.join(names)}")
-        checker.error(
-            where, f"{target!r}: system {owner.name!r} has no collection {parts[0]!r}", fix
-        )
+        if owner is not system:
+            fix = did_you_mean(
+                parts[0], names, f"collections of {owner.name!r}: {', '.join(names)}"
+            )
+            message = f"{target!r}: system {owner.name!r} has no collection {parts[0]!r}"
+        elif any(s.dataset is None and s.dataset_file for s in checker.policy.systems):
+            return  # `head` may be the Fides key of a dataset file that could not be read
+        else:
+            fix = did_you_mean(head, [*names, *checker.systems], "write `collection.field`")
+            message = (
+                f"{target!r}: no system, and no collection of {system.name!r}, is named {head!r}"
+            )
+        checker.error(where, message, fix)
         return
     field_name = ".".join(parts[1:])
     names = [f.name for f in collection.fields]
