@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from people.factories import own_database
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dataward.audit import service as audit
 from dataward.audit.verify import verify
 from dataward.core.clock import FixedClock
-from dataward.core.db import make_engine, make_sessionmaker, transaction
-from dataward.core.tables import metadata
+from dataward.core.db import make_sessionmaker, transaction
 
 WRITERS, TRANSACTIONS, EVENTS_EACH = 2, 20, 3
 
@@ -26,27 +23,7 @@ WRITERS, TRANSACTIONS, EVENTS_EACH = 2, 20, 3
 @pytest.fixture
 def own_engine(tmp_path: Path) -> Iterator[Engine]:
     """A database of this test's own: the appends here really commit."""
-    server = os.environ.get("DATAWARD_TEST_DATABASE_URL")
-    if not server:
-        engine = make_engine(f"sqlite:///{tmp_path / 'concurrent.db'}")
-        metadata().create_all(engine)
-        yield engine
-        engine.dispose()
-        return
-    url = make_url(server)
-    name = f"dw_audit_race_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(url.set(database=name))
-    try:
-        metadata().create_all(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from own_database(tmp_path, "dw_audit_race")
 
 
 def test_concurrent_writers_extend_one_chain(own_engine: Engine) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 # Importing these registers their tables until they are listed in core/tables.py.
@@ -61,3 +64,29 @@ def cli_in(home: Path, monkeypatch: pytest.MonkeyPatch) -> CliRun:
         return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
     return run
+
+
+def own_database(folder: Path, prefix: str) -> Iterator[Engine]:
+    """A database of one test's own, where commits are real: a SQLite file, or a scratch
+    PostgreSQL database when DATAWARD_TEST_DATABASE_URL is set. Dropped afterwards."""
+    server = os.environ.get("DATAWARD_TEST_DATABASE_URL")
+    if not server:
+        engine = make_engine(f"sqlite:///{folder / f'{prefix}.db'}")
+        metadata().create_all(engine)
+        yield engine
+        engine.dispose()
+        return
+    url = make_url(server)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        metadata().create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
