@@ -25,6 +25,7 @@ DOMAINS = (
     "dataward.rights.execute_commands",
     "dataward.retention.commands",
     "dataward.core.server_commands",
+    "dataward.examples.commands",
 )
 
 for _name in DOMAINS:
