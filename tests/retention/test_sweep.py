@@ -368,3 +368,45 @@ def test_a_collection_another_sweep_holds_is_skipped_as_busy(
     assert report.outcome("helpdesk", "calls").status == "busy"
     assert len(source.keys(helpdesk, source.calls)) == 4
     assert report.outcome("helpdesk", "customers").acted == 1
+
+
+def test_a_parent_still_referenced_by_a_held_child_stays_and_the_rest_of_its_batch_goes(
+    runtime: Runtime,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    helpdesk: Engine,
+    environ: dict[str, str],
+) -> None:
+    seed(helpdesk)
+    source.load(
+        helpdesk,
+        source.customers,
+        [{"id": 5, "email": "gone@example.com", "ended_on": date(2018, 1, 1)}],
+    )
+    with runtime.transaction() as session:
+        service.hold_record(
+            session=session,
+            clock=runtime.clock,
+            policy=loaded.policy,
+            actor="cli:alice",
+            system="helpdesk",
+            collection="tickets",
+            key="10",
+            reason="evidence in a claim",
+        )
+    report = sweep(runtime=runtime, keyring=keyring, loaded=loaded, environ=environ)
+    customers = report.outcome("helpdesk", "customers")
+    assert (customers.acted, customers.blocked, customers.status) == (1, 1, "done")
+    assert "FOREIGN KEY" in (customers.blocked_reason or "").upper()
+    assert source.keys(helpdesk, source.customers) == {(1,), (2,), (3,), (4,)}
+    assert source.keys(helpdesk, source.tickets) == {(10,), (12,), (13,)}
+    with runtime.transaction() as session:
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "retention.sweep.batch_deleted",
+                AuditEvent.object_type == "retention_sweep_batch",
+            )
+        ).all()
+    batch = next(e.details for e in event if e.details["collection"] == "customers")
+    assert batch["count"] == 1 and batch["blocked"] == 1
+    assert batch["blocked_digests"] == [key_digest("helpdesk", "customers", (1,))]

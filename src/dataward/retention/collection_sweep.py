@@ -123,7 +123,7 @@ class CollectionSweeper:
             outcome.resumed_batches += 1
             outcome.resumed_rows += len(batch.keys)
             if not self.dry_run:
-                self._finish(batch, target, connector, resumed=True)
+                self._finish(batch, target, connector, outcome, resumed=True)
         if whole:
             outcome.status = "held"
             outcome.hold_ids.update(whole)
@@ -251,7 +251,7 @@ class CollectionSweeper:
             )
         self._pause("pending", number, target)
         try:
-            acted = self._finish(batch, target, connector, resumed=False, number=number)
+            acted = self._finish(batch, target, connector, outcome, resumed=False, number=number)
         except ConnectorError as exc:
             outcome.status = "failed"
             outcome.error = str(exc)
@@ -259,23 +259,49 @@ class CollectionSweeper:
         outcome.batches += 1
         outcome.acted += acted
 
+    def _call(
+        self, connector: Connector, batch: evidence.OpenBatch, keys: list[Key], target: Target
+    ) -> int:
+        if batch.action == RetentionAction.DELETE:
+            return connector.delete(batch.collection, keys)
+        return connector.erase(batch.collection, keys, target.erasure_plan(self.keyring.digest))
+
+    def _apply(
+        self, batch: evidence.OpenBatch, target: Target, connector: Connector
+    ) -> tuple[int, list[Key], str | None]:
+        """(rows acted on, keys the source refused, why); a refusal of all of them raises."""
+        try:
+            return self._call(connector, batch, batch.keys, target), [], None
+        except ConnectorError as exc:
+            if len(batch.keys) == 1:
+                raise
+            whole = exc
+        # One record the source refuses (a parent a kept child still references) must not keep
+        # the rest of its batch: try them one at a time, and report the ones refused.
+        acted, blocked, reason = 0, [], whole.message
+        for key in batch.keys:
+            try:
+                acted += self._call(connector, batch, [key], target)
+            except ConnectorError as single:
+                blocked.append(key)
+                reason = single.message
+        if len(blocked) == len(batch.keys):
+            raise whole
+        return acted, blocked, reason
+
     def _finish(
         self,
         batch: evidence.OpenBatch,
         target: Target,
         connector: Connector,
+        outcome: CollectionOutcome,
         *,
         resumed: bool,
         number: int | None = None,
     ) -> int:
         """Act on a recorded batch and write its evidence; keys already gone are a no-op."""
         try:
-            if batch.action == RetentionAction.DELETE:
-                acted = connector.delete(batch.collection, batch.keys)
-            else:
-                acted = connector.erase(
-                    batch.collection, batch.keys, target.erasure_plan(self.keyring.digest)
-                )
+            acted, blocked, reason = self._apply(batch, target, connector)
         except ConnectorError as exc:
             with self.runtime.transaction() as session:
                 evidence.record_failure(
@@ -295,6 +321,8 @@ class CollectionSweeper:
                 actor=self.actor,
                 batch=batch,
                 acted=acted,
+                blocked=blocked,
+                blocked_reason=reason,
                 resumed_by=self.run_id if resumed else None,
             )
             kept_lease = lease.renew(
@@ -304,6 +332,9 @@ class CollectionSweeper:
                 collection=target.collection,
                 holder=self.holder,
             )
+        if blocked:
+            outcome.blocked += len(blocked)
+            outcome.blocked_reason = reason
         if number is not None:
             self._pause("done", number, target)
         if not kept_lease:

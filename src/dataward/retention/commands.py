@@ -87,6 +87,8 @@ def _summary_table(report: SweepReport) -> Table:
             notes.append(f"{o.exempt} exempt")
         if o.already_anonymised:
             notes.append(f"{o.already_anonymised} anonymised before")
+        if o.blocked:
+            notes.append(f"{o.blocked} refused by the system ({o.blocked_reason})")
         if o.resumed_batches:
             notes.append(f"{o.resumed_batches} interrupted batch(es) finished")
         if o.error:

@@ -131,10 +131,19 @@ def record_evidence(
     actor: str,
     batch: OpenBatch,
     acted: int,
+    blocked: Sequence[Key] = (),
+    blocked_reason: str | None = None,
     resumed_by: int | None = None,
 ) -> int:
-    """The batch's audit event (rule, where, how many, which keys by digest) and done-mark."""
+    """The batch's audit event (rule, where, how many, which keys by digest) and done-mark.
+
+    Keys the source refused (`blocked`) are named apart: they are still there."""
     verb = "deleted" if batch.action == RetentionAction.DELETE else "anonymised"
+    refused = set(blocked)
+    blocked_digests = sorted(
+        d for k, d in zip(batch.keys, batch.digests, strict=True) if k in refused
+    )
+    done = [d for k, d in zip(batch.keys, batch.digests, strict=True) if k not in refused]
     details: dict[str, object] = {
         "run": batch.run_id,
         "batch": batch.number,
@@ -143,11 +152,17 @@ def record_evidence(
         "collection": batch.collection,
         "action": batch.action.value,
         "cutoff": batch.cutoff.isoformat(),
-        "count": len(batch.keys),
+        "count": len(done),
         "acted": acted,
-        "keys_digest": batch_digest(batch.digests),
-        "key_digests": sorted(batch.digests),
+        "keys_digest": batch_digest(done),
+        "key_digests": sorted(done),
     }
+    if refused:
+        details["blocked"] = len(blocked_digests)
+        details["blocked_digests"] = blocked_digests
+        details["blocked_reason"] = audit.EMAIL_PATTERN.sub("[redacted]", blocked_reason or "")[
+            :500
+        ]
     if resumed_by is not None:
         details["resumed_by_run"] = resumed_by
     event = audit.record(
@@ -176,7 +191,7 @@ def record_evidence(
                 batch_id=batch.id,
                 anonymised_at=clock.now(),
             )
-            for digest in set(batch.digests)
+            for digest in set(done)
         )
     session.flush()
     return event.sequence

@@ -20,6 +20,8 @@ class CollectionOutcome:
     held: int = 0
     exempt: int = 0
     already_anonymised: int = 0
+    blocked: int = 0
+    blocked_reason: str | None = None
     batches: int = 0
     resumed_batches: int = 0
     resumed_rows: int = 0
@@ -44,6 +46,8 @@ class CollectionOutcome:
             "exempt": self.exempt,
             "exemptions": dict(self.exemptions),
             "already_anonymised": self.already_anonymised,
+            "blocked": self.blocked,
+            "blocked_reason": self.blocked_reason,
             "batches": self.batches,
             "resumed_batches": self.resumed_batches,
             "resumed_rows": self.resumed_rows,
