@@ -225,6 +225,7 @@ POLICY: dict[str, Any] = {
                             {
                                 "name": "customer_email",
                                 "categories": ["user.contact.email"],
+                                "identity": "email",
                                 "references": [{"to": "crm.customers.email", "direction": "from"}],
                             },
                             {

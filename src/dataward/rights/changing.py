@@ -32,6 +32,7 @@ from dataward.rights.steps import (
 
 class ErasureStep(Step):
     commits_per_task = True
+    changes_sources = True
 
     def __init__(self) -> None:
         self.person_hold: HoldReason | None = None
@@ -137,6 +138,7 @@ class ErasureStep(Step):
 
 class RectificationStep(Step):
     commits_per_task = True
+    changes_sources = True
 
     def __init__(self) -> None:
         self.changes: dict[str, str] = {}

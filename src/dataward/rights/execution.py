@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 from dataward.audit import service as audit
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import connect
-from dataward.connectors.traversal import FoundSet, Identities, find_person, foreign_keys
+from dataward.connectors.traversal import (
+    FoundSet,
+    Identities,
+    find_person,
+    foreign_keys,
+    traversal_links,
+)
 from dataward.core import jobs
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
@@ -86,6 +92,30 @@ def ensure_tasks(ctx: ExecutionContext, request: RightsRequest) -> list[RequestT
     ctx.session.flush()
     order = {s.name: i for i, s in enumerate(ctx.policy.systems)}
     return sorted(existing.values(), key=lambda t: (order.get(t.system, len(order)), t.system))
+
+
+def found_through(policy: Policy) -> dict[str, set[str]]:
+    """System → the other systems whose records the search reaches through it."""
+    leads: dict[str, set[str]] = {}
+    for link in traversal_links(policy):
+        if link.source[0] != link.target[0]:
+            leads.setdefault(link.source[0], set()).add(link.target[0])
+    return leads
+
+
+def run_order(policy: Policy, tasks: list[RequestTask]) -> list[RequestTask]:
+    """Systems reached through another come first, so changing a system never cuts the path to
+    records a later task still has to act on (the policy's order otherwise)."""
+    leads = found_through(policy)
+    remaining = list(tasks)
+    ordered: list[RequestTask] = []
+    while remaining:
+        names = {t.system for t in remaining}
+        ready = [t for t in remaining if not (leads.get(t.system, set()) & names)]
+        chosen = ready[0] if ready else remaining[0]  # a cycle: keep the policy's order
+        ordered.append(chosen)
+        remaining.remove(chosen)
+    return ordered
 
 
 def linked_systems(policy: Policy) -> dict[str, set[str]]:
@@ -185,6 +215,7 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
         return outcome
     _start(ctx, request)
+    ctx.keyring.attach(ctx.session)
     who = requester_of(ctx.session, ctx.keyring, request)
     tasks = ensure_tasks(ctx, request)
     step = step_for(request.kind)
@@ -214,7 +245,9 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
         )
         waiting = waiting_on(ctx.policy, down)
         secrets = who.secrets()
-        for task in tasks:
+        leads = found_through(ctx.policy)
+        states = {t.system: t for t in tasks}
+        for task in run_order(ctx.policy, tasks):
             if task.state == TaskState.DONE:
                 continue
             if task.mode == TaskMode.MANUAL:
@@ -233,6 +266,19 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
                 task.last_error = (
                     f"waiting for system {waiting[task.system]!r}: its records may lead to "
                     "more of the person's records here"
+                )
+                outcome.waiting[task.system] = task.last_error
+                continue
+            blocked = sorted(
+                name
+                for name in leads.get(task.system, ())
+                if name in states and states[name].state != TaskState.DONE
+            )
+            if step.changes_sources and blocked:
+                task.state = TaskState.PENDING
+                task.last_error = (
+                    f"waiting for system {blocked[0]!r}: its records are found through this "
+                    "system's, so this one is changed only once that one is done"
                 )
                 outcome.waiting[task.system] = task.last_error
                 continue

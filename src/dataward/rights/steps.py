@@ -120,6 +120,8 @@ class Step:
     """The default: read only, nothing before or after."""
 
     commits_per_task = False
+    # Steps that change the sources wait for systems found through the one they change.
+    changes_sources = False
 
     def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
         return None
