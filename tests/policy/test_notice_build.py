@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dataward.policy.notice import build_notice, from_person
+from dataward.policy.notice_words import event_phrase
 from dataward.policy.service import load_policy
 
 from .notice_support import FIXTURE, activity, variant
@@ -205,3 +208,21 @@ def test_automated_decisions_are_described_or_said_not_to_happen(tmp_path: Path)
     notice = build_notice(variant(tmp_path, change))
     assert "turned down automatically" in notice.automated_decision_making
     assert "contest" in notice.automated_decision_making
+
+
+@pytest.mark.parametrize(
+    ("after", "thing", "words"),
+    [
+        ("recorded_at", "call", "the call is recorded"),
+        ("recorded_at", None, "it is recorded"),
+        ("visited_at", "visit", "the visit"),
+        ("occurred_at", "interaction", "the interaction"),
+        ("started_at", "session", "the session starts"),
+        ("unsubscribed_on", "subscriber", "you unsubscribe"),
+        ("relationship_ended_on", "customer", "the relationship ended"),
+        ("customers.closed_on", None, "the customer is closed"),
+        ("decision_on", "applicant", "the decision date"),
+    ],
+)
+def test_retention_triggers_read_as_english(after: str, thing: str | None, words: str) -> None:
+    assert event_phrase(after, thing=thing) == words

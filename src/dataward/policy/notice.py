@@ -216,15 +216,18 @@ def _retention(policy: Policy, activity: Activity) -> Retention | None:
 
 
 def _thing(policy: Policy, activity: Activity, rule: str) -> str | None:
-    """What the rule's date belongs to, in words: the collection (of this activity) it governs."""
-    for system_name in activity.systems:
-        system = policy.system(system_name)
-        if system is None or system.dataset is None:
-            continue
-        for collection in system.dataset.collections:
-            if collection.retention == rule:
-                return humanise(singular(collection.name))
-    return None
+    """What the rule's date belongs to, in words: the activity's collection that has it."""
+    after = policy.retention[rule].after
+    governed = [
+        collection
+        for system_name in activity.systems
+        if (system := policy.system(system_name)) is not None and system.dataset is not None
+        for collection in system.dataset.collections
+        if collection.retention == rule
+    ]
+    dated = [c for c in governed if c.field(after) is not None or c.retention_after == after]
+    chosen = (dated or governed)[:1]
+    return humanise(singular(chosen[0].name)) if chosen else None
 
 
 def _audiences(policy: Policy, taxonomy: Taxonomy) -> list[Audience]:

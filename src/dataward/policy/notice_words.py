@@ -188,8 +188,13 @@ def category_label(taxonomy: Taxonomy, key: str) -> str:
     if key in _CATEGORY_WORDS:
         return _CATEGORY_WORDS[key]
     if term is not None:
-        return _lower_first(re.sub(r"^(User Contact|User)\s+", "", term.name))
+        return _lower_words(re.sub(r"^(User Contact|User)\s+", "", term.name))
     return humanise(key)
+
+
+def _lower_words(text: str) -> str:
+    """Taxonomy names are Title Case ('Account Settings'); prose is not, acronyms aside."""
+    return " ".join(w if w[1:2].isupper() else w[:1].lower() + w[1:] for w in text.split())
 
 
 def _lower_first(text: str) -> str:
@@ -251,6 +256,21 @@ def singular(noun: str) -> str:
     return noun
 
 
+# Past participles that read wrongly as "the thing is <word>": what the reader did, or an
+# event that simply happens to the thing.
+_PERSON_ACTS = {
+    "applied": "you apply",
+    "consented": "you consent",
+    "enquired": "you enquire",
+    "registered": "you register",
+    "subscribed": "you subscribe",
+    "unsubscribed": "you unsubscribe",
+    "withdrawn": "you withdraw",
+}
+_HAPPENS = {"started": "starts", "ended": "ends", "expired": "expires", "finished": "finishes"}
+_TAKES_PLACE = {"occurred", "happened", "held"}
+
+
 def event_phrase(after: str, *, thing: str | None = None) -> str:
     """The retention trigger in words: `recorded_at` of calls → 'the call is recorded'."""
     owner, _, field = after.rpartition(".")
@@ -258,11 +278,24 @@ def event_phrase(after: str, *, thing: str | None = None) -> str:
     if not words:
         return humanise(after)
     noun = humanise(singular(owner)) if owner else thing
-    if words[-1].endswith("ed") and len(words) == 1:
-        return f"the {noun} is {words[0]}" if noun else f"it is {words[0]}"
-    if words[-1].endswith("ed"):
-        return f"the {' '.join(words[:-1])} {words[-1]}"
+    last = words[-1]
+    if len(words) == 1 and last in _PERSON_ACTS:
+        return _PERSON_ACTS[last]
+    if len(words) == 1 and noun and (last in _TAKES_PLACE or _same_root(last, noun)):
+        return f"the {noun}"  # "after the visit", not "after the visit is visited"
+    if len(words) == 1 and noun and last in _HAPPENS:
+        return f"the {noun} {_HAPPENS[last]}"
+    if len(words) == 1 and last.endswith("ed"):
+        return f"the {noun} is {last}" if noun else f"it is {last}"
+    if last.endswith("ed"):
+        return f"the {' '.join(words[:-1])} {last}"
     return f"the {' '.join(words)} date"
+
+
+def _same_root(participle: str, noun: str) -> bool:
+    """'visited' and 'visit', 'enquired' and 'enquiry' name one event."""
+    stem = re.sub(r"e?d$", "", participle)
+    return len(stem) >= 4 and noun.replace(" ", "").startswith(stem[:5])
 
 
 def retention_words(rule: RetentionRule, *, thing: str | None = None) -> str:
