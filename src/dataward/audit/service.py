@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
@@ -40,7 +40,46 @@ def canonical(value: Any) -> bytes:
     ).encode("utf-8")
 
 
-def event_fields(event: AuditEvent) -> dict[str, Any]:
+class EventRecord(Protocol):
+    """An event as stored: an AuditEvent, or a plain row of its columns (verify reads those)."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str: ...
+    @property
+    def object_id(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def details(self) -> dict[str, Any]: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+
+
+EVENT_COLUMNS = (
+    AuditEvent.sequence,
+    AuditEvent.at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.subject,
+    AuditEvent.details,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
+
+
+def event_fields(event: EventRecord) -> dict[str, Any]:
     return {
         "sequence": event.sequence,
         "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -53,7 +92,7 @@ def event_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def event_bytes(event: AuditEvent) -> bytes:
+def event_bytes(event: EventRecord) -> bytes:
     return canonical(event_fields(event))
 
 
@@ -61,7 +100,7 @@ def chain_hash(prev_hash: str, payload: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
 
 
-def expected_hash(event: AuditEvent) -> str:
+def expected_hash(event: EventRecord) -> str:
     return chain_hash(event.prev_hash, event_bytes(event))
 
 
@@ -99,12 +138,35 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
+class ChainEnd(Protocol):
+    """What the next event needs of the one before: an AuditEvent or a ChainHead."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def hash(self) -> str: ...
+
+
+class ChainHead(NamedTuple):
+    sequence: int
+    hash: str
+
+
 def head(session: Session) -> AuditEvent | None:
     return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
 
 
+def chain_head(session: Session) -> ChainHead | None:
+    """The last sequence and hash only: what record() needs, without loading the event."""
+    row = session.execute(
+        select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
+    ).first()
+    return None if row is None else ChainHead(row.sequence, row.hash)
+
+
 def next_event(
-    last: AuditEvent | None,
+    last: ChainEnd | None,
     *,
     at: datetime,
     actor: str,
@@ -147,7 +209,7 @@ def record(
     plain = _plain_details(details)
     lock_chain(session)
     event = next_event(
-        head(session),
+        chain_head(session),
         at=clock.now(),
         actor=actor,
         action=action,

@@ -1,0 +1,183 @@
+"""Audit chain benchmark: appends per second (one commit each), verify throughput, raw SHA-256.
+
+    .venv/bin/python bench/audit_chain.py [--appends 2000] [--log 50000] [--postgres URL]
+
+Prints one JSON line. SQLite runs in a scratch file; PostgreSQL (DATAWARD_TEST_POSTGRES_URL or
+--postgres, a server URL) in a scratch database dropped afterwards. Verify throughput is in MB/s
+of canonical event bytes, the bytes the chain actually hashes, so it compares directly with
+hashlib's SHA-256 over chunks of the same size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from dataward.audit import service as audit
+from dataward.audit.models import AuditEvent
+from dataward.audit.verify import verify
+from dataward.core.clock import FixedClock
+from dataward.core.db import make_engine, make_sessionmaker, transaction
+from dataward.core.tables import metadata
+
+MB = 1_000_000
+
+
+def _details(n: int) -> dict[str, Any]:
+    """Evidence of the size real events carry: a rule, counts, a few key digests."""
+    return {
+        "rule": "calls-3-months",
+        "collection": "calls.recordings",
+        "count": n % 500,
+        "keys": [hashlib.sha256(f"{n}:{k}".encode()).hexdigest()[:32] for k in range(3)],
+    }
+
+
+@contextmanager
+def sqlite_engine() -> Iterator[Engine]:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+        metadata().create_all(engine)
+        yield engine
+        engine.dispose()
+
+
+@contextmanager
+def postgres_engine(server: str) -> Iterator[Engine]:
+    url = make_url(server)
+    name = f"dw_bench_audit_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        metadata().create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def appends_per_second(engine: Engine, count: int) -> float:
+    """record() then commit, one event per transaction: the cost every audited change pays."""
+    sessions = make_sessionmaker(engine)
+    clock = FixedClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    started = time.perf_counter()
+    for n in range(count):
+        with transaction(sessions) as session:
+            audit.record(
+                session=session,
+                clock=clock,
+                actor="system:bench",
+                action="retention.sweep.batch_deleted",
+                object_type="collection",
+                object_id="calls.recordings",
+                details=_details(n),
+            )
+        clock.advance(milliseconds=1)
+    return count / (time.perf_counter() - started)
+
+
+def grow_log(engine: Engine, total: int) -> None:
+    """Extend the chain to `total` events quickly (bulk inserts), for the verify figure."""
+    sessions = make_sessionmaker(engine)
+    with transaction(sessions) as session:
+        last = audit.head(session)
+    at = datetime(2026, 3, 3, tzinfo=UTC)
+    while (last.sequence if last else 0) < total:
+        batch: list[AuditEvent] = []
+        for _ in range(min(5000, total - (last.sequence if last else 0))):
+            n = (last.sequence if last else 0) + 1
+            last = audit.next_event(
+                last,
+                at=at + timedelta(milliseconds=n),
+                actor="system:bench",
+                action="retention.sweep.batch_deleted",
+                object_type="collection",
+                object_id="calls.recordings",
+                details=_details(n),
+            )
+            batch.append(last)
+        with transaction(sessions) as session:
+            session.add_all(batch)
+
+
+def verify_figures(engine: Engine) -> dict[str, float]:
+    with transaction(make_sessionmaker(engine)) as session:
+        started = time.perf_counter()
+        report = verify(session=session)
+        elapsed = time.perf_counter() - started
+    if not report.ok:
+        raise SystemExit(f"benchmark chain does not verify: {report.problem}")
+    return {
+        "events": report.events,
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(report.events / elapsed),
+        "mb_per_s": round(report.canonical_bytes / MB / elapsed, 2),
+        "mean_event_bytes": round(report.canonical_bytes / max(report.events, 1)),
+    }
+
+
+def raw_sha256_mb_per_s(chunk: int, total: int = 64 * MB) -> float:
+    """hashlib alone, over chunks the size of an event (and 64-byte prev hash prefixes)."""
+    block = secrets.token_bytes(chunk)
+    prefix = b"0" * 64
+    rounds = max(total // chunk, 1)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        hashlib.sha256(prefix + block).hexdigest()
+    return rounds * chunk / MB / (time.perf_counter() - started)
+
+
+def run(engine: Engine, appends: int, log: int) -> dict[str, Any]:
+    figures: dict[str, Any] = {"appends_per_s": round(appends_per_second(engine, appends), 1)}
+    grow_log(engine, log)
+    figures["verify"] = verify_figures(engine)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--appends", type=int, default=2000)
+    parser.add_argument("--log", type=int, default=50_000)
+    parser.add_argument("--postgres", default=os.environ.get("DATAWARD_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+
+    result: dict[str, Any] = {"benchmark": "audit_chain", "appends": args.appends}
+    with sqlite_engine() as engine:
+        result["sqlite"] = run(engine, args.appends, args.log)
+    if args.postgres:
+        with postgres_engine(args.postgres) as engine:
+            result["postgresql"] = run(engine, args.appends, args.log)
+    event_bytes = result["sqlite"]["verify"]["mean_event_bytes"]
+    raw_event_sized = raw_sha256_mb_per_s(event_bytes)
+    result["sha256_mb_per_s"] = {
+        "event_sized_chunks": round(raw_event_sized, 1),
+        "1mb_chunks": round(raw_sha256_mb_per_s(MB), 1),
+    }
+    for backend in ("sqlite", "postgresql"):
+        if backend in result:
+            verify_speed = result[backend]["verify"]["mb_per_s"]
+            result[backend]["verify"]["ratio_to_raw_sha256"] = round(
+                verify_speed / raw_event_sized, 3
+            )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
