@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from crm_source import Source, crm_metadata, make_source
+from sqlalchemy import Engine, create_engine
 
 from dataward.policy.service import LoadedPolicy, load_policy
 
@@ -20,14 +21,35 @@ def server_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> 
     return url
 
 
+@pytest.fixture(scope="session")
+def server_engines() -> Iterator[dict[str, Engine]]:
+    """One engine per server database for the whole session: DDL on a server is slow, so the
+    CRM tables are created once there and emptied between tests."""
+    engines: dict[str, Engine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgres", "mariadb"])
-def crm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Source]:
+def crm(
+    request: pytest.FixtureRequest, tmp_path: Path, server_engines: dict[str, Engine]
+) -> Iterator[Source]:
     """The CRM schema, filled, on each database in turn (servers skip when not configured)."""
     backend: str = request.param
     url = server_url(request, backend, tmp_path)
-    for source in make_source(backend, url, crm_metadata()):
-        source.fill()
-        yield source
+    if backend == "sqlite":
+        for source in make_source(backend, url, crm_metadata()):
+            source.fill()
+            yield source
+        return
+    engine = server_engines.get(backend) or server_engines.setdefault(backend, create_engine(url))
+    metadata = crm_metadata()
+    metadata.create_all(engine)
+    source = Source(backend, url, engine, metadata)
+    source.empty()
+    source.fill()
+    yield source
 
 
 @pytest.fixture

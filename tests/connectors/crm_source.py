@@ -198,6 +198,11 @@ class Source:
     engine: Engine
     metadata: MetaData
 
+    def empty(self) -> None:
+        with self.engine.begin() as connection:
+            for table in reversed(self.metadata.sorted_tables):
+                connection.execute(table.delete())
+
     def fill(self) -> None:
         tables = self.metadata.tables
         with self.engine.begin() as connection:
@@ -207,7 +212,8 @@ class Source:
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
-            result = connection.execute(self.metadata.tables[table].select())
+            chosen = self.metadata.tables[table]
+            result = connection.execute(chosen.select().order_by(*chosen.primary_key.columns))
             return [dict(row) for row in result.mappings()]
 
     def connector(self, **connection: Any) -> Connector:

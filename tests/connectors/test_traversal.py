@@ -111,7 +111,7 @@ def test_deleting_in_erasure_order_keeps_foreign_keys(
 
 HELPDESK = MetaData()
 Table(
-    "tickets",
+    "requests",
     HELPDESK,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("crm_customer_id", Integer, index=True),
@@ -122,7 +122,7 @@ Table(
     "replies",
     HELPDESK,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("ticket_id", Integer, ForeignKey("tickets.id"), index=True),
+    Column("request_id", Integer, ForeignKey("requests.id"), index=True),
     Column("body", String(500)),
 )
 
@@ -133,7 +133,7 @@ HELPDESK_ENTRY: dict[str, Any] = {
     "dataset": {
         "collections": [
             {
-                "name": "tickets",
+                "name": "requests",
                 "fields": [
                     {"name": "id", "primary_key": True},
                     {"name": "crm_customer_id", "references": [{"to": "crm.customers.id"}]},
@@ -149,7 +149,7 @@ HELPDESK_ENTRY: dict[str, Any] = {
                 "name": "replies",
                 "fields": [
                     {"name": "id", "primary_key": True},
-                    {"name": "ticket_id", "references": [{"to": "tickets.id"}]},
+                    {"name": "request_id", "references": [{"to": "requests.id"}]},
                     {"name": "body", "categories": ["user.content"]},
                 ],
             },
@@ -173,7 +173,7 @@ def two_systems(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         for helpdesk in make_source(helpdesk_backend, helpdesk_url, HELPDESK):
             with helpdesk.engine.begin() as connection:
                 connection.execute(
-                    insert(HELPDESK.tables["tickets"]),
+                    insert(HELPDESK.tables["requests"]),
                     [
                         {"id": 1, "crm_customer_id": 2, "requester_email": None, "summary": "A"},
                         {"id": 2, "crm_customer_id": 1, "requester_email": None, "summary": "B"},
@@ -188,9 +188,9 @@ def two_systems(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
                 connection.execute(
                     insert(HELPDESK.tables["replies"]),
                     [
-                        {"id": 100, "ticket_id": 1, "body": "x"},
-                        {"id": 101, "ticket_id": 2, "body": "y"},
-                        {"id": 102, "ticket_id": 3, "body": "z"},
+                        {"id": 100, "request_id": 1, "body": "x"},
+                        {"id": 101, "request_id": 2, "body": "y"},
+                        {"id": 102, "request_id": 3, "body": "z"},
                     ],
                 )
             yield crm, helpdesk
@@ -206,9 +206,9 @@ def test_find_person_follows_a_reference_into_another_system(
     found = find_person(loaded, connectors, Identities.of(email="bob@example.com"))
     keys = found.keys()
     assert keys[("crm", "customers")] == [(2,)]
-    assert sorted(keys[("helpdesk", "tickets")]) == [(1,), (3,)]
+    assert sorted(keys[("helpdesk", "requests")]) == [(1,), (3,)]
     assert sorted(keys[("helpdesk", "replies")]) == [(100,), (102,)]
-    assert connectors["helpdesk"].stats.queries == 2  # tickets once, replies once
+    assert connectors["helpdesk"].stats.queries == 2  # requests once, replies once
 
 
 def test_open_connectors_opens_only_the_systems_asked_for(
