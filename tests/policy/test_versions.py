@@ -286,3 +286,13 @@ def test_publish_refuses_a_past_effective_date_as_a_usage_error(
     result = run("notice", "publish", str(FIXTURE), "--effective-on", "2026-01-01")
     assert result.exit_code == 2
     assert "before today" in result.output
+
+
+def test_a_snapshot_stored_by_an_older_release_still_reads(
+    session: Session, clock: FixedClock
+) -> None:
+    version = publish(session, clock, load_policy(FIXTURE)).version
+    older = dict(version.snapshot, retired_field="from an older release")
+    version.snapshot = older
+    session.flush()
+    assert versions.notice_of(version).controller.name == "Harbour IT Support Ltd"

@@ -21,7 +21,10 @@ VETTING_VALID_DAYS = 366
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Stored versions are read back with this model: a field dropped in a later release must
+    # not make an old snapshot unreadable (a field added later needs a default for the same
+    # reason).
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class RecipientEntry(Frozen):
