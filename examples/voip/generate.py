@@ -837,13 +837,16 @@ def _random_customer(sp: _Signalpath, person: FakePerson) -> None:
     if population.chance(0.15):
         sp.complaint(customer_id, population.day_between(started, last))
     sp.invoices(customer_id, started, last)
-    if ended is None and population.chance(0.4):
+    if population.chance(0.4):
+        # Current customers are on this year's list; former ones stay on the list they were
+        # last called from until the yearly rule removes them.
+        screened_from = (ended or today) - timedelta(days=60)
         sp.call_list_entry(
             number=number,
             name=person.name,
             company=company,
             phone=person.phone,
-            screened_on=population.day_between(today - timedelta(days=60), today),
+            screened_on=population.day_between(max(started, screened_from), last),
         )
     recent = max(started, shift_months(today, -16))
     if recent <= last:
