@@ -93,13 +93,14 @@ def transfer_gap(recipient: Recipient) -> tuple[str, str] | None:
 
 
 def check_ico(checker: Checker) -> None:
+    held = _Held(checker)
     for position, activity in enumerate(checker.policy.activities):
         path = checker.at("activities", position)
         _conditions(checker, activity, path)
         _basis(checker, activity, path)
         _retention(checker, activity, path)
         _marketing(checker, activity, path)
-        _held(checker, activity, path)
+        _held(checker, activity, path, held)
     _recipients(checker)
     _channels(checker)
     _system_locations(checker)
@@ -190,10 +191,33 @@ def _marketing(checker: Checker, activity: Activity, path: PathKey) -> None:
             )
 
 
-def _held(checker: Checker, activity: Activity, path: PathKey) -> None:
+class _Held:
+    """The categories each system's dataset holds, and all their ancestors, worked out once."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self._found: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+
+    def of(self, name: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(keys held, those keys with every ancestor), or None when it cannot be known."""
+        if name not in self._found:
+            system = self.checker.systems.get(name)
+            if system is None or system.dataset is None:
+                self._found[name] = None
+            else:
+                keys = frozenset(
+                    key
+                    for collection in system.dataset.collections
+                    for item in collection.fields
+                    for key in item.categories
+                )
+                lineage = self.checker.taxonomy.categories.lineage
+                self._found[name] = (keys, frozenset(a for k in keys for a in lineage(k)))
+        return self._found[name]
+
+
+def _held(checker: Checker, activity: Activity, path: PathKey, held: _Held) -> None:
     """Each category the activity names should be held in one of its systems' datasets."""
-    systems = [checker.systems.get(name) for name in activity.systems]
-    datasets = [s.dataset for s in systems if s is not None and s.dataset is not None]
     if not activity.systems:
         checker.warning(
             (*path, "name"),
@@ -201,17 +225,23 @@ def _held(checker: Checker, activity: Activity, path: PathKey) -> None:
             "add `systems:` so requests and retention reach the data",
         )
         return
-    if len(datasets) != len(activity.systems):
+    found = [held.of(name) for name in activity.systems]
+    known = [item for item in found if item is not None]
+    if len(known) != len(found):
         return  # a system without a dataset (or a rejected one) cannot be judged
-    held = {c for d in datasets for col in d.collections for f in col.fields for c in f.categories}
-    vocabulary = checker.taxonomy.categories
+    keys = frozenset().union(*(k for k, _ in known))
+    covered = frozenset().union(*(c for _, c in known))
+    lineage = checker.taxonomy.categories.lineage
     for index, category in enumerate(activity.categories):
-        if not any(vocabulary.overlaps(category, key) for key in held):
-            checker.info(
-                (*path, "categories", index),
-                f"{category!r} is not held in any field of {', '.join(activity.systems)}",
-                "tag the field that holds it, or remove the category from the activity",
-            )
+        # Held as itself or as a narrower key (`covered` has every ancestor of a held key), or
+        # as a broader key (one of the category's ancestors is held).
+        if category in covered or any(a in keys for a in lineage(category)):
+            continue
+        checker.info(
+            (*path, "categories", index),
+            f"{category!r} is not held in any field of {', '.join(activity.systems)}",
+            "tag the field that holds it, or remove the category from the activity",
+        )
 
 
 def _recipients(checker: Checker) -> None:

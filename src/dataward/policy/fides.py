@@ -190,9 +190,11 @@ class _Converter:
         self.keys_to_systems = keys_to_systems
         self.own_key = ""
 
-    def _at(self, ours: PathKey, theirs: PathKey) -> None:
-        """Our value at `ours` was written at `theirs` in the Fides file (with its subtree)."""
-        self.target.graft(self.prefix + ours, self.fides, theirs)
+    def _at(self, ours: PathKey, theirs: PathKey, items: int = 0) -> None:
+        """Our value at `ours` was written at `theirs` in the Fides file (with `items` items)."""
+        self.target.copy(self.prefix + ours, self.fides, theirs)
+        for index in range(items):
+            self.target.copy((*self.prefix, *ours, index), self.fides, (*theirs, index))
 
     def dataset(self, raw: Mapping[str, Any], at: PathKey) -> dict[str, Any]:
         self.own_key = str(raw.get("fides_key", ""))
@@ -250,7 +252,7 @@ class _Converter:
         categories_at, categories = inherited
         if categories:
             converted["categories"] = list(categories)
-            self._at((*ours, "categories"), categories_at)
+            self._at((*ours, "categories"), categories_at, len(categories))
         meta = _meta(raw)
         meta_at = (*at, _meta_key(raw))
         for key in ("identity", "primary_key", "data_type"):
@@ -261,6 +263,10 @@ class _Converter:
         for index, reference in enumerate(meta.get("references") or []):
             references.append(self._reference(reference))
             self._at((*ours, "references", index), (*meta_at, "references", index))
+            self._at(
+                (*ours, "references", index, "direction"),
+                (*meta_at, "references", index, "direction"),
+            )
             self._at((*ours, "references", index, "to"), (*meta_at, "references", index, "field"))
         if references:
             converted["references"] = references

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -21,12 +21,30 @@ PathKey = tuple[str | int, ...]
 
 # libyaml composes about ten times faster than the pure-Python parser: a 500-activity policy
 # should check in well under a second.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
-@dataclass(frozen=True)
-class Position:
+class _Loader(_Base):  # type: ignore[misc,valid-type]  # CSafeLoader or SafeLoader, chosen above
+    """Remembers each plain scalar's tag: a policy repeats the same keys and values thousands
+    of times, and the resolver tries a list of regular expressions on every one."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = str(super().resolve(kind, value, implicit))
+        return tag
+
+
+class Position(NamedTuple):
     """1-based line and column in a file, as editors count them."""
 
     file: str
@@ -73,16 +91,15 @@ class SourceMap:
         """A scalar as it was written, before YAML turned `NO` into false or `010` into 8."""
         return self.texts.get(tuple(path))
 
-    def graft(self, prefix: PathKey, other: SourceMap, other_prefix: PathKey = ()) -> None:
-        """Record `other`'s positions under `other_prefix` as this map's `prefix`."""
-        cut = len(other_prefix)
+    def copy(self, path: PathKey, other: SourceMap, other_path: PathKey) -> None:
+        """Record what `other` knows of `other_path` (not its children) as this map's `path`."""
         for target, source in ((self.values, other.values), (self.keys, other.keys)):
-            for path, position in source.items():
-                if path[:cut] == other_prefix:
-                    target[prefix + path[cut:]] = position
-        for path, text in other.texts.items():
-            if path[:cut] == other_prefix:
-                self.texts[prefix + path[cut:]] = text
+            found = source.get(other_path)
+            if found is not None:
+                target[path] = found
+        text = other.texts.get(other_path)
+        if text is not None:
+            self.texts[path] = text
 
     def problem(
         self,
@@ -123,24 +140,25 @@ class _Builder:
         self._open: set[int] = set()
 
     def build(self, node: Node, path: PathKey) -> Any:
-        if id(node) in self._open:
+        if isinstance(node, ScalarNode):
+            value = self._scalar(node, path)
+        elif id(node) in self._open:
             self.source.values[path] = _position(self.source.file, node)
             self.problems.append(
                 self.source.problem(path, "an alias refers to the value that contains it")
             )
             return None
-        self._open.add(id(node))
-        try:
-            value = self._build(node, path)
-        finally:
-            self._open.discard(id(node))
+        else:
+            self._open.add(id(node))
+            try:
+                value = self._collection(node, path)
+            finally:
+                self._open.discard(id(node))
         # Recorded after the children so that a merged mapping (`<<: *base`) cannot claim it.
         self.source.values[path] = _position(self.source.file, node)
         return value
 
-    def _build(self, node: Node, path: PathKey) -> Any:
-        if isinstance(node, ScalarNode):
-            return self._scalar(node, path)
+    def _collection(self, node: Node, path: PathKey) -> Any:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -149,6 +167,8 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
         self.source.texts[path] = node.value
+        if node.tag == _STR_TAG:
+            return node.value  # most scalars: skip the constructor's bookkeeping
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
