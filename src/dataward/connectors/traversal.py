@@ -294,9 +294,10 @@ def find_person(
     for system_name, collection_name in nodes:
         collection = connectors[system_name].collection(collection_name)
         for item in collection.fields:
-            if item.identity and item.identity in seeds.values:
-                values = seeds.values[item.identity]
-                if item.identity == "phone_number":
+            kind = "phone_number" if item.identity == "phone" else item.identity
+            if kind and kind in seeds.values:
+                values = seeds.values[kind]
+                if kind == "phone_number":
                     values = {v for value in values for v in phone_variants(value)}
                 wanted = pending.setdefault((system_name, collection_name), {})
                 wanted.setdefault(item.name, set()).update(values)
@@ -305,6 +306,7 @@ def find_person(
     rows_by_node: dict[Node, dict[Key, Row]] = {}
     found = FoundSet()
     while pending:
+        progressed = False
         for node in order:
             wanted = pending.pop(node, {})
             if not wanted:
@@ -317,6 +319,7 @@ def find_person(
             }
             if not fresh:
                 continue
+            progressed = True
             for name, values in fresh.items():
                 already.setdefault(name, set()).update(values)
             connector = connectors[node[0]]
@@ -339,6 +342,8 @@ def find_person(
                 if values:
                     target = pending.setdefault((link.target[0], link.target[1]), {})
                     target.setdefault(link.target[2], set()).update(values)
+        if not progressed:
+            break  # what is left had been asked already
 
     for node in nodes:
         _collect(found, node, connectors[node[0]], rows_by_node.get(node, {}))

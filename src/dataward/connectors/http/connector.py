@@ -191,7 +191,9 @@ class HttpConnector(Connector):
             if response is None:
                 return
             yield self._rows(endpoint, response)
-            link = dig(response.json(), endpoint.next) if endpoint.next else None
+            link = (
+                dig(response.json(), endpoint.next) if endpoint.next and response.content else None
+            )
             if not link:
                 return
             url = self._base.join(str(link))
