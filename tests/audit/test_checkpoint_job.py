@@ -1,0 +1,53 @@
+"""The checkpoint job record() queues: signs every multiple of checkpoint_every, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from people.factories import prepare_home
+from sqlalchemy import select
+
+from dataward.audit import checkpoints, service
+from dataward.audit.models import AuditCheckpoint
+from dataward.audit.verify import verify
+from dataward.core import jobs
+from dataward.core.clock import FixedClock
+from dataward.core.config import Settings
+from dataward.core.crypto import create_signing_key_file, signing_key_id
+from dataward.core.runtime import Runtime
+
+
+def test_the_hundredth_event_gets_the_log_signed_at_each_interval(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    prepare_home(home)
+    key = create_signing_key_file(home / "signing.key")
+    rt = Runtime(
+        settings=Settings(home=home, checkpoint_every=40),
+        clock=FixedClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
+    )
+    with rt.transaction() as session:
+        for n in range(service.CHECKPOINT_PROBE):
+            service.record(
+                session=session,
+                clock=rt.clock,
+                actor="system:test",
+                action="test.step",
+                object_type="step",
+                object_id=str(n),
+            )
+    assert jobs.load_handlers()[service.CHECKPOINT_JOB] is checkpoints.run_checkpoint_job
+    assert jobs.run_until_idle(rt) == 1
+    with rt.transaction() as session:
+        signed = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.sequence))
+        assert [(c.sequence, c.key_id) for c in signed] == [
+            (40, signing_key_id(key)),
+            (80, signing_key_id(key)),
+        ]
+        done = session.scalar(select(jobs.Job).where(jobs.Job.kind == service.CHECKPOINT_JOB))
+        assert done is not None and done.state == jobs.JobState.DONE
+        report = verify(session=session, trusted_key_id=signing_key_id(key))
+    assert report.ok and report.checkpoints == 2
+    # The key registration was itself logged, so the unsigned tail is 101 - 80.
+    assert report.unsigned_tail == 21
+    rt.engine.dispose()
