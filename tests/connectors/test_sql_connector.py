@@ -380,3 +380,18 @@ def test_every_customer_row_is_left_as_it_was_by_reads(crm: Source) -> None:
     assert [r["internal_score"] for r in crm.rows("customers")] == [
         c["internal_score"] for c in CUSTOMERS
     ]
+
+
+def test_a_url_whose_driver_is_not_installed_says_so() -> None:
+    connector = connect(
+        crm_system(), base_dir=Path(), environ={"CRM_DB_URL": "mssql+pyodbc://u@db/crm"}
+    )
+    with pytest.raises(ConnectorError, match="no driver for 'mssql\\+pyodbc' is installed"):
+        connector.test()
+
+
+def test_an_unreadable_url_is_reported_without_repeating_it() -> None:
+    with pytest.raises(ConnectorError) as caught:
+        connect(crm_system(), base_dir=Path(), environ={"CRM_DB_URL": "not a url:pw"})
+    assert "cannot be read" in str(caught.value)
+    assert "pw" not in str(caught.value)

@@ -95,7 +95,7 @@ class ConnectionSettings:
                 raise ConnectorError(
                     f"environment variable {variable} is not set",
                     system=self.system,
-                    fix=f"set {variable} (or pass --env-file with a {variable}=... line)",
+                    fix=f"set {variable}, or pass --env-file with a {variable}=... line",
                 )
             return value
         inline = self.connection.get(name)
