@@ -211,8 +211,8 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         phone="+447134567811",
         identities={"customer_number": "SP20001"},
         story=(
-            "customer for 4 years after a web enquiry; 2 services, 1 complaint 5 months ago, 3 "
-            "invoices; on the dialler list (screened 10 days ago, not listed); recordings: an "
+            "customer for 4 years after a web enquiry; 2 services, 1 complaint 5 months ago, 5 "
+            "invoices 6 months apart; on the dialler list (screened 10 days ago, not listed); recordings: an "
             "inbound call 20 days ago and a telemarketing call 2 months ago"
         ),
     ),
@@ -238,7 +238,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         identities={"customer_number": "SP20002"},
         story=(
             "customer whose relationship ended 7 years ago: customer, services, complaint and "
-            "8-year-old invoices all past their 6-year rules (voip-04)"
+            "3 invoices (its last year) all past their 6-year rules (voip-04)"
         ),
     ),
     "helen": KnownPerson(
@@ -463,7 +463,10 @@ class _Signalpath:
             closed_on=closed if closed < self.today else None,
         )
 
-    def invoices(self, customer_id: int, first: date, last: date) -> None:
+    def invoices(
+        self, customer_id: int, first: date, last: date, *, every: int | None = None
+    ) -> None:
+        """Invoices from `first` to `last`, `every` months apart (3, 6 or 12 when not given)."""
         issued = first
         while issued <= last and issued < self.today:
             self.crm.add(
@@ -473,7 +476,7 @@ class _Signalpath:
                 issued_on=issued,
                 amount_pence=self.rng.randint(2_500, 90_000),
             )
-            issued = shift_months(issued, self.rng.choice((3, 6, 12)))
+            issued = shift_months(issued, every or self.rng.choice((3, 6, 12)))
 
     # dialler and recordings -------------------------------------------------------------------
 
@@ -638,7 +641,7 @@ def _known(sp: _Signalpath) -> None:
     sp.service(priya_id, joined, None)
     sp.service(priya_id, shift_months(today, -14), None)
     sp.complaint(priya_id, shift_months(today, -5))
-    sp.invoices(priya_id, shift_months(today, -30), today)
+    sp.invoices(priya_id, shift_months(today, -30), today, every=6)
     sp.call_list_entry(
         number=number,
         name=priya.name,
@@ -689,7 +692,7 @@ def _known(sp: _Signalpath) -> None:
         assert number == person.identities["customer_number"]
         sp.service(customer_id, shift_months(today, -started_months), ended)
         sp.complaint(customer_id, shift_months(ended, -10))
-        sp.invoices(customer_id, shift_months(ended, -12), ended)
+        sp.invoices(customer_id, shift_months(ended, -12), ended, every=6)
 
     for key, months in (("marek", 8), ("sophie", 2)):
         person = k[key]
