@@ -75,7 +75,11 @@ def _check_definitions(checker: Checker) -> None:
             )
             checker.error((*path, "parent"), f"unknown parent {definition.parent!r}", fix)
         elif definition.key in categories.lineage(definition.parent):
-            checker.error((*path, "parent"), f"{definition.key!r} would be its own ancestor")
+            checker.error(
+                (*path, "parent"),
+                f"{definition.key!r} would be its own ancestor",
+                "choose a parent from the taxonomy, outside this chain",
+            )
     subjects = checker.taxonomy.subjects
     for position, subject in enumerate(checker.policy.subjects):
         path = checker.at("subjects", position)

@@ -178,7 +178,11 @@ def check_retention_fields(checker: Checker) -> None:
                     checker.error(
                         (*path, "exemption", "where"),
                         f"collection {collection.name!r} has no field {condition.field!r}",
-                        did_you_mean(condition.field, [f.name for f in collection.fields], ""),
+                        did_you_mean(
+                            condition.field,
+                            [f.name for f in collection.fields],
+                            "declare the field, or change the exemption's `where`",
+                        ),
                     )
         if collection.retention is None:
             if collection.retention_after is not None:

@@ -123,7 +123,9 @@ def _read(
     except FileNotFoundError:
         return source.problem(at, f"dataset file {relative!r} does not exist", f"looked for {path}")
     except (OSError, UnicodeDecodeError) as exc:
-        return source.problem(at, f"cannot read dataset file {relative!r}: {exc}")
+        return source.problem(
+            at, f"cannot read dataset file {relative!r}: {exc}", "save it as UTF-8 text"
+        )
     display = str(display_dir / relative)
     document = read_yaml(text, file=display)
     return _FidesFile(str(system.get("name")), index, path, content, document)
@@ -141,7 +143,9 @@ def _choose_dataset(item: _FidesFile, policy_source: SourceMap) -> Problem | Non
         )
     entries = data["dataset"]
     if not entries:
-        return file_source.problem(("dataset",), "the `dataset:` list is empty")
+        return file_source.problem(
+            ("dataset",), "the `dataset:` list is empty", "describe the dataset's collections"
+        )
     keys = [entry.get("fides_key") if isinstance(entry, dict) else None for entry in entries]
     if len(entries) == 1:
         item.dataset_index = 0

@@ -145,7 +145,11 @@ class _Builder:
         elif id(node) in self._open:
             self.source.values[path] = _position(self.source.file, node)
             self.problems.append(
-                self.source.problem(path, "an alias refers to the value that contains it")
+                self.source.problem(
+                    path,
+                    "an alias refers to the value that contains it",
+                    "point the alias (`*name`) at an anchor outside this value",
+                )
             )
             return None
         else:
@@ -202,6 +206,7 @@ class _Builder:
                         key_position.column,
                         format_path(path),
                         "a key must be plain text, not a list or a mapping",
+                        "write the key as a plain word followed by a colon",
                     )
                 )
                 continue
@@ -237,7 +242,11 @@ class _Builder:
                 merged.update(value)
             else:
                 self.problems.append(
-                    self.source.problem(path, "`<<` must merge a mapping or a list of mappings")
+                    self.source.problem(
+                        path,
+                        "`<<` must merge a mapping or a list of mappings",
+                        "anchor a mapping (`&base`) and merge it with `<<: *base`",
+                    )
                 )
         return merged
 
@@ -256,9 +265,13 @@ def read_yaml(text: str, *, file: str) -> Document:
         problem = Problem(file, line, column, "", f"YAML syntax error: {message}", fix)
         return Document(None, source, [problem])
     except yaml.YAMLError as exc:
-        return Document(None, source, [Problem(file, 1, 1, "", f"YAML error: {exc}")])
+        problem = Problem(file, 1, 1, "", f"YAML error: {exc}", "check the file is YAML text")
+        return Document(None, source, [problem])
     if root is None:
-        return Document(None, source, [Problem(file, 1, 1, "", "the file is empty")])
+        problem = Problem(
+            file, 1, 1, "", "the file is empty", "write at least `organisation:` and `activities:`"
+        )
+        return Document(None, source, [problem])
     builder = _Builder(source)
     data = builder.build(root, ())
     return Document(data, source, builder.problems)

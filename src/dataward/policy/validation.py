@@ -59,7 +59,7 @@ def _problem(
     if kind in ("enum", "literal_error"):
         options = _QUOTED.findall(str(ctx.get("expected", "")))
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        fix = f"did you mean {close[0]!r}?" if close else None
+        fix = f"did you mean {close[0]!r}?" if close else "write one of those exactly"
         return source.problem(path, f"{value!r} is not one of: {', '.join(options)}", fix)
     if kind == "too_short":
         least = ctx.get("min_length", 1)
