@@ -211,9 +211,9 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         phone="+447134567811",
         identities={"customer_number": "SP20001"},
         story=(
-            "customer for 4 years after a web enquiry; 2 services, 1 complaint 5 months ago, 5 "
-            "invoices 6 months apart; on the dialler list (screened 10 days ago, not listed); recordings: an "
-            "inbound call 20 days ago and a telemarketing call 2 months ago"
+            "customer for 4 years after a web enquiry; 2 services, 1 complaint 5 months ago, "
+            "5 invoices 6 months apart; on the dialler list (screened 10 days ago, not listed); "
+            "recordings: an inbound call 20 days ago and a telemarketing call 2 months ago"
         ),
     ),
     "gareth": KnownPerson(
