@@ -70,7 +70,9 @@ def test_a_tab_in_the_indentation_is_explained() -> None:
 def test_an_empty_file_is_reported() -> None:
     data, problems, _ = _read("# nothing but a comment\n")
     assert data is None
-    assert problems == ["p.yaml:1:1: the file is empty"]
+    assert problems == [
+        "p.yaml:1:1: the file is empty (write at least `organisation:` and `activities:`)"
+    ]
 
 
 def test_scalars_are_read_as_yaml_reads_them_and_their_text_is_kept() -> None:
@@ -98,7 +100,10 @@ def test_merge_keys_take_values_from_the_anchor_and_explicit_keys_win() -> None:
 
 def test_an_alias_that_contains_itself_is_reported_instead_of_looping() -> None:
     data, problems, _ = _read("a: &x [1, *x]\n")
-    assert problems == ["p.yaml:1:4: a[1]: an alias refers to the value that contains it"]
+    assert problems == [
+        "p.yaml:1:4: a[1]: an alias refers to the value that contains it (point the alias "
+        "(`*name`) at an anchor outside this value)"
+    ]
     assert data == {"a": [1, None]}
 
 
