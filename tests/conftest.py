@@ -55,6 +55,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dataward.db'}"
 
 
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet, of the kind this run tests (for migrations, `init`)."""
+    server = os.environ.get("DATAWARD_TEST_DATABASE_URL")
+    if server:
+        yield from _scratch_database(server, "dataward_empty")
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)

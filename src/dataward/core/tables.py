@@ -10,6 +10,8 @@ from dataward.core.db import Base
 
 MODEL_MODULES = (
     "dataward.core.jobs",
+    "dataward.core.crypto",
+    "dataward.consent.models",
     "dataward.audit.models",
     "dataward.people.models",
     "dataward.policy.models",
