@@ -28,7 +28,14 @@ from dataward.retention.options import (
     environment,
 )
 from dataward.retention.plan import Target
-from dataward.retention.sweep import DEFAULT_BATCH, CollectionOutcome, PauseHook, SweepReport, sweep
+from dataward.retention.sweep import (
+    DEFAULT_BATCH,
+    CollectionOutcome,
+    PauseHook,
+    SweepReport,
+    dispose_review,
+    sweep,
+)
 
 retention_app = typer.Typer(
     help="Retention: sweeps, forecasts and review tasks.", no_args_is_help=True
@@ -285,12 +292,52 @@ def reviews_command(
 def resolve_command(
     task_id: Annotated[int, typer.Argument(help="The review task's ID.")],
     note: Annotated[str, typer.Option("--note", help="What was decided and done.")],
+    dispose: Annotated[
+        bool,
+        typer.Option(
+            "--dispose",
+            help="Delete what it lists, in full (every collection of its rule), then close it.",
+        ),
+    ] = False,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy", "-p", help="The policy file (for --dispose).", exists=True, dir_okay=False
+        ),
+    ] = None,
+    env_file: EnvFileOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Close a review task with what was decided."""
+    """Close a review task with what was decided; with --dispose, delete the records first."""
     rt = runtime()
     rt.require_schema()
-    with rt.transaction() as session:
-        reviews.resolve_review(
-            session=session, clock=rt.clock, actor=cli_actor(), task_id=task_id, resolution=note
-        )
-    out.print(f"review task {task_id} resolved")
+    if not dispose:
+        with rt.transaction() as session:
+            reviews.resolve_review(
+                session=session, clock=rt.clock, actor=cli_actor(), task_id=task_id, resolution=note
+            )
+        if as_json:
+            print_json({"task": task_id, "resolved": True})
+        else:
+            out.print(f"review task {task_id} resolved")
+        return
+    if policy is None:
+        raise UsageError("--dispose needs the policy", fix="add --policy dataward.yaml")
+    report = dispose_review(
+        runtime=rt,
+        keyring=Keyring.from_settings(rt.settings),
+        loaded=load_policy(policy),
+        task_id=task_id,
+        actor=cli_actor(),
+        note=note,
+        environ=environment(env_file),
+    )
+    if as_json:
+        print_json({"task": task_id, "resolved": report.ok, "sweep": report.as_dict()})
+    else:
+        out.print(_summary_table(report))
+        gone = sum(o.acted for o in report.outcomes)
+        state = "resolved" if report.ok else "left open: the disposal did not finish"
+        out.print(f"review task {task_id} {state}; {gone} records disposed of")
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILED)

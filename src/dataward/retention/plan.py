@@ -180,8 +180,12 @@ def sweep_targets(
     today: date,
     system: str | None = None,
     collection: str | None = None,
+    rule: str | None = None,
+    dispose: bool = False,
 ) -> list[Target]:
-    """Every collection naming a retention rule, children before parents within a system."""
+    """Every collection naming a retention rule, children before parents within a system.
+
+    `dispose` turns a `review` rule into deletion: a reviewer decided the records go."""
     if system is not None and policy.system(system) is None:
         names = ", ".join(s.name for s in policy.systems) or "none"
         raise UsageError(f"the policy has no system {system!r}", fix=f"systems: {names}")
@@ -193,16 +197,23 @@ def sweep_targets(
         for coll in sys.dataset.collections:
             if coll.retention is None or (collection is not None and coll.name != collection):
                 continue
-            rule = policy.retention.get(coll.retention)
-            if rule is None:
+            if rule is not None and coll.retention != rule:
+                continue
+            declared = policy.retention.get(coll.retention)
+            if declared is None:
                 raise UsageError(
                     f"collection {sys.name}/{coll.name} names retention rule "
                     f"{coll.retention!r}, which the policy does not define",
                     fix="run `dataward check` on the policy",
                 )
-            cutoff = expiry_cutoff(today, rule.parsed_period)
+            applied = (
+                declared.model_copy(update={"action": RetentionAction.DELETE})
+                if dispose and declared.action == RetentionAction.REVIEW
+                else declared
+            )
+            cutoff = expiry_cutoff(today, applied.parsed_period)
             fields = anonymise_fields(coll)
-            if rule.action == RetentionAction.ANONYMISE and not fields:
+            if applied.action == RetentionAction.ANONYMISE and not fields:
                 raise UsageError(
                     f"rule {coll.retention!r} anonymises {sys.name}/{coll.name}, but none of "
                     "its fields says how",
@@ -218,16 +229,17 @@ def sweep_targets(
                     system=sys.name,
                     collection=coll.name,
                     rule_name=coll.retention,
-                    rule=rule,
+                    rule=applied,
                     cutoff=cutoff,
-                    query=expiry_query(sys, coll, rule, cutoff),
+                    query=expiry_query(sys, coll, applied, cutoff),
                     key_fields=tuple(coll.primary_key),
-                    exemptions=exemptions_of(rule, coll),
+                    exemptions=exemptions_of(applied, coll),
                     anonymise_fields=fields,
                 )
             )
-    if collection is not None and not targets:
-        raise UsageError(f"no collection {collection!r} with a retention rule was found")
+    if (collection is not None or rule is not None) and not targets:
+        what = f"collection {collection!r}" if collection is not None else f"rule {rule!r}"
+        raise UsageError(f"no {what} with a retention rule was found")
     return sorted(targets, key=lambda t: order.get((t.system, t.collection), len(order)))
 
 

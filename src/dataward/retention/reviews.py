@@ -80,15 +80,29 @@ def list_reviews(*, session: Session, include_resolved: bool = False) -> list[Re
     return list(session.scalars(query))
 
 
-def resolve_review(
-    *, session: Session, clock: Clock, actor: str, task_id: int, resolution: str
-) -> ReviewTask:
-    """Record what the reviewer decided; the next sweep raises a new task if records remain."""
+def open_task(*, session: Session, task_id: int) -> ReviewTask:
     task = session.get(ReviewTask, task_id)
     if task is None:
         raise NotFound(f"there is no review task {task_id}", fix="see `dataward retention reviews`")
     if task.status != ReviewStatus.OPEN:
         raise UsageError(f"review task {task_id} is already resolved")
+    return task
+
+
+def open_tasks(*, session: Session, rule: str, system: str) -> list[ReviewTask]:
+    query = select(ReviewTask).where(
+        ReviewTask.status == ReviewStatus.OPEN,
+        ReviewTask.rule == rule,
+        ReviewTask.system == system,
+    )
+    return list(session.scalars(query.order_by(ReviewTask.id)))
+
+
+def resolve_review(
+    *, session: Session, clock: Clock, actor: str, task_id: int, resolution: str
+) -> ReviewTask:
+    """Record what the reviewer decided; the next sweep raises a new task if records remain."""
+    task = open_task(session=session, task_id=task_id)
     if not resolution.strip():
         raise UsageError("say what was decided", fix="--note 'tickets older than 2024 disposed of'")
     task.status = ReviewStatus.RESOLVED

@@ -16,9 +16,11 @@ from dataward.audit import service as audit
 from dataward.connectors.traversal import open_connectors
 from dataward.core.clock import today
 from dataward.core.crypto import Keyring
+from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
+from dataward.policy.schema import RetentionAction
 from dataward.policy.service import LoadedPolicy
-from dataward.retention import lease
+from dataward.retention import lease, reviews
 from dataward.retention.collection_sweep import CollectionSweeper, PauseHook
 from dataward.retention.holds import person_held_records
 from dataward.retention.models import SweepRun, SweepStatus
@@ -28,7 +30,15 @@ from dataward.retention.report import CollectionOutcome, SweepReport
 ACTOR = "system:retention"
 DEFAULT_BATCH = 1000
 
-__all__ = ["ACTOR", "DEFAULT_BATCH", "CollectionOutcome", "PauseHook", "SweepReport", "sweep"]
+__all__ = [
+    "ACTOR",
+    "DEFAULT_BATCH",
+    "CollectionOutcome",
+    "PauseHook",
+    "SweepReport",
+    "dispose_review",
+    "sweep",
+]
 
 
 def policy_digest(path: Path) -> str:
@@ -43,6 +53,8 @@ def sweep(
     actor: str = ACTOR,
     system: str | None = None,
     collection: str | None = None,
+    rule: str | None = None,
+    dispose: bool = False,
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH,
     environ: Mapping[str, str] = os.environ,
@@ -52,7 +64,14 @@ def sweep(
     """Apply every retention rule (or those of one system or collection); a dry run changes
     nothing and reports what would go."""
     clock = runtime.clock
-    targets = sweep_targets(loaded.policy, today=today(clock), system=system, collection=collection)
+    targets = sweep_targets(
+        loaded.policy,
+        today=today(clock),
+        system=system,
+        collection=collection,
+        rule=rule,
+        dispose=dispose,
+    )
     report = SweepReport(
         run_id=None,
         dry_run=dry_run,
@@ -93,6 +112,8 @@ def sweep(
                         "policy_digest": report.policy_digest,
                         "system": system,
                         "collection": collection,
+                        "rule": rule,
+                        "dispose": dispose,
                         "today": report.today.isoformat(),
                     },
                 )
@@ -125,6 +146,59 @@ def sweep(
         _finish_run(runtime, report, actor)
     else:
         report.finished_at = clock.now()
+    return report
+
+
+def dispose_review(
+    *,
+    runtime: Runtime,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    task_id: int,
+    actor: str,
+    note: str,
+    environ: Mapping[str, str] = os.environ,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Callable[[CollectionOutcome], None] | None = None,
+) -> SweepReport:
+    """A reviewer decided that what a `review` rule raised goes: delete it in full (every
+    collection of that rule in the system, children first, holds respected, with evidence),
+    then close the rule's open tasks there."""
+    if not note.strip():
+        raise UsageError("say what was decided", fix="--note 'no longer relevant to support'")
+    with runtime.transaction() as session:
+        task = reviews.open_task(session=session, task_id=task_id)
+        rule_name, system = task.rule, task.system
+    declared = loaded.policy.retention.get(rule_name)
+    if declared is None or declared.action != RetentionAction.REVIEW:
+        raise UsageError(
+            f"rule {rule_name!r} is not a `review` rule in {loaded.path}",
+            fix="close the task with a note instead, or check the policy file",
+        )
+    report = sweep(
+        runtime=runtime,
+        keyring=keyring,
+        loaded=loaded,
+        actor=actor,
+        system=system,
+        rule=rule_name,
+        dispose=True,
+        batch_size=batch_size,
+        environ=environ,
+        progress=progress,
+    )
+    if report.ok:
+        gone = sum(o.acted for o in report.outcomes)
+        with runtime.transaction() as session:
+            for open_one in reviews.open_tasks(session=session, rule=rule_name, system=system):
+                reviews.resolve_review(
+                    session=session,
+                    clock=runtime.clock,
+                    actor=actor,
+                    task_id=open_one.id,
+                    resolution=f"{note.strip()} (disposed of: {gone} records, sweep "
+                    f"{report.run_id})",
+                )
     return report
 
 
