@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -48,6 +49,15 @@ def runtime() -> Runtime:
     except ValueError as exc:
         err.print(f"error: invalid settings: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
+
+
+def cli_actor() -> str:
+    """Who ran this command, for the audit log: `cli:<login name>`."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"cli:{name}"
 
 
 def print_json(value: Any) -> None:

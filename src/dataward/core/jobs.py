@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 # Modules whose import registers job handlers; one line per domain that has jobs.
 HANDLER_MODULES = (
+    "dataward.audit.checkpoints",
     "dataward.rights.execution",
     "dataward.retention.jobs",
 )
