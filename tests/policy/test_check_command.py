@@ -26,8 +26,9 @@ def test_warnings_alone_exit_0_and_are_printed(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 0
     assert (
-        f"warning {path}:10:14: retention.six-years: retention rule 'six-years' gives no "
-        "reason for its period (add `reason:`" in result.output
+        f"{path}:10:14: retention.six-years: retention rule 'six-years' gives no reason for "
+        "its period (add `reason:`: every period needs its justification (Art 5(1)(e))) "
+        "[warning]" in result.output
     )
     assert "0 errors, 1 warning" in result.output
 
@@ -40,12 +41,11 @@ def test_errors_exit_1_with_every_problem_as_file_line_column(tmp_path: Path) ->
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
     assert (
-        f"error {path}:5:16: activities[0].subjects[0]: unknown data subject 'custmer' "
+        f"{path}:5:16: activities[0].subjects[0]: unknown data subject 'custmer' "
         "(did you mean `customer`?)"
     ) in result.output
     assert (
-        f"error {path}:13:16: systems[0].connector: unknown connector kind 'sqll' "
-        "(did you mean `sql`?)"
+        f"{path}:13:16: systems[0].connector: unknown connector kind 'sqll' (did you mean `sql`?)"
     ) in result.output
     assert "2 errors, 0 warnings" in result.output
 
@@ -116,4 +116,4 @@ def test_a_yaml_syntax_error_exits_1_at_its_position(tmp_path: Path) -> None:
     path.write_text("organisation:\n  name: [unclosed\n", encoding="utf-8")
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
-    assert f"error {path}:3:1: YAML syntax error" in result.output
+    assert f"{path}:3:1: YAML syntax error" in result.output

@@ -243,3 +243,13 @@ def test_identity_fields_need_a_primary_key(tmp_path: Path) -> None:
         "17:17 systems[0].dataset.collections[0].name: collection 'customers' has identity "
         "fields (email) but no primary key"
     ]
+
+
+def test_a_reference_naming_neither_a_system_nor_a_collection_says_so(tmp_path: Path) -> None:
+    body = CLEAN + SECOND_SYSTEM.replace("crm.customers.id", "crn.customers.id")
+    problems = problems_in(tmp_path, body)
+    assert briefs(problems) == [
+        "31:53 systems[1].dataset.collections[0].fields[1].references[0].to: "
+        "'crn.customers.id': no system, and no collection of 'billing', is named 'crn'"
+    ]
+    assert problems[0].fix == "did you mean `crm`?"

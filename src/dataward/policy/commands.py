@@ -6,10 +6,14 @@ from pathlib import Path
 
 import typer
 
-from dataward.core.console import EXIT_FAILED, EXIT_OK, err, handle_errors, out, print_json
+from dataward.core.console import EXIT_FAILED, EXIT_OK, handle_errors, out, print_json
 from dataward.policy import service
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @handle_errors
@@ -22,16 +26,16 @@ def check(
     if as_json:
         print_json(service.problems_as_json(result.problems))
     else:
+        # Errors read exactly FILE:LINE:COL: path: message (fix), as editors parse them; other
+        # problems say what they are at the end, so the line still starts with the position.
         for problem in result.problems:
-            tag = f"[{_STYLE.get(problem.severity, 'white')}]{problem.severity}[/]"
-            err.print(f"{tag} ", end="")
-            err.print(str(problem), markup=False)
+            tag = "" if problem.severity == "error" else f" [{problem.severity}]"
+            out.print(
+                f"{problem}{tag}", markup=False, style=_STYLE.get(problem.severity), highlight=False
+            )
         errors = len(result.errors)
         others = len(result.problems) - errors
-        summary = f"{file}: {errors} error{'s' if errors != 1 else ''}, {others} warning" + (
-            "s" if others != 1 else ""
-        )
-        (err if errors else out).print(summary, markup=False)
+        out.print(f"{file}: {_plural(errors, 'error')}, {_plural(others, 'warning')}", markup=False)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 

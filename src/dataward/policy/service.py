@@ -15,9 +15,7 @@ from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
 from dataward.policy.loader import Position, SourceMap, format_path, read_yaml
 from dataward.policy.salvage import salvage
-from dataward.policy.schema import (
-    Policy,
-)
+from dataward.policy.schema import Policy
 from dataward.policy.validation import validation_problems
 
 
