@@ -157,11 +157,15 @@ def _check_cycles(
         ]
         if not loop:
             continue
-        node, where = min(loop, key=lambda item: checker.source.value(item[1]).line)
-        names = " → ".join(sorted(f"{s}.{c}" for s, c in members))
+        _, where = min(loop, key=lambda item: checker.source.value(item[1]))
+        names = sorted(f"{s}.{c}" for s, c in members)
+        if len(names) == 1:
+            message = f"collection {names[0]} references itself"
+        else:
+            message = f"references form a cycle among {', '.join(names[:-1])} and {names[-1]}"
         checker.error(
             where,
-            f"references form a cycle ({names})",
+            message,
             "keep only references from a child to its parent (the field holding the other's key)",
         )
 
