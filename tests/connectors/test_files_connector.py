@@ -298,3 +298,10 @@ def test_a_csv_index_holds_one_collection(tmp_path: Path) -> None:
     system.dataset.collections.append(extra)
     with pytest.raises(ConnectorError, match="one collection"):
         connect(system, base_dir=tmp_path, environ={})
+
+
+def test_expiry_counts_match_what_expired_finds(recordings: Folder) -> None:
+    connector = recordings.connector()
+    query = ExpiryQuery(collection="recordings", cutoff=date(2026, 1, 1), date_field="recorded_on")
+    cutoffs = [date(2025, 10, 1), date(2025, 10, 2), date(2026, 3, 1)]
+    assert connector.count_expiring(query, cutoffs) == [0, 1, 3]

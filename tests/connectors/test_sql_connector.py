@@ -395,3 +395,22 @@ def test_an_unreadable_url_is_reported_without_repeating_it() -> None:
         connect(crm_system(), base_dir=Path(), environ={"CRM_DB_URL": "not a url:pw"})
     assert "cannot be read" in str(caught.value)
     assert "pw" not in str(caught.value)
+
+
+def test_expiry_counts_for_many_cutoffs_come_from_one_query(crm: Source) -> None:
+    connector = crm.connector()
+    query = ExpiryQuery(
+        collection="tickets",
+        cutoff=date(2026, 1, 1),
+        date_field="opened_on",
+        conditions=(Condition(field="subject", op="!=", value="VPN"),),
+    )
+    cutoffs = [date(2019, 1, 1), date(2019, 1, 2), date(2020, 6, 1), date(2030, 1, 1)]
+    assert connector.count_expiring(query, cutoffs) == [0, 1, 3, 3]
+    assert connector.stats.queries == 1
+    related = ExpiryQuery(
+        collection="tickets",
+        cutoff=date(2026, 1, 1),
+        related=RelatedDate("customers", "ended_on", "customer_id", "id"),
+    )
+    assert connector.count_expiring(related, [date(2019, 1, 1), date(2026, 1, 1)]) == [0, 1]

@@ -12,6 +12,7 @@ absolute or climb out of the folder (`..`, a symlink leading out) are refused, n
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -163,6 +164,10 @@ class FilesConnector(Connector):
 
     def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
         return self._index.expired(query, batch_size=batch_size)
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
+        counted = self._index.count_expiring(query, cutoffs)
+        return super().count_expiring(query, cutoffs) if counted is None else counted
 
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         return self._index.delete(

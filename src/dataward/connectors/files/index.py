@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from dataward.connectors.base import ErasurePlan, ExpiryQuery, Key, Row
@@ -38,6 +39,10 @@ class FileIndex(ABC):
 
     @abstractmethod
     def delete(self, collection: str, keys: Sequence[Key], before_commit: BeforeCommit) -> int: ...
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int] | None:
+        """Counts per cutoff in one pass, or None to let the connector page through `expired`."""
+        return None
 
     def close(self) -> None:  # noqa: B027  # only the SQLite index holds connections
         """Release what the index holds open."""

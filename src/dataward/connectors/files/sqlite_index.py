@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,9 @@ class SqliteIndex(FileIndex):
 
     def expired(self, query: ExpiryQuery, *, batch_size: int) -> Iterator[list[Key]]:
         return self.client.expired(query, batch_size=batch_size)
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int] | None:
+        return self.client.count_expiring(query, cutoffs)
 
     def delete(self, collection: str, keys: Sequence[Key], before_commit: BeforeCommit) -> int:
         files = [f.name for f in self.client.tables.collection(collection).fields if f.file]

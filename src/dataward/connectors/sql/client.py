@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, inspect, select, update
@@ -161,6 +162,24 @@ class TableClient:
             if len(keys) < batch_size:
                 return
             last = keys[-1]
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int] | None:
+        """Counts per cutoff in one query; None when the date is in a related collection."""
+        self.require(query.collection)
+        if query.related is not None or not cutoffs:
+            return None
+        with self.connection(f"counting expiring rows of {query.collection}") as connection:
+            try:
+                statement = self.tables.expiry_counts(query, cutoffs)
+            except KeyError as exc:
+                raise self.fail(
+                    f"the expiry of {query.collection!r} names field {exc.args[0]!r}, "
+                    "which the dataset does not declare",
+                    fix="declare the field, or correct the retention rule",
+                ) from exc
+            row = connection.execute(statement).one()
+            self.stats.queries += 1
+        return [int(value) for value in row]
 
     # Changing
 

@@ -11,6 +11,7 @@ connection:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,10 @@ class SqlConnector(Connector):
 
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         return self._client.delete(collection, keys)
+
+    def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
+        counted = self._client.count_expiring(query, cutoffs)
+        return super().count_expiring(query, cutoffs) if counted is None else counted
 
     def close(self) -> None:
         if self._engine_instance is not None:

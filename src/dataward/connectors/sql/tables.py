@@ -18,6 +18,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     exists,
     false,
     func,
@@ -250,6 +251,19 @@ class DeclaredTables:
         if last is not None:
             clauses.append(self.key_after(collection, last))
         return select(*pk).where(and_(*clauses)).order_by(*pk).limit(limit)
+
+    def expiry_counts(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> Select[Any]:
+        """One scan counting, per cutoff, the rows that would expire at it (own date only)."""
+        table = self._tables[query.collection]
+        if query.date_field is None:
+            raise KeyError("date_field")
+        column = table.c[query.date_field]
+        counts = [
+            func.coalesce(func.sum(case((column < self.cutoff(c), 1), else_=0)), 0) for c in cutoffs
+        ]
+        clauses = [self.condition(query.collection, c) for c in query.conditions]
+        clauses.append(column < self.cutoff(max(cutoffs)))
+        return select(*counts).where(and_(*clauses))
 
     def _related_expired(
         self, collection: str, related: RelatedDate, cutoff: date
