@@ -178,3 +178,13 @@ def test_warnings_about_a_partly_rejected_item_are_held_back(tmp_path: Path) -> 
     body = CLEAN.replace("connection: {url_env: CRM_URL}", "connection: {password: x}")
     problems = problems_in(tmp_path, body)
     assert [p.severity for p in problems] == ["error"]
+
+
+def test_an_empty_value_asks_for_one(tmp_path: Path) -> None:
+    body = CLEAN.replace("- name: Support", "- name:")
+    assert _errors(tmp_path, body) == [
+        (
+            "2:10 activities[0].name: expected text, got nothing (an empty value)",
+            "write a value after the colon, or remove the key",
+        )
+    ]

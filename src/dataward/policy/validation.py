@@ -50,7 +50,9 @@ def _problem(
         got = _describe(value)
         text = source.text(path)
         fix = _TYPE_FIX.get(kind)
-        if kind == "string_type" and text is not None and not isinstance(value, dict | list):
+        if value is None:
+            fix = "write a value after the colon, or remove the key"
+        elif kind == "string_type" and text is not None and not isinstance(value, dict | list):
             fix = f"quote it: '{text}'"
         message = f"expected {expected}, got {got}"
         if kind.startswith("date") and ctx.get("error"):
