@@ -15,6 +15,7 @@ from dataward.rights.erasure import (
     collection_of,
     matches,
     plan_erasure,
+    referenced_fields,
 )
 from dataward.rights.models import ItemOutcome
 
@@ -108,6 +109,19 @@ def _policy() -> Policy:
                                 ],
                             },
                             {
+                                "name": "visits",
+                                "erase": "anonymise",
+                                "fields": [
+                                    {"name": "id", "primary_key": True},
+                                    {
+                                        "name": "account_id",
+                                        "references": [{"to": "accounts.id"}],
+                                        "erase": "null",
+                                    },
+                                    {"name": "page", "categories": ["user.behavior"]},
+                                ],
+                            },
+                            {
                                 "name": "warranties",
                                 "exemption": {
                                     "ground": "contract",
@@ -166,6 +180,27 @@ def test_the_record_a_kept_record_points_to_is_anonymised_instead_of_deleted() -
     account = decided[("accounts", 1)]
     assert account.outcome == ItemOutcome.ANONYMISED
     assert account.reason is not None and "point to it" in account.reason
+
+
+def test_an_anonymised_record_that_drops_its_link_does_not_keep_its_parent() -> None:
+    records = [
+        _record("accounts", id=1, email="a@example.com", ended_on=None),
+        _record("visits", id=5, account_id=1, page="/pricing"),
+    ]
+    decided = _outcomes(plan_erasure(policy=_policy(), records=records, today=TODAY))
+    assert decided[("visits", 5)].outcome == ItemOutcome.ANONYMISED
+    assert decided[("accounts", 1)].outcome == ItemOutcome.ERASED
+
+
+def test_anonymising_keeps_the_fields_other_records_point_to() -> None:
+    policy = _policy()
+    keys = referenced_fields(policy, "shop", "accounts")
+    assert keys == {"id"}
+    policy.systems[0].dataset.collections[1].fields[1].references[0].to = "accounts.email"  # type: ignore[union-attr]
+    keys = referenced_fields(policy, "shop", "accounts")
+    assert keys == {"id", "email"}
+    plan = anonymise_plan(collection_of(policy, "shop", "accounts"), keep=keys)
+    assert [f.field for f in plan.fields] == []
 
 
 def test_anchoring_follows_the_chain_of_references() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dataward.connectors.base import Connector, Key
+from dataward.connectors.base import Connector, ErasurePlan, Key
 from dataward.connectors.traversal import FoundRecord, FoundSet, erasure_order
 from dataward.core.clock import today
-from dataward.core.errors import Conflict
+from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
 from dataward.retention import service as retention
 from dataward.rights import erasure as planning
@@ -66,6 +66,29 @@ class ErasureStep(Step):
             person_hold=self.person_hold,
         )
 
+    @staticmethod
+    def apply(
+        ctx: ExecutionContext,
+        connector: Connector,
+        collection: str,
+        keys: list[Key],
+        plan: ErasurePlan,
+        outcome: ItemOutcome,
+    ) -> tuple[int, int]:
+        try:
+            return ctx.retry.run(lambda: connector.erase(collection, keys, plan))
+        except ConnectorError as exc:
+            if outcome != ItemOutcome.ANONYMISED:
+                raise
+            system = connector.system.name
+            raise ConnectorError(
+                f"anonymising {len(keys)} record(s) of {collection!r}: "
+                + exc.message.removeprefix(f"system {system!r}: "),
+                system=system,
+                fix="give the field an `erase:` strategy its column accepts, e.g. "
+                "`erase: mask` for a text column that may not be empty",
+            ) from exc
+
     def act(
         self,
         ctx: ExecutionContext,
@@ -95,10 +118,15 @@ class ErasureStep(Step):
                 chosen = [d.record for d in group if d.outcome == outcome_kind]
                 if not chosen:
                     continue
-                plan = planning.plan_for(collection, outcome_kind, hasher=ctx.keyring.digest)
+                plan = planning.plan_for(
+                    collection,
+                    outcome_kind,
+                    hasher=ctx.keyring.digest,
+                    keep=planning.referenced_fields(ctx.policy, system, name),
+                )
                 assert plan is not None
                 keys = [r.key for r in chosen]
-                changed, used = ctx.retry.run(lambda: connector.erase(name, keys, plan))  # noqa: B023
+                changed, used = self.apply(ctx, connector, name, keys, plan, outcome_kind)
                 tries += used
                 evidence[outcome_kind.value] = {
                     "count": len(keys),

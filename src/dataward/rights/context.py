@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from dataward.connectors.registry import KINDS
+from dataward.connectors.base import Connector
+from dataward.connectors.registry import KINDS, connect
 from dataward.connectors.traversal import FoundSet
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
@@ -21,6 +23,37 @@ from dataward.policy.service import LoadedPolicy
 from dataward.rights.models import RequestState, RightsRequest
 
 T = TypeVar("T")
+
+
+class ConnectorCache:
+    """Connectors kept open between runs in a long-lived worker, so a request finds its
+    systems' connection pools warm instead of connecting to each anew."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str, tuple[tuple[str, str], ...]], Connector] = {}
+        self._lock = threading.Lock()
+
+    def get(self, system: System, *, base_dir: Path, environ: Mapping[str, str]) -> Connector:
+        names = sorted(
+            str(v) for k, v in system.connection.items() if k.endswith("_env") and v is not None
+        )
+        key = (
+            system.model_dump_json(),
+            str(base_dir),
+            tuple((n, environ.get(n, "")) for n in names),
+        )
+        with self._lock:
+            found = self._open.get(key)
+            if found is None:
+                found = connect(system, base_dir=base_dir, environ=environ)
+                self._open[key] = found
+            return found
+
+    def close(self) -> None:
+        with self._lock:
+            for connector in self._open.values():
+                connector.close()
+            self._open.clear()
 
 
 def automatic(system: System) -> bool:
@@ -60,6 +93,8 @@ class ExecutionContext:
     retry: Retry = field(default_factory=Retry)
     # The boundary's commit; a test's session commits to a savepoint.
     commit: Callable[[], None] | None = None
+    # A worker's connectors, kept between runs; None opens and closes them per run.
+    connectors: ConnectorCache | None = None
 
     @property
     def policy(self) -> Policy:

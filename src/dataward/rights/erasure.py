@@ -10,6 +10,7 @@ still refers to something and the source's foreign keys hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Collection as Collection_
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -170,12 +171,16 @@ class Index:
     def collection(self, system: str, name: str) -> Collection:
         return collection_of(self.policy, system, name)
 
-    def referenced(self, record: FoundRecord) -> list[FoundRecord]:
-        """Records of the same system that this record's reference fields point to."""
+    def referenced(
+        self, record: FoundRecord, skip: Collection_[str] = frozenset()
+    ) -> list[FoundRecord]:
+        """Records of the same system that this record's reference fields (but `skip`) point to."""
         out: list[FoundRecord] = []
         for field, collection, target_field in self.outgoing.get(
             (record.system, record.collection), []
         ):
+            if field in skip:
+                continue
             value = record.row.get(field)
             if value is None:
                 continue
@@ -264,11 +269,20 @@ def plan_erasure(
     """One decision per found record, in the order the records were given."""
     index = Index(policy, records)
     decisions = {id(r): _initial(index, r, today, held or {}, person_hold) for r in records}
-    # Anything that stays at the source keeps what it points to, transitively.
-    queue = [d.record for d in decisions.values() if d.outcome != ItemOutcome.ERASED]
+    # Anything that stays at the source keeps what it still points to, transitively: an
+    # anonymised record whose plan blanks its reference field no longer points anywhere.
+    queue = [d for d in decisions.values() if d.outcome != ItemOutcome.ERASED]
     while queue:
-        record = queue.pop()
-        for target in index.referenced(record):
+        decision = queue.pop()
+        record = decision.record
+        skip: frozenset[str] = frozenset()
+        if decision.outcome == ItemOutcome.ANONYMISED:
+            collection = index.collection(record.system, record.collection)
+            plan = anonymise_plan(
+                collection, keep=referenced_fields(policy, record.system, collection.name)
+            )
+            skip = frozenset(f.field for f in plan.fields)
+        for target in index.referenced(record, skip):
             current = decisions[id(target)]
             if current.outcome == ItemOutcome.ERASED:
                 decisions[id(target)] = replace(
@@ -276,17 +290,31 @@ def plan_erasure(
                     outcome=ItemOutcome.ANONYMISED,
                     reason="anonymised, not deleted: records kept for another reason point to it",
                 )
-                queue.append(target)
+                queue.append(decisions[id(target)])
     return [decisions[id(r)] for r in records]
 
 
+def referenced_fields(policy: Policy, system: str, collection: str) -> frozenset[str]:
+    """Fields of this collection that records of its own system point to: its keys, which an
+    anonymised row keeps so foreign keys still hold. References from other systems are links
+    for the search, not constraints: they may name an email, which must go."""
+    return frozenset(
+        target[2]
+        for holder, target in foreign_keys(policy)
+        if holder[0] == system and target[:2] == (system, collection)
+    )
+
+
 def anonymise_plan(
-    collection: Collection, hasher: Callable[[str], str] | None = None
+    collection: Collection,
+    hasher: Callable[[str], str] | None = None,
+    keep: Collection_[str] = frozenset(),
 ) -> ErasurePlan:
-    """Blank what identifies the person; keep keys and what the dataset says to keep."""
+    """Blank what identifies the person; keep keys (the primary key and `keep`, the fields
+    other records point to) and what the dataset says to keep."""
     fields: list[FieldErasure] = []
     for field in collection.fields:
-        if field.primary_key or field.erase == "keep":
+        if field.primary_key or field.erase == "keep" or field.name in keep:
             continue
         if field.erase in ("null", "mask", "hash"):
             fields.append(FieldErasure(field.name, field.erase, field.mask))
@@ -302,10 +330,13 @@ DELETE = ErasurePlan(delete_rows=True)
 
 
 def plan_for(
-    collection: Collection, outcome: ItemOutcome, hasher: Callable[[str], str] | None = None
+    collection: Collection,
+    outcome: ItemOutcome,
+    hasher: Callable[[str], str] | None = None,
+    keep: Collection_[str] = frozenset(),
 ) -> ErasurePlan | None:
     if outcome == ItemOutcome.ERASED:
         return DELETE
     if outcome == ItemOutcome.ANONYMISED:
-        return anonymise_plan(collection, hasher)
+        return anonymise_plan(collection, hasher, keep)
     return None

@@ -37,7 +37,7 @@ from dataward.policy.schema import Policy
 from dataward.policy.service import load_policy
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
-from dataward.rights.context import ExecutionContext, Outcome, automatic
+from dataward.rights.context import ConnectorCache, ExecutionContext, Outcome, automatic
 from dataward.rights.models import (
     RequestKind,
     RequestState,
@@ -164,7 +164,12 @@ def open_connectors(
             broken[name] = "the policy no longer declares this system"
             continue
         try:
-            opened[name] = connect(system, base_dir=ctx.loaded.base_dir, environ=ctx.environ)
+            if ctx.connectors is not None:
+                opened[name] = ctx.connectors.get(
+                    system, base_dir=ctx.loaded.base_dir, environ=ctx.environ
+                )
+            else:
+                opened[name] = connect(system, base_dir=ctx.loaded.base_dir, environ=ctx.environ)
         except DatawardError as exc:
             broken[name] = str(exc)
     return opened, broken
@@ -287,8 +292,9 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
             _finish(ctx, request, tasks, step, found, outcome, who)
         ctx.checkpoint()
     finally:
-        for connector in connectors.values():
-            connector.close()
+        if ctx.connectors is None:
+            for connector in connectors.values():
+                connector.close()
     return outcome
 
 
@@ -416,6 +422,8 @@ def complete_manual_task(
 
 
 ACTOR = "system:rights"
+# A worker process lives for many jobs: its connectors stay open between them.
+WORKER_CONNECTORS = ConnectorCache()
 
 
 @jobs.handler(EXECUTE_JOB)
@@ -437,6 +445,7 @@ def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
             actor=ACTOR,
             loaded=load_policy(Path(request.policy_path)),
             commit=session.commit,
+            connectors=WORKER_CONNECTORS,
         )
         outcome = run_request(ctx=ctx, request=request)
     unfinished = {**outcome.failed, **outcome.waiting}
