@@ -7,7 +7,16 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from dataward.retention.keys import batch_digest, decode_keys, encode_keys, key_digest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataward.retention.keys import (
+    batch_digest,
+    decode_keys,
+    encode_keys,
+    key_digest,
+    key_digests,
+)
 
 
 def test_stored_keys_come_back_with_their_types() -> None:
@@ -33,3 +42,21 @@ def test_a_batch_digest_does_not_depend_on_order() -> None:
     digests = [key_digest("s", "c", (n,)) for n in range(5)]
     assert batch_digest(digests) == batch_digest(reversed(digests))
     assert batch_digest(digests) != batch_digest(digests[:4])
+
+
+def test_digesting_a_batch_gives_each_key_its_own_digest() -> None:
+    keys = [(1,), ("a,b", None), ("ünïcode", 2.5), (date(2026, 3, 2),), ('q"\\x\n', "\u2028")]
+    assert key_digests("sys", "coll", keys) == [key_digest("sys", "coll", k) for k in keys]
+
+
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.text(), st.integers(), st.none(), st.booleans(), st.floats())),
+        max_size=5,
+    ),
+    st.text(min_size=1),
+)
+def test_batch_digests_match_single_digests_for_any_value(
+    keys: list[tuple[object]], name: str
+) -> None:
+    assert key_digests(name, "c", keys) == [key_digest(name, "c", k) for k in keys]

@@ -17,7 +17,7 @@ from dataward.core.runtime import Runtime
 from dataward.policy.schema import RetentionAction
 from dataward.retention import evidence, lease
 from dataward.retention.holds import collection_hold_ids, record_hold_ids
-from dataward.retention.keys import key_digest
+from dataward.retention.keys import key_digests
 from dataward.retention.plan import Target, row_matches
 from dataward.retention.report import CollectionOutcome
 from dataward.retention.reviews import raise_review
@@ -173,8 +173,9 @@ class CollectionSweeper:
         """The keys to act on: not held, not exempt, not already anonymised."""
         chosen: list[Key] = []
         digests: list[str] = []
-        for key in keys:
-            digest = key_digest(target.system, target.collection, key)
+        for key, digest in zip(
+            keys, key_digests(target.system, target.collection, keys), strict=True
+        ):
             holds = kept.get(digest)
             if holds:
                 outcome.held += 1

@@ -18,7 +18,7 @@ from dataward.audit import service as audit
 from dataward.connectors.base import Key
 from dataward.core.clock import Clock
 from dataward.policy.schema import RetentionAction
-from dataward.retention.keys import batch_digest, decode_keys, encode_keys, key_digest
+from dataward.retention.keys import batch_digest, decode_keys, encode_keys, key_digests
 from dataward.retention.models import AnonymisedRecord, BatchStatus, SweepBatch
 
 
@@ -118,7 +118,7 @@ def pending_batches(*, session: Session, system: str, collection: str) -> list[O
                 action=RetentionAction(row.action),
                 cutoff=row.cutoff_on,
                 keys=keys,
-                digests=[key_digest(system, collection, k) for k in keys],
+                digests=key_digests(system, collection, keys),
             )
         )
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -85,6 +86,34 @@ def key_digest(system: str, collection: str, key: Key) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# Characters JSON must escape; text without them is its own JSON string body.
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
+def _json_text(value: str) -> str:
+    return (
+        f'"{value}"' if not _NEEDS_ESCAPE.search(value) else json.dumps(value, ensure_ascii=False)
+    )
+
+
+def key_digests(system: str, collection: str, keys: Iterable[Key]) -> list[str]:
+    """`key_digest` of each key (the same bytes hashed), fast enough for million-row sweeps."""
+    # json.dumps([system, collection, values]) is this prefix, the values' list, and "]".
+    prefix = json.dumps([system, collection], ensure_ascii=False, separators=(",", ":"))[:-1]
+    sha256 = hashlib.sha256
+    return [
+        sha256(
+            (
+                prefix
+                + ",["
+                + ",".join(_json_text("" if v is None else str(v)) for v in key)
+                + "]]"
+            ).encode()
+        ).hexdigest()
+        for key in keys
+    ]
 
 
 def batch_digest(digests: Iterable[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
+from dateutil.relativedelta import relativedelta
 
 from dataward.policy.schema import Period
 

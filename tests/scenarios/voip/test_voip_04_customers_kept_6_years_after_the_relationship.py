@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 from retention.scenario import BACKENDS, Deployment, day_of, deploy
 
 from dataward.core.clock import LONDON, FixedClock
