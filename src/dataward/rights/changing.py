@@ -34,12 +34,14 @@ class ErasureStep(Step):
     commits_per_task = True
     changes_sources = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, whole_person: bool = True) -> None:
         self.person_hold: HoldReason | None = None
+        self.whole_person = whole_person
 
     def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
-        # S-08: an erased person must never be re-subscribed by a later import.
-        suppress(ctx, request, who, "erasure request")
+        if self.whole_person:
+            # S-08: an erased person must never be re-subscribed by a later import.
+            suppress(ctx, request, who, "erasure request")
         holds = retention.person_holds(
             session=ctx.session, keyring=ctx.keyring, identities=who.identities
         )
@@ -153,6 +155,8 @@ class ErasureStep(Step):
         who: Requester,
     ) -> None:
         self.tell_recipients(ctx, request, outcome)
+        if not self.whole_person:
+            return  # the person's other data stays, and so does what Dataward needs for it
         # S-06: Dataward's own copy goes too, in every backup: its key is destroyed.
         people.forget(
             session=ctx.session,

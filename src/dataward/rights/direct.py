@@ -22,6 +22,7 @@ from dataward.core.runtime import Runtime
 from dataward.policy.service import LoadedPolicy, load_policy
 from dataward.rights import service
 from dataward.rights.context import ExecutionContext, Outcome, Retry
+from dataward.rights.erasure import sla_due_on
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
 from dataward.rights.packages import open_package, package_path
@@ -134,9 +135,14 @@ def _kept(request: RightsRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _report(outcome: Outcome, written: Path | None, stored: Path | None) -> dict[str, Any]:
+def _report(
+    outcome: Outcome, written: Path | None, stored: Path | None, loaded: LoadedPolicy
+) -> dict[str, Any]:
     request = outcome.request
     found = outcome.found
+    sla = None
+    if request.kind == RequestKind.ERASURE:
+        sla = sla_due_on(loaded.policy, request.start_on, [t.system for t in request.tasks])
     return {
         "reference": request.reference,
         "kind": request.kind.value,
@@ -161,6 +167,8 @@ def _report(outcome: Outcome, written: Path | None, stored: Path | None) -> dict
         "recipients_to_tell": outcome.notify,
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
+        "due_on": request.effective_due_on.isoformat(),
+        "sla_due_on": sla.isoformat() if sla else None,
     }
 
 
@@ -187,6 +195,8 @@ def _print(report: Mapping[str, Any]) -> None:
     if report["recipients_to_tell"]:
         names = ", ".join(report["recipients_to_tell"])
         out.print(f"tell these recipients (Art 19): {names}", markup=False)
+    if report["sla_due_on"]:
+        out.print(f"promised by {report['sla_due_on']} (the policy's erasure SLA)", markup=False)
     if report["package"]:
         out.print(f"package written to {report['package']}", markup=False)
     elif report["stored_package"]:
@@ -279,7 +289,7 @@ def execute(
                 out_path.parent.mkdir(parents=True, exist_ok=True)
                 out_path.write_bytes(content)
                 written = out_path
-        report = _report(outcome, written, stored)
+        report = _report(outcome, written, stored, loaded)
     if as_json:
         print_json(report)
     else:

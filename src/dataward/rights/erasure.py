@@ -340,3 +340,19 @@ def plan_for(
     if outcome == ItemOutcome.ANONYMISED:
         return anonymise_plan(collection, hasher, keep)
     return None
+
+
+def sla_due_on(policy: Policy, start_on: date, systems: Iterable[str] | None = None) -> date | None:
+    """The earliest promised erasure deadline (a rule's `erasure_sla`, e.g. 28 days for call
+    recordings) among the collections in scope, counted from the day the request was
+    authorised; None when no rule promises one."""
+    chosen = set(systems) if systems is not None else None
+    due: list[date] = []
+    for system in policy.systems:
+        if system.dataset is None or (chosen is not None and system.name not in chosen):
+            continue
+        for collection in system.dataset.collections:
+            rule = policy.retention.get(collection.retention) if collection.retention else None
+            if rule is not None and rule.sla_period is not None:
+                due.append(add_period(start_on, rule.sla_period))
+    return min(due) if due else None

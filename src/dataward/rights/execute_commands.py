@@ -105,6 +105,13 @@ def erase(
     ref: RefsOption = None,
     env_file: EnvFileOption = None,
     reference: ReferenceOption = None,
+    system: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--system",
+            help="Erase only in this system (repeatable), e.g. call recordings on request.",
+        ),
+    ] = None,
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
@@ -115,6 +122,7 @@ def erase(
         policy=policy,
         reference=reference,
         identities=identities_from(email, phone, ref),
+        details={"systems": list(system)} if system else None,
         env_file=env_file,
         complete=complete,
         retries=retries,

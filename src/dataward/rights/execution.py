@@ -12,7 +12,7 @@ touched a source system, so the evidence of what was done survives a crash after
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from dataward.connectors.traversal import (
 from dataward.core import jobs
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
-from dataward.core.errors import Conflict, ConnectorError, DatawardError, NotFound
+from dataward.core.errors import Conflict, ConnectorError, DatawardError, NotFound, UsageError
 from dataward.policy.schema import Policy
 from dataward.policy.service import load_policy
 from dataward.rights import workflow
@@ -74,11 +74,33 @@ def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
         )
 
 
-def ensure_tasks(ctx: ExecutionContext, request: RightsRequest) -> list[RequestTask]:
-    """One task per declared system, so none is silently left out: systems Dataward cannot
-    reach (paper files, a kind with no connector) are searched by staff, as manual tasks."""
+def scope_of(policy: Policy, details: Mapping[str, Any]) -> list[str] | None:
+    """The systems a request is limited to (`details["systems"]`, e.g. an erasure of call
+    recordings only); None for all of them."""
+    wanted = details.get("systems")
+    if not wanted:
+        return None
+    names = [str(n) for n in wanted]
+    declared = [s.name for s in policy.systems]
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise UsageError(
+            f"the policy has no system {', '.join(map(repr, unknown))}",
+            fix=f"systems: {', '.join(declared)}",
+        )
+    return names
+
+
+def ensure_tasks(
+    ctx: ExecutionContext, request: RightsRequest, scope: Collection[str] | None = None
+) -> list[RequestTask]:
+    """One task per declared system (or per system in `scope`), so none is silently left out:
+    systems Dataward cannot reach (paper files, a kind with no connector) are searched by
+    staff, as manual tasks."""
     existing = {t.system: t for t in request.tasks}
     for system in ctx.policy.systems:
+        if scope is not None and system.name not in scope:
+            continue
         if system.name not in existing:
             task = RequestTask(
                 system=system.name,
@@ -222,12 +244,15 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     _start(ctx, request)
     ctx.keyring.attach(ctx.session)
     who = requester_of(ctx.session, ctx.keyring, request)
-    tasks = ensure_tasks(ctx, request)
-    step = step_for(request.kind)
+    scope = scope_of(ctx.policy, who.details)
+    tasks = ensure_tasks(ctx, request, scope)
+    step = step_for(request.kind, whole_person=scope is None)
     step.before(ctx, request, who)
     ctx.checkpoint()
 
-    names = [t.system for t in tasks if t.mode == TaskMode.AUTOMATIC]
+    # The search covers every reachable system even when only some are acted on: a record in
+    # scope may be found only through one out of it.
+    names = [s.name for s in ctx.policy.systems if automatic(s)]
     connectors, broken = open_connectors(ctx, names)
     try:
         found, down, tries = search(ctx, connectors, who.identities)
@@ -373,16 +398,20 @@ def _finish(
     )
 
 
-def step_for(kind: RequestKind) -> Step:
+def step_for(kind: RequestKind, *, whole_person: bool = True) -> Step:
+    """`whole_person` False: the request is limited to some systems, so an erasure neither
+    suppresses nor forgets the person, whose other data stays."""
+    kind = RequestKind(kind)
+    if kind == RequestKind.ERASURE:
+        return ErasureStep(whole_person=whole_person)
     steps: dict[RequestKind, type[Step]] = {
         RequestKind.ACCESS: AccessStep,
         RequestKind.PORTABILITY: PortabilityStep,
-        RequestKind.ERASURE: ErasureStep,
         RequestKind.RECTIFICATION: RectificationStep,
         RequestKind.RESTRICTION: RestrictionStep,
         RequestKind.OBJECTION: RestrictionStep,
     }
-    return steps[RequestKind(kind)]()
+    return steps[kind]()
 
 
 def complete_manual_task(

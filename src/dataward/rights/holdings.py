@@ -7,11 +7,12 @@ a non-empty field whose category is the activity's category or a narrower or bro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from dataward.connectors.traversal import FoundRecord
 from dataward.policy.schema import Activity, LawfulBasis, Policy
+from dataward.policy.taxonomy import Taxonomy
 
 
 def related(a: str, b: str) -> bool:
@@ -81,28 +82,14 @@ def field_categories_for(activities: Iterable[Activity]) -> set[str]:
     return keys
 
 
-@lru_cache(maxsize=1)
-def _fides_names() -> dict[str, str]:
-    from fideslang.default_taxonomy import DEFAULT_TAXONOMY
-
-    names: dict[str, str] = {}
-    for item in [*DEFAULT_TAXONOMY.data_category, *DEFAULT_TAXONOMY.data_use]:
-        if item.name:
-            names[item.fides_key] = item.name
-    return names
-
-
-def category_label(policy: Policy, key: str) -> str:
-    """A readable name for a data category: the policy's own, then fideslang's, then the key."""
-    for custom in policy.categories:
-        if custom.key == key and custom.name:
-            return custom.name
-    name = _fides_names().get(key)
-    if name:
-        # fideslang names read "User Contact Email"; a letter reads better in sentence case.
-        name = name.removeprefix("User ").removeprefix("user ")
-        return name[:1].upper() + name[1:].lower()
-    return key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+def category_label(taxonomy: Taxonomy, key: str) -> str:
+    """A readable name for a data category, in sentence case for a letter: the taxonomy's
+    name ('User Contact Email', Dataward's 'Call recording', the policy's own) without the
+    'User' prefix, acronyms kept ('IP address')."""
+    name = re.sub(r"^(User Contact|User)\s+", "", taxonomy.categories.label(key))
+    words = [w if w[1:2].isupper() else w.lower() for w in name.split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def purpose_label(activity: Activity) -> str:

@@ -14,6 +14,7 @@ from functools import lru_cache
 import jinja2
 
 from dataward.policy.schema import Activity, LawfulBasis, Organisation, Policy, Recipient
+from dataward.policy.taxonomy import taxonomy_for
 from dataward.rights.holdings import (
     BASIS_TEXT,
     activities_holding,
@@ -179,6 +180,7 @@ def build_letter(
 ) -> AccessLetter:
     """`held`: system → categories of the non-empty fields found; `searched`: every collection
     looked at, with how many of the person's records it returned."""
+    taxonomy = taxonomy_for(policy)
     lines: list[ActivityLine] = []
     recipients: dict[str, RecipientLine] = {}
     categories: set[str] = set()
@@ -200,7 +202,7 @@ def build_letter(
                 purpose=purpose_label(activity),
                 basis=BASIS_TEXT[activity.lawful_basis],
                 legitimate_interest=activity.legitimate_interest,
-                categories=sorted({category_label(policy, c) for c in matched}),
+                categories=sorted({category_label(taxonomy, c) for c in matched}),
                 systems=[s for s in activity.systems if s in held],
                 recipients=rlines,
                 retention=retention_text(policy, activity),
@@ -216,7 +218,7 @@ def build_letter(
         answered_on=answered_on,
         addressee=addressee,
         activities=lines,
-        categories=sorted({category_label(policy, c) for c in categories}),
+        categories=sorted({category_label(taxonomy, c) for c in categories}),
         recipients=sorted(recipients.values(), key=lambda r: r.name),
         sources=sources,
         searched=list(searched),

@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from dataward.connectors.traversal import FoundRecord
+from dataward.consent import service as consent
+from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
+from dataward.people import service as people
 from dataward.policy.schema import Activity, Policy
 from dataward.rights.holdings import activities_for_purpose, covers, record_categories, related
+from dataward.rights.models import RequestKind, RequestState, RightsRequest
 
 MARKETING = "marketing"
 # Systems Dataward itself runs: stopping the purpose there needs no one's hands.
@@ -90,3 +97,41 @@ def plan_restriction(
                 )
             )
     return RestrictionScope(purposes=list(purposes), activities=activities, systems=systems)
+
+
+STOPPING_KINDS = (RequestKind.RESTRICTION, RequestKind.OBJECTION)
+NOT_IN_FORCE = (RequestState.REFUSED, RequestState.WITHDRAWN)
+
+
+def stopped_purposes(
+    *, session: Session, keyring: Keyring, email: str | None = None, phone: str | None = None
+) -> set[str]:
+    """Purposes the person restricted or objected to, by requests neither refused nor
+    withdrawn: what must not be done with their data again (S-07)."""
+    person = people.find_person(session=session, keyring=keyring, email=email, phone=phone)
+    if person is None:
+        return set()
+    query = select(RightsRequest.purposes).where(
+        RightsRequest.person_id == person.id,
+        RightsRequest.kind.in_(STOPPING_KINDS),
+        RightsRequest.state.not_in(NOT_IN_FORCE),
+    )
+    return {purpose for purposes in session.scalars(query) for purpose in purposes or ()}
+
+
+def purpose_stopped(
+    *,
+    session: Session,
+    keyring: Keyring,
+    purpose: str,
+    email: str | None = None,
+    phone: str | None = None,
+) -> bool:
+    """May this person's data be used for `purpose`? No, when they stopped it or a broader
+    purpose, and never for marketing once they are on the suppression list."""
+    stopped = stopped_purposes(session=session, keyring=keyring, email=email, phone=phone)
+    if any(covers(p, purpose) for p in stopped):
+        return True
+    return is_marketing(purpose) and consent.is_suppressed(
+        session=session, keyring=keyring, email=email, phone=phone
+    )
