@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
+from dateutil.relativedelta import relativedelta
 
 from dataward.policy.schema import Nation
 
