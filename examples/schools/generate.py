@@ -56,7 +56,6 @@ Table(
     Column("name", String(120), nullable=False),
     Column("email", String(254), nullable=False, index=True),
     Column("phone", String(20), index=True),
-    Column("role", String(80), nullable=False),
     Column("created_on", Date, nullable=False),
 )
 Table(
@@ -317,16 +316,13 @@ class _Thistle:
         )
         return school_id, address
 
-    def contact(
-        self, *, school_id: int, name: str, email: str, phone: str, role: str, on: date
-    ) -> int:
+    def contact(self, *, school_id: int, name: str, email: str, phone: str, on: date) -> int:
         return self.crm.add(
             "staff_contacts",
             school_id=school_id,
             name=name,
             email=email,
             phone=phone,
-            role=role,
             created_on=on,
         )
 
@@ -478,7 +474,6 @@ def _known(thistle: _Thistle) -> None:
         name=priya.name,
         email=priya.email,
         phone=priya.phone,
-        role="School Business Manager",
         on=started,
     )
     thistle.consent(school_id=braidburn, name=priya.name, email=priya.email, on=started)
@@ -528,7 +523,6 @@ def _known(thistle: _Thistle) -> None:
         name=fiona.name,
         email=fiona.email,
         phone=fiona.phone,
-        role="Head Teacher",
         on=shift_months(today, -40),
     )
     thistle.consent(
@@ -564,7 +558,6 @@ def _known(thistle: _Thistle) -> None:
         name=ross.name,
         email=ross.email,
         phone=ross.phone,
-        role="ICT Coordinator",
         on=shift_months(today, -140),
     )
     thistle.consent(
@@ -595,13 +588,13 @@ def _population(thistle: _Thistle, people: int) -> None:
         domain = school.lower().replace(" ", "-").replace("'", "") + ".example.com"
         person = population.person(domain=domain, towns=SCOTLAND)
         joined = population.day_between(started, last)
-        role = rng.choice(ROLES)
+        # Heads and business managers ask for estimates; teachers report faults.
+        buys = population.chance(0.35)
         thistle.contact(
             school_id=school_id,
             name=person.name,
             email=person.email,
             phone=person.phone,
-            role=role,
             on=joined,
         )
         if school_id not in first_contact:
@@ -625,7 +618,7 @@ def _population(thistle: _Thistle, people: int) -> None:
                 opened=opened,
                 last=min(opened + timedelta(days=rng.randint(0, 20)), today),
             )
-        if role in ("School Business Manager", "Head Teacher") and population.chance(0.6):
+        if buys and population.chance(0.6):
             thistle.estimate(
                 school_id=school_id,
                 name=person.name,
