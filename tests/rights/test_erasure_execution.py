@@ -164,7 +164,9 @@ def test_a_legal_hold_on_one_record_keeps_that_record_only(
 
     assert _ids(kestrel, "crm", "tickets") == [11, 12]
     held = [i for i in request.items if i.outcome == ItemOutcome.HELD]
-    assert [(i.collection, i.ground) for i in held] == [("tickets", "legal_hold")]
+    assert [(i.collection, i.ground, i.reason) for i in held] == [
+        ("tickets", "legal_hold", "complaint under investigation")
+    ]
     # The held ticket points at Alice's customer row, so the row stays, anonymised.
     assert kestrel.rows("crm", "customers")[0]["email"] is None
 

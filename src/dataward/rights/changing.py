@@ -11,6 +11,7 @@ from dataward.core.clock import today
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
 from dataward.retention import service as retention
+from dataward.retention.service import HoldScope, LegalHold
 from dataward.rights import erasure as planning
 from dataward.rights.context import ExecutionContext, Outcome
 from dataward.rights.erasure import Decision, HoldReason, collection_of
@@ -28,6 +29,17 @@ from dataward.rights.steps import (
     record_items,
     suppress,
 )
+
+
+def hold_reason(holds: Sequence[LegalHold], collection: str, key: Key) -> HoldReason:
+    """Why a held record is held: its own hold, else its collection's."""
+    text = ",".join("" if v is None else str(v) for v in key)
+    mine = [h for h in holds if h.collection == collection]
+    for scope in (HoldScope.RECORD, HoldScope.COLLECTION):
+        for hold in mine:
+            if hold.scope == scope and (scope == HoldScope.COLLECTION or hold.record_key == text):
+                return HoldReason(hold.reason, hold.review_on)
+    return HoldReason("a legal hold on this record")
 
 
 class ErasureStep(Step):
@@ -54,12 +66,18 @@ class ErasureStep(Step):
         self, ctx: ExecutionContext, system: str, records: Sequence[FoundRecord]
     ) -> list[Decision]:
         held: dict[tuple[str, str, Key], HoldReason] = {}
-        for collection, group in by_collection(records).items():
+        grouped = by_collection(records)
+        holds = (
+            [h for h in retention.list_holds(session=ctx.session) if h.system == system]
+            if grouped
+            else []
+        )
+        for collection, group in grouped.items():
             keys = [r.key for r in group]
             for key in retention.held_keys(
                 session=ctx.session, system=system, collection=collection, keys=keys
             ):
-                held[(system, collection, key)] = HoldReason("a legal hold on this record")
+                held[(system, collection, key)] = hold_reason(holds, collection, key)
         return planning.plan_erasure(
             policy=ctx.policy,
             records=records,
