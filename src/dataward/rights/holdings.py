@@ -59,6 +59,20 @@ def activities_holding(policy: Policy, held: Mapping[str, set[str]]) -> list[Act
     return [a for a in policy.activities if activity_holds(a, held)]
 
 
+def activities_by_place(
+    policy: Policy, records: Iterable[FoundRecord]
+) -> dict[tuple[str, str], list[Activity]]:
+    """For each (system, collection) holding the person's records, the activities that use
+    what it holds: why each item is held (voip-10)."""
+    held: dict[tuple[str, str], set[str]] = {}
+    for record in records:
+        held.setdefault((record.system, record.collection), set()).update(record_categories(record))
+    return {
+        place: [a for a in policy.activities if activity_holds(a, {place[0]: categories})]
+        for place, categories in held.items()
+    }
+
+
 def activities_for_purpose(policy: Policy, purpose: str) -> list[Activity]:
     """Activities whose purpose is `purpose` or narrower (an objection to `marketing` reaches
     `marketing.communications.email`)."""

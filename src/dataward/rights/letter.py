@@ -99,6 +99,16 @@ class SearchedLine:
 
 
 @dataclass(frozen=True)
+class PlaceLine:
+    """Where some of the person's records are, and the activities they are held for."""
+
+    system: str
+    collection: str
+    records: int
+    activities: list[str]
+
+
+@dataclass(frozen=True)
 class AccessLetter:
     organisation: Organisation
     reference: str
@@ -110,6 +120,7 @@ class AccessLetter:
     sources: list[str]
     searched: list[SearchedLine]
     kept: list[KeptLine] = field(default_factory=list)
+    places: list[PlaceLine] = field(default_factory=list)
     uses_consent: bool = False
     portability: bool = False
 
@@ -177,6 +188,7 @@ def build_letter(
     searched: Sequence[SearchedLine],
     kept: Sequence[KeptLine] = (),
     addressee: str | None = None,
+    places: Sequence[PlaceLine] = (),
 ) -> AccessLetter:
     """`held`: system → categories of the non-empty fields found; `searched`: every collection
     looked at, with how many of the person's records it returned."""
@@ -223,6 +235,7 @@ def build_letter(
         sources=sources,
         searched=list(searched),
         kept=list(kept),
+        places=list(places),
         uses_consent=any(a.lawful_basis == LawfulBasis.CONSENT for a in holding),
         portability=any(portable(a) for a in holding),
     )

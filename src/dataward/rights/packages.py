@@ -15,7 +15,7 @@ import json
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -83,6 +83,8 @@ class Package:
     searched: Sequence[SearchedLine]
     letter_html: str | None = None
     notes: Sequence[str] = ()
+    # (system, collection) → why it is held: activity, purpose, basis, recipients, retention.
+    held_for: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
 
 def _file_entries(package: Package) -> dict[tuple[str, str, Key], list[PackageFile]]:
@@ -125,6 +127,14 @@ def package_data(package: Package, files: Mapping[tuple[str, str, Key], list[Pac
         "record_count": len(package.records),
         "notes": list(package.notes),
         "systems": systems,
+        "held_for": {
+            system: {
+                collection: [dict(reason) for reason in reasons]
+                for (s, collection), reasons in sorted(package.held_for.items())
+                if s == system
+            }
+            for system in sorted({s for s, _c in package.held_for})
+        },
     }
 
 

@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,15 +16,17 @@ from dataward.core.clock import today
 from dataward.policy.schema import Policy
 from dataward.rights.context import ExecutionContext, Outcome, automatic
 from dataward.rights.erasure import collection_of
-from dataward.rights.holdings import categories_by_system
+from dataward.rights.holdings import activities_by_place, categories_by_system, purpose_label
 from dataward.rights.letter import (
     BY_HAND,
     NO_IDENTITY,
     SEARCHED,
     KeptLine,
+    PlaceLine,
     SearchedLine,
     build_letter,
     render_letter,
+    retention_text,
 )
 from dataward.rights.models import ItemOutcome, RequestItem, RequestKind, RequestTask, RightsRequest
 from dataward.rights.packages import Package, build_package, store_package
@@ -116,6 +119,23 @@ def kept_before(ctx: ExecutionContext, found: FoundSet) -> list[KeptLine]:
     ]
 
 
+def why_held(ctx: ExecutionContext, found: FoundSet) -> dict[tuple[str, str], list[Any]]:
+    """Per place, each activity holding it: purpose, basis, recipients and retention."""
+    out: dict[tuple[str, str], list[Any]] = {}
+    for place, activities in activities_by_place(ctx.policy, found.records).items():
+        out[place] = [
+            {
+                "activity": a.name,
+                "purpose": purpose_label(a),
+                "lawful_basis": a.lawful_basis.value,
+                "recipients": list(a.recipients),
+                "retention": retention_text(ctx.policy, a),
+            }
+            for a in activities
+        ]
+    return out
+
+
 class AccessStep(Step):
     def after(
         self,
@@ -126,6 +146,17 @@ class AccessStep(Step):
         who: Requester,
     ) -> None:
         searched = searched_lines(ctx.policy, found)
+        held_for = why_held(ctx, found)
+        counts = found.counts()
+        places = [
+            PlaceLine(
+                system,
+                collection,
+                counts.get((system, collection), 0),
+                [reason["activity"] for reason in reasons],
+            )
+            for (system, collection), reasons in held_for.items()
+        ]
         letter = build_letter(
             policy=ctx.policy,
             reference=request.reference,
@@ -134,6 +165,7 @@ class AccessStep(Step):
             searched=searched,
             kept=kept_before(ctx, found),
             addressee=who.name,
+            places=places,
         )
         package = Package(
             reference=request.reference,
@@ -144,6 +176,7 @@ class AccessStep(Step):
             files=found.files,
             searched=searched,
             letter_html=render_letter(letter),
+            held_for=held_for,
         )
         _store(ctx, request, who, package, outcome)
 

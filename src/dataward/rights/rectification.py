@@ -74,9 +74,15 @@ def field_changes(collection: Collection, changes: Mapping[str, str]) -> dict[st
     for field in collection.fields:
         if field.primary_key:
             continue
-        for category, value in changes.items():
-            if any(covers(category, mine) for mine in field.categories):
-                out[field.name] = value
+        matching = [
+            category
+            for category in changes
+            if any(covers(category, mine) for mine in field.categories)
+        ]
+        if matching:
+            # The most specific change wins: a new postcode is not overwritten by the new
+            # address given for `user.contact.address` as a whole.
+            out[field.name] = changes[max(matching, key=lambda c: c.count("."))]
     return out
 
 
