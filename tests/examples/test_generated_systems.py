@@ -73,7 +73,29 @@ def _foreign_keys(inspector: Any, table: str) -> set[tuple[str, str]]:
 
 
 def _references(collection: Collection) -> set[tuple[str, str]]:
-    return {(f.name, r.to) for f in collection.fields for r in f.references}
+    """References within the system (`collection.field`): those are real foreign keys."""
+    return {(f.name, r.to) for f in collection.fields for r in f.references if r.to.count(".") == 1}
+
+
+def test_references_between_systems_point_at_existing_values(name: str, generated: Build) -> None:
+    """A `system.collection.field` reference cannot be a foreign key; the data still honours it."""
+    example = generated(name)
+    contents = {s.name: snapshot(s, example.environment) for s in example.policy.systems}
+    for system in example.policy.systems:
+        assert system.dataset is not None
+        for collection in system.dataset.collections:
+            for field in collection.fields:
+                for reference in field.references:
+                    if reference.to.count(".") != 2:
+                        continue
+                    target_system, target_collection, target_field = reference.to.split(".")
+                    known = {
+                        row[target_field] for row in contents[target_system][target_collection]
+                    }
+                    values = {row[field.name] for row in contents[system.name][collection.name]}
+                    values.discard(None)
+                    assert values, f"{system.name}.{collection.name}.{field.name} is never set"
+                    assert values <= known, f"{system.name}.{collection.name}.{field.name}"
 
 
 def test_identity_and_trigger_date_fields_are_indexed(name: str, generated: Build) -> None:
