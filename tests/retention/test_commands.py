@@ -205,3 +205,15 @@ def test_review_tasks_are_listed_and_resolved(env: dict[str, str], tmp_path: Pat
     run(env, "retention", "resolve", str(tasks[0]["id"]), "--note", "all disposed of")
     assert run_json(env, "retention", "reviews") == []
     assert run_json(env, "retention", "reviews", "--all")[0]["resolution"] == "all disposed of"
+
+
+def test_runs_and_their_evidence_are_listed_and_checked(env: dict[str, str]) -> None:
+    base = ("retention", "sweep", "--policy", env["POLICY"], "--env-file", env["ENV_FILE"])
+    swept = run_json(env, *base, "--batch-size", "5")
+    runs = run_json(env, "retention", "runs")
+    assert [r["run"] for r in runs] == [swept["run"]]
+    assert runs[0]["acted"] == swept["acted"] and runs[0]["status"] == "completed"
+    proofs = run_json(env, "retention", "evidence", str(swept["run"]))
+    assert sum(p["count"] for p in proofs) == swept["acted"]
+    assert all(p["verified"] and len(p["key_digests"]) == p["count"] for p in proofs)
+    assert "every batch matches the audit chain" in run(env, "retention", "evidence")

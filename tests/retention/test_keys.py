@@ -32,6 +32,15 @@ def test_stored_keys_come_back_with_their_types() -> None:
     assert isinstance(decode_keys(stored)[0][0], int)
 
 
+def test_integer_and_text_keys_are_stored_as_they_are() -> None:
+    keys = [(1, "a"), (2, "b")]
+    stored = json.loads(json.dumps(encode_keys(keys)))
+    assert stored == {"plain": [[1, "a"], [2, "b"]]}
+    assert decode_keys(stored) == keys
+    # A boolean is not an integer here: it keeps its type through the tagged form.
+    assert decode_keys(json.loads(json.dumps(encode_keys([(True,)])))) == [(True,)]
+
+
 def test_a_key_typed_as_text_names_the_same_record() -> None:
     assert key_digest("calls", "recordings", (123,)) == key_digest("calls", "recordings", ("123",))
     assert key_digest("calls", "recordings", (123,)) != key_digest("calls", "other", (123,))

@@ -24,7 +24,7 @@ from dataward.audit.models import AuditEvent
 from dataward.audit.verify import verify
 from dataward.core.clock import FixedClock
 from dataward.policy.service import load_policy
-from dataward.retention import service
+from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
 from dataward.retention.models import BatchStatus, SweepBatch
 
@@ -174,7 +174,9 @@ def check_complete(setup: Setup) -> None:
                 select(AuditEvent).where(AuditEvent.action == "retention.sweep.batch_deleted")
             )
         )
-        digests = Counter(d for e in events for d in e.details["key_digests"])
+        proofs = list(evidence.batch_evidence(session=session))
+        assert {p.problem for p in proofs} == {None}
+        digests = Counter(d for p in proofs for d in p.key_digests)
         wanted = {key_digest("helpdesk", "calls", k) for k in setup.expired - {HELD}}
         assert set(digests) == wanted
         assert max(digests.values()) == 1, "a key has evidence twice"
@@ -182,7 +184,7 @@ def check_complete(setup: Setup) -> None:
         batches = list(session.scalars(select(SweepBatch)))
         assert {b.status for b in batches} == {BatchStatus.DONE}
         assert all(b.keys is None for b in batches)
-        assert len({b.audit_event_id for b in batches}) == len(events)
+        assert len({b.audit_event_id for b in batches}) == len(events) == len(proofs)
         report = verify(session=session)
         assert report.ok, report.problem
         session.get_bind().dispose()  # type: ignore[union-attr]

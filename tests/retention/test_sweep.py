@@ -16,7 +16,7 @@ from dataward.core.crypto import Keyring
 from dataward.core.runtime import Runtime
 from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
-from dataward.retention import service
+from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
 from dataward.retention.models import BatchStatus, SweepBatch, SweepRun
 from dataward.retention.sweep import sweep
@@ -173,13 +173,16 @@ def test_each_batch_leaves_evidence_naming_rule_collection_count_and_key_digests
         )
         batches = list(session.scalars(select(SweepBatch)))
         run = session.get(SweepRun, report.run_id)
+        proofs = list(evidence.batch_evidence(session=session, run_id=report.run_id))
     calls = [e.details for e in events if e.details["collection"] == "calls"]
     assert len(calls) == 2  # one per batch of one
     assert {d["rule"] for d in calls} == {"calls-3-months"}
     assert {d["cutoff"] for d in calls} == {"2025-12-02"}
-    assert sorted(d["key_digests"][0] for d in calls) == sorted(
+    assert [p.problem for p in proofs] == [None] * len(events)
+    assert sorted(p.key_digests[0] for p in proofs if p.collection == "calls") == sorted(
         [key_digest("helpdesk", "calls", ("bath", 1)), key_digest("helpdesk", "calls", ("bath", 2))]
     )
+    assert {p.audit_sequence for p in proofs} == {e.sequence for e in events}
     assert all(b.status == BatchStatus.DONE and b.keys is None for b in batches)
     assert run is not None and run.status == "completed"
     assert sum(e.details["count"] for e in events) == 6
@@ -401,12 +404,26 @@ def test_a_parent_still_referenced_by_a_held_child_stays_and_the_rest_of_its_bat
     assert source.keys(helpdesk, source.customers) == {(1,), (2,), (3,), (4,)}
     assert source.keys(helpdesk, source.tickets) == {(10,), (12,), (13,)}
     with runtime.transaction() as session:
-        event = session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.action == "retention.sweep.batch_deleted",
-                AuditEvent.object_type == "retention_sweep_batch",
-            )
-        ).all()
-    batch = next(e.details for e in event if e.details["collection"] == "customers")
-    assert batch["count"] == 1 and batch["blocked"] == 1
-    assert batch["blocked_digests"] == [key_digest("helpdesk", "customers", (1,))]
+        proofs = list(evidence.batch_evidence(session=session))
+    batch = next(p for p in proofs if p.collection == "customers")
+    assert (batch.count, batch.problem) == (1, None)
+    assert batch.key_digests == [key_digest("helpdesk", "customers", (5,))]
+    assert batch.blocked_digests == [key_digest("helpdesk", "customers", (1,))]
+
+
+def test_evidence_that_no_longer_matches_its_audit_event_is_named(
+    runtime: Runtime,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    helpdesk: Engine,
+    environ: dict[str, str],
+) -> None:
+    seed(helpdesk)
+    sweep(runtime=runtime, keyring=keyring, loaded=loaded, environ=environ, collection="calls")
+    with runtime.transaction() as session:
+        stored = session.scalars(select(SweepBatch)).one()
+        digests = (stored.key_digests or "").split("\n")
+        stored.key_digests = "\n".join(digests[:-1])  # a record quietly dropped from the list
+    with runtime.transaction() as session:
+        (proof,) = evidence.batch_evidence(session=session)
+    assert proof.problem is not None and "do not match audit event" in proof.problem

@@ -20,7 +20,7 @@ from dataward.audit.verify import verify
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.runtime import Runtime
-from dataward.retention import service
+from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
 from dataward.retention.sweep import sweep
 
@@ -111,6 +111,7 @@ def test_s_10_expired_data_goes_with_evidence_of_rule_time_and_records_unless_he
             )
         )
         chain = verify(session=session)
+        proofs = {p.audit_sequence: p for p in evidence.batch_evidence(session=session)}
     assert chain.ok, chain.problem
     assert events[0].action == "retention.sweep.started"
     assert events[-1].action == "retention.sweep.finished"
@@ -128,8 +129,10 @@ def test_s_10_expired_data_goes_with_evidence_of_rule_time_and_records_unless_he
         assert details["rule"] == rules[node]
         assert details["cutoff"] == CUTOFFS[details["rule"]].isoformat()
         assert event.at == clock.now()
-        assert details["count"] == len(details["key_digests"])
-        named[node].update(details["key_digests"])
+        proof = proofs[event.sequence]
+        assert proof.problem is None
+        assert (proof.system, proof.collection, proof.count) == (*node, details["count"])
+        named[node].update(proof.key_digests)
     for node, ids in before.items():
         gone = ids - after[node]
         assert set(named[node]) == {key_digest(node[0], node[1], (i,)) for i in gone}, node

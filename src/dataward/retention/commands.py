@@ -12,13 +12,11 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
+from dataward.core.console import EXIT_FAILED, handle_errors, out, print_json, runtime
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
-from dataward.retention import reviews
-from dataward.retention.chart import forecast_svg
-from dataward.retention.forecast import forecast
+from dataward.retention import report_commands, reviews
 from dataward.retention.hold_commands import holds_app
 from dataward.retention.options import (
     EnvFileOption,
@@ -40,6 +38,10 @@ from dataward.retention.sweep import (
 retention_app = typer.Typer(
     help="Retention: sweeps, forecasts and review tasks.", no_args_is_help=True
 )
+
+retention_app.command("forecast")(report_commands.forecast_command)
+retention_app.command("runs")(report_commands.runs_command)
+retention_app.command("evidence")(report_commands.evidence_command)
 
 # `N:stage` (stage pending, acted or done) stops the sweep there until it is killed: the
 # crash-recovery tests kill a real sweep at each point of a batch.
@@ -182,61 +184,6 @@ def sweep_command(
             )
     if not report.ok:
         raise typer.Exit(EXIT_FAILED)
-
-
-@retention_app.command("forecast")
-@handle_errors
-def forecast_command(
-    policy: PolicyOption = Path("dataward.yaml"),
-    months: Annotated[int, typer.Option("--months", min=1, max=120, help="Months ahead.")] = 12,
-    system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
-    svg: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write a bar chart to this SVG file.", dir_okay=False),
-    ] = None,
-    env_file: EnvFileOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """How many records each rule will remove, month by month."""
-    loaded = load_policy(policy)
-    rt = runtime()
-    rt.require_schema()
-    with rt.transaction() as session:
-        result = forecast(
-            session=session,
-            loaded=loaded,
-            clock=rt.clock,
-            months=months,
-            system=system,
-            environ=environment(env_file),
-        )
-    if svg is not None:
-        svg.write_text(forecast_svg(result), encoding="utf-8")
-    if as_json:
-        print_json(result.as_dict())
-        return
-    table = Table("Rule", "Collection", "Action", "Due now", *result.months, "Total")
-    for row in result.rows:
-        table.add_row(
-            row.rule,
-            f"{row.system}/{row.collection}" + (" (held)" if row.held else ""),
-            row.action,
-            str(row.due_now),
-            *(str(n) for n in row.by_month),
-            str(row.due_now + sum(row.by_month)),
-        )
-    totals = result.totals()
-    table.add_row(
-        "all",
-        "",
-        "",
-        str(sum(r.due_now for r in result.rows)),
-        *(str(n) for n in totals),
-        str(sum(totals) + sum(r.due_now for r in result.rows)),
-    )
-    out.print(table)
-    if svg is not None:
-        err.print(f"chart written to {svg}", markup=False)
 
 
 @retention_app.command("reviews")

@@ -7,9 +7,10 @@ no-op, and the evidence is written once), or a done batch with its audit event.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from dataward.connectors.base import Key
 from dataward.core.clock import Clock
 from dataward.policy.schema import RetentionAction
 from dataward.retention.keys import batch_digest, decode_keys, encode_keys, key_digests
-from dataward.retention.models import AnonymisedRecord, BatchStatus, SweepBatch
+from dataward.retention.models import AnonymisedRecord, BatchStatus, SweepBatch, SweepRun
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def pending_batches(*, session: Session, system: str, collection: str) -> list[O
     )
     found: list[OpenBatch] = []
     for row in rows:
-        keys = decode_keys(row.keys or [])
+        keys = decode_keys(row.keys or {"plain": []})
         found.append(
             OpenBatch(
                 id=row.id,
@@ -135,8 +136,11 @@ def record_evidence(
     blocked_reason: str | None = None,
     resumed_by: int | None = None,
 ) -> int:
-    """The batch's audit event (rule, where, how many, which keys by digest) and done-mark.
+    """The batch's audit event and done-mark.
 
+    The event names the rule, collection, cutoff and count, and commits (`keys_digest`) to the
+    batch's key digests, which the batch row keeps: one chained hash covers a thousand keys, so
+    the audit log stays small however much is swept, and `verify_batches` checks the two agree.
     Keys the source refused (`blocked`) are named apart: they are still there."""
     verb = "deleted" if batch.action == RetentionAction.DELETE else "anonymised"
     refused = set(blocked)
@@ -155,11 +159,10 @@ def record_evidence(
         "count": len(done),
         "acted": acted,
         "keys_digest": batch_digest(done),
-        "key_digests": sorted(done),
     }
     if refused:
         details["blocked"] = len(blocked_digests)
-        details["blocked_digests"] = blocked_digests
+        details["blocked_keys_digest"] = batch_digest(blocked_digests)
         details["blocked_reason"] = audit.EMAIL_PATTERN.sub("[redacted]", blocked_reason or "")[
             :500
         ]
@@ -179,6 +182,8 @@ def record_evidence(
     stored.status = BatchStatus.DONE
     stored.acted = acted
     stored.keys = None  # the evidence keeps digests; the keys themselves are not kept
+    stored.key_digests = "\n".join(sorted(done))
+    stored.blocked_digests = "\n".join(blocked_digests) if blocked_digests else None
     stored.finished_at = clock.now()
     stored.audit_event_id = event.sequence
     if batch.action == RetentionAction.ANONYMISE:
@@ -244,3 +249,99 @@ def anonymised_digests(
             )
         )
     return found
+
+
+class ChainedEvent(Protocol):
+    """What evidence checks read of an audit event (through the audit service)."""
+
+    sequence: int
+    at: datetime
+    action: str
+    object_id: str | None
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BatchEvidence:
+    batch_id: int
+    run_id: int
+    number: int
+    system: str
+    collection: str
+    rule: str
+    action: str
+    cutoff: date
+    count: int
+    at: datetime | None
+    audit_sequence: int | None
+    key_digests: list[str]
+    blocked_digests: list[str]
+    problem: str | None  # None when the batch agrees with its chained audit event
+
+
+def digest_list(text: str | None) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def batch_evidence(*, session: Session, run_id: int | None = None) -> Iterator[BatchEvidence]:
+    """Each finished batch (of one run, or all) checked against its audit event."""
+    query = select(SweepBatch).where(SweepBatch.status == BatchStatus.DONE)
+    if run_id is not None:
+        query = query.where(SweepBatch.run_id == run_id)
+    batches = list(session.scalars(query.order_by(SweepBatch.id)))
+    wanted = {b.audit_event_id for b in batches}
+    chained: dict[int, ChainedEvent] = {
+        event.sequence: event
+        for event in audit.events(
+            session=session, where=audit.EventFilter(action_prefix="retention.sweep")
+        )
+        if event.sequence in wanted
+    }
+    for batch in batches:
+        digests = digest_list(batch.key_digests)
+        blocked = digest_list(batch.blocked_digests)
+        event = chained.get(batch.audit_event_id) if batch.audit_event_id is not None else None
+        yield BatchEvidence(
+            batch_id=batch.id,
+            run_id=batch.run_id,
+            number=batch.number,
+            system=batch.system,
+            collection=batch.collection,
+            rule=batch.rule,
+            action=batch.action,
+            cutoff=batch.cutoff_on,
+            count=len(digests),
+            at=event.at if event is not None else None,
+            audit_sequence=batch.audit_event_id,
+            key_digests=digests,
+            blocked_digests=blocked,
+            problem=_disagreement(batch, event, digests, blocked),
+        )
+
+
+def _disagreement(
+    batch: SweepBatch, event: ChainedEvent | None, digests: list[str], blocked: list[str]
+) -> str | None:
+    if event is None:
+        return "its audit event is missing"
+    details = event.details
+    if event.object_id != str(batch.id) or not event.action.startswith("retention.sweep.batch_"):
+        return f"audit event {event.sequence} is not this batch's"
+    if details.get("keys_digest") != batch_digest(digests) or details.get("count") != len(digests):
+        return f"its key digests do not match audit event {event.sequence}"
+    if blocked and details.get("blocked_keys_digest") != batch_digest(blocked):
+        return f"its refused keys do not match audit event {event.sequence}"
+    expected = (batch.rule, batch.system, batch.collection, batch.cutoff_on.isoformat())
+    found = (
+        details.get("rule"),
+        details.get("system"),
+        details.get("collection"),
+        details.get("cutoff"),
+    )
+    if expected != found:
+        return f"its rule, collection or cutoff differ from audit event {event.sequence}"
+    return None
+
+
+def recent_runs(*, session: Session, limit: int = 20) -> list[SweepRun]:
+    return list(session.scalars(select(SweepRun).order_by(SweepRun.id.desc()).limit(limit)))

@@ -61,12 +61,21 @@ def _decode_value(item: Sequence[Any]) -> Any:
     return decoders[tag](raw)
 
 
-def encode_keys(keys: Iterable[Key]) -> list[list[list[Any]]]:
-    return [[_encode_value(v) for v in key] for key in keys]
+def encode_keys(keys: Iterable[Key]) -> dict[str, Any]:
+    """Keys as JSON that decodes to the same values and types.
+
+    Integers and text (nearly every primary key) survive JSON as they are; anything else is
+    tagged with its type."""
+    listed = list(keys)
+    if all(type(v) is int or type(v) is str for key in listed for v in key):
+        return {"plain": [list(key) for key in listed]}
+    return {"tagged": [[_encode_value(v) for v in key] for key in listed]}
 
 
-def decode_keys(stored: Iterable[Sequence[Sequence[Any]]]) -> list[Key]:
-    return [tuple(_decode_value(item) for item in key) for key in stored]
+def decode_keys(stored: dict[str, Any]) -> list[Key]:
+    if "plain" in stored:
+        return [tuple(key) for key in stored["plain"]]
+    return [tuple(_decode_value(item) for item in key) for key in stored["tagged"]]
 
 
 def key_text(key: Key) -> str:

@@ -131,8 +131,12 @@ class SweepBatch(Base):
     rule: Mapped[str] = mapped_column(sa.String(200))
     action: Mapped[str] = mapped_column(sa.String(20))
     cutoff_on: Mapped[date] = mapped_column(sa.Date)
-    keys: Mapped[list[Any] | None] = mapped_column(sa.JSON)
+    keys: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     keys_digest: Mapped[str] = mapped_column(sa.String(64))
+    # Once done: the sorted SHA-256 digests of the keys acted on (and of those the source
+    # refused), one per line; the batch's audit event chains their `keys_digest`.
+    key_digests: Mapped[str | None] = mapped_column(sa.Text)
+    blocked_digests: Mapped[str | None] = mapped_column(sa.Text)
     count: Mapped[int] = mapped_column(sa.Integer)
     acted: Mapped[int | None] = mapped_column(sa.Integer)
     status: Mapped[BatchStatus] = mapped_column(_enum(BatchStatus, "sweep_batch_status"))
