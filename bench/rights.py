@@ -1,14 +1,15 @@
 """Rights-request benchmark: access and erasure over a large population in four real systems.
 
-    .venv/bin/python bench/rights.py [--people 1000000] [--requests 20] [--data .bench/rights]
+    .venv/bin/python bench/rights.py [--people 1000000] [--requests 20] [--data DIR]
                                      [--postgres URL] [--mariadb URL] [--rebuild]
 
 About 11 rows per person in 12 collections: a CRM in PostgreSQL (customers, tickets, ticket
 notes, devices, sites), billing in MariaDB (accounts, invoices, payments, addresses), a
 newsletter list in SQLite (subscribers, clicks) and call recordings as a folder of files with a
 SQLite index. The sources are bulk-loaded once (COPY, LOAD DATA LOCAL INFILE, executemany) and
-reused while the population size matches. Servers default to DATAWARD_TEST_POSTGRES_URL and
-DATAWARD_TEST_MARIADB_URL.
+reused while the population size matches (the SQLite files and the recordings folder under
+--data, by default dataward-bench-rights in the temporary directory). Servers default to
+DATAWARD_TEST_POSTGRES_URL and DATAWARD_TEST_MARIADB_URL.
 
 Each measured request runs as a worker runs it, warm (connectors kept open between requests):
 the search over every collection, one task per system, the package or the erasure, the audit
@@ -768,7 +769,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--data", type=Path, default=Path(".bench/rights"))
+    parser.add_argument(
+        "--data", type=Path, default=Path(tempfile.gettempdir()) / "dataward-bench-rights"
+    )
     parser.add_argument("--postgres", default=os.environ.get("DATAWARD_TEST_POSTGRES_URL"))
     parser.add_argument("--mariadb", default=os.environ.get("DATAWARD_TEST_MARIADB_URL"))
     parser.add_argument("--rebuild", action="store_true")
