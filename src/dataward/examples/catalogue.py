@@ -51,31 +51,36 @@ def policy_path(name: str) -> Path:
 
 
 def load_generator(name: str) -> ModuleType:
-    """Import `examples/<name>/generate.py` by path (examples/ is not a package).
+    """Import `examples/<name>/generate.py` by path (examples/ is not on the import path).
 
-    The module has `generate(out_dir, *, people, seed, urls)` and `KNOWN_PEOPLE`.
+    The example's folder is loaded as a private package, so its generator can import its
+    sibling modules (`from .tables import SYSTEMS`). The module has `generate(out_dir, *,
+    people, seed, urls)` and `KNOWN_PEOPLE`.
     """
-    module_name = f"dataward_example_{name}_generate"
+    package = f"dataward_example_{name}"
+    module_name = f"{package}.generate"
     loaded = sys.modules.get(module_name)
     if loaded is not None:
         return loaded
-    path = example_dir(name) / "generate.py"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ConfigurationError(f"cannot import the generator {path}")
-    module = importlib.util.module_from_spec(spec)
-    # Registered before exec so dataclasses and pickling inside it can find the module.
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[module_name]
-        raise
+    folder = example_dir(name)
+    if package not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            package, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+        if spec is None or spec.loader is None:
+            raise ConfigurationError(f"cannot import the example package {folder}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[package] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[package]
+            raise
+    generator = importlib.import_module(module_name)
     for attribute in ("generate", "KNOWN_PEOPLE"):
-        if not hasattr(module, attribute):
-            del sys.modules[module_name]
-            raise ConfigurationError(f"the generator {path} does not define {attribute}")
-    return module
+        if not hasattr(generator, attribute):
+            raise ConfigurationError(f"the generator {folder / 'generate.py'} has no {attribute}")
+    return generator
 
 
 def generate_example(

@@ -1,0 +1,1 @@
+"""Northgate Managed IT Ltd: sample systems for the `msp` example (see README.md)."""

@@ -1,0 +1,1 @@
+"""Kestrel IT Support Ltd: sample systems for the `support` example (see README.md)."""

@@ -1,0 +1,1 @@
+"""Signalpath Communications Ltd: sample systems for the `voip` example (see README.md)."""
