@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dataward.core import jobs
@@ -14,6 +15,7 @@ from dataward.core.errors import Conflict
 from dataward.core.runtime import Runtime
 from dataward.rights import service
 from dataward.rights.execution import run_request, waiting_on
+from dataward.rights.locks import run_lock
 from dataward.rights.models import RequestKind, RequestState, RightsRequest, TaskState
 from dataward.rights.schemas import RequesterIdentities
 
@@ -144,3 +146,30 @@ def test_the_queued_job_runs_a_verified_request(
         assert {t.state for t in stored.tasks} == {TaskState.DONE}
         assert (runtime.settings.home / "packages" / f"{reference}.zip.sealed").exists()
     assert isinstance(request, RightsRequest)
+
+
+def test_a_request_already_being_run_elsewhere_is_not_run_twice(
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    kestrel: Kestrel,
+    make_context: MakeContext,
+) -> None:
+    request = verified_request(
+        db, keyring=keyring, clock=clock, kestrel=kestrel, kind=RequestKind.ERASURE
+    )
+    db.commit()
+    ctx = make_context()
+    # Another process (a worker) holds the request's run lock.
+    with (
+        sa.create_engine(
+            db.get_bind().engine.url.render_as_string(hide_password=False)
+        ).connect() as other,
+        run_lock(Session(bind=other), ctx.home, request.id, request.reference),
+        pytest.raises(Conflict, match="being run by another worker"),
+    ):
+        run_request(ctx=ctx, request=request)
+    assert [r["id"] for r in kestrel.rows("crm", "tickets")] == [10, 11, 12]
+
+    run_request(ctx=make_context(), request=request)
+    assert request.state == RequestState.AWAITING_REVIEW

@@ -38,6 +38,7 @@ from dataward.policy.service import load_policy
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
 from dataward.rights.context import ConnectorCache, ExecutionContext, Outcome, automatic
+from dataward.rights.locks import run_lock
 from dataward.rights.models import (
     RequestKind,
     RequestState,
@@ -238,6 +239,16 @@ def _fail(ctx: ExecutionContext, task: RequestTask, message: str, tries: int) ->
 
 def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     """Run (or resume) the request on every system; see the module docstring."""
+    if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
+        return Outcome(request=request)
+    with run_lock(ctx.session, ctx.home, request.id, request.reference):
+        # What another run did before this one took the lock counts: read it afresh.
+        ctx.session.flush()
+        ctx.session.expire(request)
+        return _run(ctx, request)
+
+
+def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     outcome = Outcome(request=request)
     if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
         return outcome
