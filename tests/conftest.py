@@ -126,3 +126,11 @@ def runtime(engine: Engine, clock: FixedClock, tmp_path: Path) -> Iterator[Runti
     with engine.begin() as connection:
         for table in reversed(metadata().sorted_tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test writes to the working directory's .dataward: each gets its own home."""
+    monkeypatch.setenv("DATAWARD_HOME", str(tmp_path / "dataward-home"))
+    for name in ("DATAWARD_DATABASE_URL", "DATAWARD_MASTER_KEY", "DATAWARD_MASTER_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
