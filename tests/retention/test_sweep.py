@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, select, update
 
 from dataward.audit.models import AuditEvent
 from dataward.core.crypto import Keyring
@@ -18,7 +18,8 @@ from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
-from dataward.retention.models import BatchStatus, SweepBatch, SweepRun
+from dataward.retention.models import BatchStatus, SweepBatch, SweepLease, SweepRun
+from dataward.retention.plan import Target
 from dataward.retention.sweep import sweep
 
 from . import source
@@ -427,3 +428,32 @@ def test_evidence_that_no_longer_matches_its_audit_event_is_named(
     with runtime.transaction() as session:
         (proof,) = evidence.batch_evidence(session=session)
     assert proof.problem is not None and "do not match audit event" in proof.problem
+
+
+def test_a_sweep_that_lost_its_lease_acts_on_nothing_more(
+    runtime: Runtime,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    helpdesk: Engine,
+    environ: dict[str, str],
+) -> None:
+    seed(helpdesk)
+
+    def steal(stage: str, number: int, target: Target) -> None:
+        if stage == "done" and number == 1:
+            with runtime.transaction() as session:
+                session.execute(update(SweepLease).values(holder="elsewhere:1:99"))
+
+    report = sweep(
+        runtime=runtime,
+        keyring=keyring,
+        loaded=loaded,
+        environ=environ,
+        collection="calls",
+        batch_size=1,
+        pause=steal,
+    )
+    calls = report.outcome("helpdesk", "calls")
+    assert (calls.status, calls.acted, calls.batches) == ("failed", 1, 1)
+    assert "another sweep took it over" in (calls.error or "")
+    assert len(source.keys(helpdesk, source.calls)) == 3

@@ -237,6 +237,20 @@ class CollectionSweeper:
     ) -> None:
         assert self.run_id is not None
         with self.runtime.transaction() as session:
+            # Checked with the batch it guards: a sweep that lost its lease records nothing more.
+            if not lease.renew(
+                session=session,
+                clock=self.runtime.clock,
+                system=target.system,
+                collection=target.collection,
+                holder=self.holder,
+            ):
+                outcome.status = "failed"
+                outcome.error = (
+                    "this sweep's lease on the collection ran out and another sweep took it "
+                    "over; that sweep finishes the collection"
+                )
+                return
             batch = evidence.open_batch(
                 session=session,
                 clock=self.runtime.clock,
@@ -326,22 +340,9 @@ class CollectionSweeper:
                 blocked_reason=reason,
                 resumed_by=self.run_id if resumed else None,
             )
-            kept_lease = lease.renew(
-                session=session,
-                clock=self.runtime.clock,
-                system=target.system,
-                collection=target.collection,
-                holder=self.holder,
-            )
         if blocked:
             outcome.blocked += len(blocked)
             outcome.blocked_reason = reason
         if number is not None:
             self._pause("done", number, target)
-        if not kept_lease:
-            raise ConnectorError(
-                "this sweep's lease on the collection ran out and another sweep took it over",
-                system=target.system,
-                fix="the other sweep finishes the collection; nothing was acted on twice",
-            )
         return acted

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
@@ -144,10 +144,13 @@ def record_evidence(
     Keys the source refused (`blocked`) are named apart: they are still there."""
     verb = "deleted" if batch.action == RetentionAction.DELETE else "anonymised"
     refused = set(blocked)
-    blocked_digests = sorted(
-        d for k, d in zip(batch.keys, batch.digests, strict=True) if k in refused
-    )
-    done = [d for k, d in zip(batch.keys, batch.digests, strict=True) if k not in refused]
+    if refused:
+        done = sorted(d for k, d in zip(batch.keys, batch.digests, strict=True) if k not in refused)
+        blocked_digests = sorted(
+            d for k, d in zip(batch.keys, batch.digests, strict=True) if k in refused
+        )
+    else:
+        done, blocked_digests = sorted(batch.digests), []
     details: dict[str, object] = {
         "run": batch.run_id,
         "batch": batch.number,
@@ -158,11 +161,11 @@ def record_evidence(
         "cutoff": batch.cutoff.isoformat(),
         "count": len(done),
         "acted": acted,
-        "keys_digest": batch_digest(done),
+        "keys_digest": batch_digest(done, presorted=True),
     }
     if refused:
         details["blocked"] = len(blocked_digests)
-        details["blocked_keys_digest"] = batch_digest(blocked_digests)
+        details["blocked_keys_digest"] = batch_digest(blocked_digests, presorted=True)
         details["blocked_reason"] = audit.EMAIL_PATTERN.sub("[redacted]", blocked_reason or "")[
             :500
         ]
@@ -177,15 +180,21 @@ def record_evidence(
         object_id=str(batch.id),
         details=details,
     )
-    stored = session.get(SweepBatch, batch.id)
-    assert stored is not None, "a pending batch is never deleted"
-    stored.status = BatchStatus.DONE
-    stored.acted = acted
-    stored.keys = None  # the evidence keeps digests; the keys themselves are not kept
-    stored.key_digests = "\n".join(sorted(done))
-    stored.blocked_digests = "\n".join(blocked_digests) if blocked_digests else None
-    stored.finished_at = clock.now()
-    stored.audit_event_id = event.sequence
+    # One UPDATE: the batch row was written by another session, so nothing here holds it.
+    session.execute(
+        update(SweepBatch)
+        .where(SweepBatch.id == batch.id)
+        .values(
+            status=BatchStatus.DONE,
+            acted=acted,
+            keys=None,  # the evidence keeps digests; the keys themselves are not kept
+            key_digests="\n".join(done),
+            blocked_digests="\n".join(blocked_digests) if blocked_digests else None,
+            finished_at=clock.now(),
+            audit_event_id=event.sequence,
+        )
+        .execution_options(synchronize_session=False)
+    )
     if batch.action == RetentionAction.ANONYMISE:
         session.add_all(
             AnonymisedRecord(
