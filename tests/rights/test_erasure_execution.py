@@ -183,7 +183,12 @@ def test_erasure_evidence_names_records_by_digest_only(
         .where(AuditEvent.object_id == request.reference)
         .where(AuditEvent.action == "rights.erasure.applied")
     ).all()
-    by_place = {(e.details["system"], e.details["collection"]): e.details for e in events}
+    assert sorted(e.details["system"] for e in events) == ["billing", "crm"]
+    by_place = {
+        (e.details["system"], part["collection"]): part
+        for e in events
+        for part in e.details["collections"]
+    }
     tickets = by_place[("crm", "tickets")]
     assert tickets["erased"]["count"] == 2
     digests = {i.key_digest for i in request.items if i.collection == "tickets"}
@@ -191,8 +196,9 @@ def test_erasure_evidence_names_records_by_digest_only(
     assert by_place[("billing", "invoices")]["kept"]["grounds"] == ["legal_obligation"]
     assert ALICE not in json.dumps([e.details for e in events])
     # Tickets go before the customer row they point to.
-    order = [(e.details["system"], e.details["collection"]) for e in events]
-    assert order.index(("crm", "tickets")) < order.index(("crm", "customers"))
+    crm = next(e for e in events if e.details["system"] == "crm")
+    order = [part["collection"] for part in crm.details["collections"]]
+    assert order.index("tickets") < order.index("customers")
 
 
 def test_a_system_failing_mid_erasure_resumes_without_redoing_or_double_counting(

@@ -72,7 +72,11 @@ class ErasureStep(Step):
             if grouped
             else []
         )
+        # Only collections with a hold on them are asked about each key: most have none.
+        concerned = {h.collection for h in holds}
         for collection, group in grouped.items():
+            if collection not in concerned:
+                continue
             keys = [r.key for r in group]
             for key in retention.held_keys(
                 session=ctx.session, system=system, collection=collection, keys=keys
@@ -119,6 +123,8 @@ class ErasureStep(Step):
         found: FoundSet,
     ) -> tuple[Summary, int]:
         decisions = self.decide(ctx, task.system, records)
+        if not decisions:
+            return item_counts(request, task.system), 0
         record_items(
             ctx, request, ((d.record, d.outcome, d.ground, d.reason, d.until_on) for d in decisions)
         )
@@ -128,12 +134,14 @@ class ErasureStep(Step):
         by_place: dict[str, list[Decision]] = {}
         for decision in decisions:
             by_place.setdefault(decision.record.collection, []).append(decision)
+        # One event for the system, with the evidence of each collection in the order acted on.
+        acted: list[dict[str, Any]] = []
         for system, name in erasure_order(ctx.policy):
             if system != task.system or name not in by_place:
                 continue
             collection = collection_of(ctx.policy, system, name)
             group = by_place[name]
-            evidence: dict[str, Any] = {"system": system, "collection": name}
+            evidence: dict[str, Any] = {"collection": name}
             for outcome_kind in (ItemOutcome.ERASED, ItemOutcome.ANONYMISED):
                 chosen = [d.record for d in group if d.outcome == outcome_kind]
                 if not chosen:
@@ -161,7 +169,14 @@ class ErasureStep(Step):
                         "grounds": sorted({d.ground or "" for d in kept}),
                         "key_digests": [key_digest(ctx, system, name, d.record.key) for d in kept],
                     }
-            event(ctx, request, "rights.erasure.applied", evidence)
+            acted.append(evidence)
+        if acted:
+            event(
+                ctx,
+                request,
+                "rights.erasure.applied",
+                {"system": task.system, "collections": acted},
+            )
         return item_counts(request, task.system), max(tries, 1)
 
     def after(

@@ -293,7 +293,8 @@ def _run_task(
         subject=request.person_pseudonym,
         details={"system": task.system, "summary": summary},
     )
-    if step.commits_per_task:
+    if step.commits_per_task and records:
+        # Only a system where something was found can have been changed.
         ctx.checkpoint()
 
 
