@@ -124,7 +124,7 @@ class ErasureStep(Step):
     ) -> tuple[Summary, int]:
         decisions = self.decide(ctx, task.system, records)
         if not decisions:
-            return item_counts(request, task.system), 0
+            return item_counts(request, task.system), 1
         record_items(
             ctx, request, ((d.record, d.outcome, d.ground, d.reason, d.until_on) for d in decisions)
         )
@@ -155,7 +155,7 @@ class ErasureStep(Step):
                 assert plan is not None
                 keys = [r.key for r in chosen]
                 changed, used = self.apply(ctx, connector, name, keys, plan, outcome_kind)
-                tries += used
+                tries = max(tries, used)
                 evidence[outcome_kind.value] = {
                     "count": len(keys),
                     "rows_changed": changed,
@@ -233,7 +233,7 @@ class RectificationStep(Step):
             _changed, used = ctx.retry.run(
                 lambda c=correction: connector.rectify(c.collection, c.keys, c.values)  # type: ignore[misc]
             )
-            tries += used
+            tries = max(tries, used)
             record_items(
                 ctx,
                 request,
@@ -310,7 +310,7 @@ class RestrictionStep(Step):
             "records": len(records),
             "restricted": count,
             "activities": sorted({a.name for p in in_scope for a in p.activities}),
-        }, 0
+        }, 1
 
     def after(
         self,

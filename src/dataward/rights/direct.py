@@ -186,10 +186,10 @@ def _print(report: Mapping[str, Any]) -> None:
             line += f"\n    {task['last_error']}"
         out.print(line.rstrip(), markup=False)
     for kept in report["kept"]:
-        until = kept["until_on"] or "while the ground lasts"
+        until = f"until {kept['until_on']}" if kept["until_on"] else "while the ground lasts"
         out.print(
             f"  kept {kept['records']} in {kept['system']}.{kept['collection']}: "
-            f"{kept['ground']}: {kept['reason']} (until {until})",
+            f"{kept['ground']}: {kept['reason']} ({until})",
             markup=False,
         )
     if report["recipients_to_tell"]:

@@ -135,13 +135,14 @@ class Step:
         records: Sequence[FoundRecord],
         found: FoundSet,
     ) -> tuple[Summary, int]:
+        """The task's summary (counts only) and the most tries any source call needed."""
         per_collection = Counter(r.collection for r in records)
         files = sum(len(v) for (s, _c, _k), v in found.files.items() if s == task.system)
         return {
             "records": len(records),
             "collections": dict(sorted(per_collection.items())),
             "files": files,
-        }, 0
+        }, 1
 
     def after(
         self,
