@@ -125,16 +125,20 @@ def search(
             if exc.system not in live:
                 raise
             down[exc.system] = str(exc)
-            live.pop(exc.system).close()
+            gone = live.pop(exc.system)
+            if ctx.connectors is None:
+                gone.close()  # a worker's cached connector stays, to reconnect next time
 
 
-def _withdrawn(ctx: ExecutionContext, request: RightsRequest) -> RequestState | None:
-    """The request's state as committed by anyone else (a withdrawal stops the run)."""
+# Moved to one of these by someone else, a request stops before its next system: withdrawn or
+# refused, nothing more is done; paused for clarification, what it covers is in question.
+STOPPING = frozenset({RequestState.WITHDRAWN, RequestState.REFUSED, RequestState.PAUSED})
+
+
+def _stopped(ctx: ExecutionContext, request: RightsRequest) -> RequestState | None:
+    """The request's state as stored now, when it stops the run."""
     state = ctx.session.scalar(select(RightsRequest.state).where(RightsRequest.id == request.id))
-    if state is not None and RequestState(state) in (
-        RequestState.WITHDRAWN,
-        RequestState.REFUSED,
-    ):
+    if state is not None and RequestState(state) in STOPPING:
         return RequestState(state)
     return None
 
@@ -204,7 +208,7 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
             if task.mode == TaskMode.MANUAL:
                 outcome.manual.append(task.system)
                 continue
-            stopped = _withdrawn(ctx, request)
+            stopped = _stopped(ctx, request)
             if stopped is not None:
                 outcome.stopped = stopped.value
                 break

@@ -84,6 +84,10 @@ def searched_lines(policy: Policy, found: FoundSet) -> list[SearchedLine]:
     return lines
 
 
+# Bound parameters per query: well under SQLite's limit, and a plan PostgreSQL caches.
+DIGEST_CHUNK = 500
+
+
 def kept_before(ctx: ExecutionContext, found: FoundSet) -> list[KeptLine]:
     """Records still held that an earlier erasure kept, with its ground and until-date: the
     person was forgotten since, so the records are matched by their key digests."""
@@ -91,20 +95,21 @@ def kept_before(ctx: ExecutionContext, found: FoundSet) -> list[KeptLine]:
         key_digest(ctx, r.system, r.collection, r.key): (r.system, r.collection)
         for r in found.records
     }
-    if not digests:
-        return []
-    query = (
-        select(RequestItem)
-        .join(RightsRequest, RightsRequest.id == RequestItem.request_id)
-        .where(
-            RightsRequest.kind == RequestKind.ERASURE,
-            RequestItem.outcome.in_([ItemOutcome.KEPT, ItemOutcome.HELD]),
-            RequestItem.key_digest.in_(sorted(digests)),
+    wanted = sorted(digests)
+    found_items: list[RequestItem] = []
+    for start in range(0, len(wanted), DIGEST_CHUNK):
+        query = (
+            select(RequestItem)
+            .join(RightsRequest, RightsRequest.id == RequestItem.request_id)
+            .where(
+                RightsRequest.kind == RequestKind.ERASURE,
+                RequestItem.outcome.in_([ItemOutcome.KEPT, ItemOutcome.HELD]),
+                RequestItem.key_digest.in_(wanted[start : start + DIGEST_CHUNK]),
+            )
         )
-        .order_by(RequestItem.id.desc())
-    )
+        found_items.extend(ctx.session.scalars(query))
     latest: dict[str, RequestItem] = {}
-    for item in ctx.session.scalars(query):
+    for item in sorted(found_items, key=lambda i: i.id, reverse=True):
         latest.setdefault(item.key_digest, item)
     grouped: Counter[tuple[str, str, str, str, date | None]] = Counter()
     for item in latest.values():
