@@ -26,7 +26,7 @@ from dataward.core.clock import FixedClock
 from dataward.policy.service import load_policy
 from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
-from dataward.retention.models import BatchStatus, SweepBatch
+from dataward.retention.models import BatchStatus, SweepBatch, SweepRun, SweepStatus
 
 from . import source
 from .conftest import policy_document
@@ -215,6 +215,10 @@ def test_a_sweep_killed_mid_batch_finishes_on_the_next_run_exactly_once(
     assert calls["resumed_batches"] == (0 if stage == "done" else 1)
     assert calls["held"] == 1
     check_complete(setup)
+    with ours(setup) as session:
+        runs = [r.status for r in session.scalars(select(SweepRun).order_by(SweepRun.id))]
+        session.get_bind().dispose()  # type: ignore[union-attr]
+    assert runs == [SweepStatus.INTERRUPTED, SweepStatus.COMPLETED]
 
 
 @pytest.mark.slow

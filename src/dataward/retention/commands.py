@@ -39,10 +39,6 @@ retention_app = typer.Typer(
     help="Retention: sweeps, forecasts and review tasks.", no_args_is_help=True
 )
 
-retention_app.command("forecast")(report_commands.forecast_command)
-retention_app.command("runs")(report_commands.runs_command)
-retention_app.command("evidence")(report_commands.evidence_command)
-
 # `N:stage` (stage pending, acted or done) stops the sweep there until it is killed: the
 # crash-recovery tests kill a real sweep at each point of a batch.
 PAUSE_VARIABLE = "DATAWARD_SWEEP_PAUSE"
@@ -288,3 +284,8 @@ def resolve_command(
         out.print(f"review task {task_id} {state}; {gone} records disposed of")
     if not report.ok:
         raise typer.Exit(EXIT_FAILED)
+
+
+retention_app.command("forecast")(report_commands.forecast_command)
+retention_app.command("runs")(report_commands.runs_command)
+retention_app.command("evidence")(report_commands.evidence_command)

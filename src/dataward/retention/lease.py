@@ -25,7 +25,7 @@ def holder_name(run_id: int | str) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{run_id}"
 
 
-def _gone(holder: str) -> bool:
+def holder_gone(holder: str) -> bool:
     """True when the holder ran on this host and its process no longer exists."""
     host, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
@@ -65,7 +65,7 @@ def acquire(*, session: Session, clock: Clock, system: str, collection: str, hol
         except IntegrityError:
             return False  # another sweep inserted it first
         return True
-    if current.holder != holder and current.expires_at > now and not _gone(current.holder):
+    if current.holder != holder and current.expires_at > now and not holder_gone(current.holder):
         return False
     # Conditional on what we read: of two sweeps taking over the same stale lease, one wins.
     taken = session.execute(

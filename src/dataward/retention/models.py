@@ -22,6 +22,7 @@ class SweepStatus(enum.StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the process died; later sweeps finish its batches
 
 
 class BatchStatus(enum.StrEnum):
@@ -104,6 +105,7 @@ class SweepRun(Base):
     policy_path: Mapped[str] = mapped_column(sa.Text)
     policy_digest: Mapped[str] = mapped_column(sa.String(64))
     actor: Mapped[str] = mapped_column(sa.String(200))
+    holder: Mapped[str | None] = mapped_column(sa.String(200))  # host:pid:run, as leases name it
     system: Mapped[str | None] = mapped_column(sa.String(200))
     collection: Mapped[str | None] = mapped_column(sa.String(200))
     summary: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

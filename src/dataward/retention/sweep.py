@@ -12,9 +12,12 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from dataward.audit import service as audit
 from dataward.connectors.traversal import open_connectors
-from dataward.core.clock import today
+from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
@@ -92,6 +95,7 @@ def sweep(
                 session=session, keyring=keyring, loaded=loaded, connectors=connectors
             )
             if not dry_run:
+                close_interrupted_runs(session=session, clock=clock, actor=actor)
                 run = SweepRun(
                     started_at=report.started_at,
                     status=SweepStatus.RUNNING,
@@ -103,6 +107,7 @@ def sweep(
                 )
                 session.add(run)
                 session.flush()
+                run.holder = lease.holder_name(run.id)
                 report.run_id = run.id
                 audit.record(
                     session=session,
@@ -203,6 +208,30 @@ def dispose_review(
                     f"{report.run_id})",
                 )
     return report
+
+
+def close_interrupted_runs(*, session: Session, clock: Clock, actor: str) -> list[int]:
+    """Runs whose process died mid-sweep (on this host) are marked interrupted, once."""
+    closed = []
+    running = select(SweepRun).where(SweepRun.status == SweepStatus.RUNNING)
+    for run in session.scalars(running.order_by(SweepRun.id)):
+        if run.holder is None or not lease.holder_gone(run.holder):
+            continue
+        run.status = SweepStatus.INTERRUPTED
+        run.finished_at = clock.now()
+        run.error = "the sweep's process ended before it finished; later sweeps finish its batches"
+        audit.record(
+            session=session,
+            clock=clock,
+            actor=actor,
+            action="retention.sweep.interrupted",
+            object_type="retention_sweep_run",
+            object_id=str(run.id),
+            details={"started_at": run.started_at.isoformat()},
+        )
+        closed.append(run.id)
+    session.flush()
+    return closed
 
 
 def _finish_run(
