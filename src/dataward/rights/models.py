@@ -182,7 +182,11 @@ class RequestItem(Base):
     """What happened to one record, by key digest, with the ground for anything kept."""
 
     __tablename__ = "rights_request_items"
-    __table_args__ = (sa.Index("ix_rights_request_items_request_id", "request_id"),)
+    __table_args__ = (
+        sa.Index("ix_rights_request_items_request_id", "request_id"),
+        # The access letter looks up what earlier erasures kept, by key digest.
+        sa.Index("ix_rights_request_items_key_digest", "key_digest"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
