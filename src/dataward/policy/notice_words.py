@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
-from phonenumbers import geocoder
 
 from dataward.policy.schema import (
     Art9Condition,
@@ -237,9 +237,13 @@ def subject_heading(policy: Policy, taxonomy: Taxonomy, key: str) -> str:
     return f"If you are {article} {noun}"
 
 
+@functools.cache
 def country_name(code: str) -> str:
     if code == UK:
         return "the United Kingdom"
+    # Imported here: the geocoder loads ~0.5 s of data that most commands never need.
+    from phonenumbers import geocoder
+
     example = phonenumbers.example_number(code)
     name = geocoder.country_name_for_number(example, "en") if example else ""
     return name or code
