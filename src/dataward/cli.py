@@ -26,6 +26,7 @@ DOMAINS = (
     "dataward.retention.commands",
     "dataward.core.server_commands",
     "dataward.examples.commands",
+    "dataward.examples.demo",
 )
 
 for _name in DOMAINS:
