@@ -123,7 +123,8 @@ class CollectionSweeper:
             outcome.resumed_batches += 1
             outcome.resumed_rows += len(batch.keys)
             if not self.dry_run:
-                self._finish(batch, target, connector, outcome, resumed=True)
+                # Rows the killed sweep had already removed count there, not here.
+                outcome.acted += self._finish(batch, target, connector, outcome, resumed=True)
         if whole:
             outcome.status = "held"
             outcome.hold_ids.update(whole)
