@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 22:26:34.096120
+Create Date: 2026-11-21 22:59:08.437549
 """
 
 from collections.abc import Sequence
@@ -171,6 +171,7 @@ def upgrade() -> None:
                 "running",
                 "completed",
                 "failed",
+                "interrupted",
                 name="sweep_status",
                 native_enum=False,
                 create_constraint=True,
@@ -181,6 +182,7 @@ def upgrade() -> None:
         sa.Column("policy_path", sa.Text(), nullable=False),
         sa.Column("policy_digest", sa.String(length=64), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=True),
         sa.Column("system", sa.String(length=200), nullable=True),
         sa.Column("collection", sa.String(length=200), nullable=True),
         sa.Column("summary", sa.JSON(), nullable=True),
@@ -270,6 +272,8 @@ def upgrade() -> None:
         sa.Column("cutoff_on", sa.Date(), nullable=False),
         sa.Column("keys", sa.JSON(), nullable=True),
         sa.Column("keys_digest", sa.String(length=64), nullable=False),
+        sa.Column("key_digests", sa.Text(), nullable=True),
+        sa.Column("blocked_digests", sa.Text(), nullable=True),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("acted", sa.Integer(), nullable=True),
         sa.Column(
@@ -448,6 +452,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rights_request_items")),
     )
     with op.batch_alter_table("rights_request_items", schema=None) as batch_op:
+        batch_op.create_index("ix_rights_request_items_key_digest", ["key_digest"], unique=False)
         batch_op.create_index("ix_rights_request_items_request_id", ["request_id"], unique=False)
 
     op.create_table(
@@ -576,6 +581,7 @@ def downgrade() -> None:
     op.drop_table("rights_request_pauses")
     with op.batch_alter_table("rights_request_items", schema=None) as batch_op:
         batch_op.drop_index("ix_rights_request_items_request_id")
+        batch_op.drop_index("ix_rights_request_items_key_digest")
 
     op.drop_table("rights_request_items")
     op.drop_table("retention_anonymised_records")
