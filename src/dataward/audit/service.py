@@ -119,7 +119,7 @@ def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _refuse_personal_data(value: Any, path: str) -> None:
-    if isinstance(value, str) and EMAIL_PATTERN.search(value):
+    if isinstance(value, str) and "@" in value and EMAIL_PATTERN.search(value):
         raise ValueError(
             f"audit {path} holds what looks like an email address; the audit log must never "
             "carry plaintext personal data: record a pseudonym or keyring.digest(value)"
