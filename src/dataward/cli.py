@@ -35,3 +35,7 @@ for _name in DOMAINS:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

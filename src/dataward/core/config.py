@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "privacy@localhost"
     checkpoint_every: int = Field(default=1000, ge=1)
+    policy: Path | None = Field(
+        default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."
+    )
+    systems_env_file: Path | None = Field(
+        default=None,
+        description="KEY=VALUE file of the systems' connection variables, read by serve/worker.",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from pathlib import Path
@@ -9,15 +10,92 @@ from types import FrameType
 
 import typer
 import uvicorn
+from sqlalchemy import select
 
 from dataward.core import jobs
-from dataward.core.console import handle_errors, out, runtime
+from dataward.core.console import handle_errors, out, print_json, runtime
+from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
+
+jobs_app = typer.Typer(help="The job queue: rights execution, sweeps, audit checkpoints.")
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(worker)
+    app.add_typer(jobs_app, name="jobs")
+
+
+def _load_systems_env(rt: Runtime) -> None:
+    """Give jobs the systems' connection variables (DATAWARD_SYSTEMS_ENV_FILE); the
+    process's own environment wins where both name a variable."""
+    path = rt.settings.systems_env_file
+    if path is None:
+        return
+    from dataward.connectors.registry import load_env_file
+
+    for key, value in load_env_file(path).items():
+        os.environ.setdefault(key, value)
+
+
+@jobs_app.command("list")
+@handle_errors
+def list_jobs(
+    state: str | None = typer.Option(
+        None, help="Only jobs in this state: queued, running, done, failed."
+    ),
+    limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Queued, running, done and failed jobs with their attempts and last error."""
+    rt = runtime()
+    rt.require_schema()
+    if state is not None and state not in {s.value for s in jobs.JobState}:
+        raise UsageError(
+            f"unknown state {state!r}",
+            fix=f"use one of: {', '.join(s.value for s in jobs.JobState)}",
+        )
+    with rt.transaction() as session:
+        query = select(jobs.Job).order_by(jobs.Job.id.desc()).limit(limit)
+        if state:
+            query = query.where(jobs.Job.state == state)
+        rows = [
+            {
+                "id": job.id,
+                "kind": job.kind,
+                "state": job.state,
+                "attempts": job.attempts,
+                "max_attempts": job.max_attempts,
+                "run_after": job.run_after.isoformat(),
+                "last_error": job.last_error,
+            }
+            for job in session.scalars(query)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("no jobs")
+    for row in rows:
+        error = f"  {row['last_error']}" if row["last_error"] else ""
+        out.print(
+            f"{row['id']:>6}  {row['kind']:<22} {row['state']:<8} "
+            f"{row['attempts']}/{row['max_attempts']}{error}",
+            markup=False,
+        )
+
+
+@jobs_app.command("retry")
+@handle_errors
+def retry_job(
+    job_id: int = typer.Argument(help="The job's id (see `dataward jobs list`)."),
+) -> None:
+    """Queue a failed job again, with a fresh count of attempts."""
+    rt = runtime()
+    rt.require_schema()
+    with rt.transaction() as session:
+        job = jobs.retry(session=session, clock=rt.clock, job_id=job_id)
+        out.print(f"job {job.id} ({job.kind}) queued again")
 
 
 class Scheduler:
@@ -60,6 +138,7 @@ def serve(
 
     rt = runtime()
     rt.require_schema()
+    _load_systems_env(rt)
     runner = jobs.BackgroundRunner(rt) if jobs_in_process else None
     scheduler = Scheduler(rt) if jobs_in_process else None
     if runner and scheduler:
@@ -94,6 +173,7 @@ def worker(
     """Take jobs from the queue (PostgreSQL: run as many workers as you like)."""
     rt = runtime()
     rt.require_schema()
+    _load_systems_env(rt)
     jobs.load_handlers()
     if once:
         jobs.enqueue_schedules(rt)

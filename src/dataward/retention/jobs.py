@@ -30,7 +30,7 @@ def known_policy(*, session: Session, settings: Settings, given: str | None = No
     """The policy to sweep with: the one given, the configured one, or the last one swept."""
     if given:
         return Path(given)
-    configured = getattr(settings, "policy", None)  # DATAWARD_POLICY, where the settings have it
+    configured = settings.policy  # DATAWARD_POLICY
     if configured:
         return Path(configured)
     last = session.scalar(select(SweepRun.policy_path).order_by(SweepRun.id.desc()).limit(1))
@@ -93,5 +93,5 @@ def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
         raise ConnectorError(
             "; ".join(f"{o.collection}: {o.error}" for o in failed),
             system=str(system),
-            fix="the sweep is retried; see `dataward jobs` for attempts",
+            fix="the sweep is retried; see `dataward jobs list` for attempts",
         )
