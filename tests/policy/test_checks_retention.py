@@ -158,3 +158,13 @@ def test_retention_after_without_a_rule_is_a_warning(tmp_path: Path) -> None:
         "18:28 systems[0].dataset.collections[0].retention_after: retention_after has no effect "
         "without a retention rule"
     ]
+
+
+def test_a_collection_may_name_its_own_date_with_its_own_name_in_front(tmp_path: Path) -> None:
+    # The customers' own rows count from `customers.relationship_ended_on` too: one rule for
+    # the customer and everything that belongs to them.
+    body = RELATED.replace("    where: status = 'closed'\n", "").replace(
+        "        - name: customers\n          fields:",
+        "        - name: customers\n          retention: after-relationship\n          fields:",
+    )
+    assert problems_in(tmp_path, body) == []

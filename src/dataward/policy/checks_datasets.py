@@ -238,6 +238,8 @@ def _trigger(
             ),
         )
         return None
+    if related is collection and related.field(rest) is not None:
+        return None  # `customers.relationship_ended_on` on customers itself: its own field
     if related.field(rest) is None:
         names = [f.name for f in related.fields]
         checker.error(
