@@ -8,8 +8,6 @@ mount the group a second time.
 
 from __future__ import annotations
 
-import getpass
-from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,17 +15,25 @@ from typing import Annotated, Any
 import typer
 
 from dataward.core.clock import today
-from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    cli_actor,
+    err,
+    handle_errors,
+    out,
+    print_json,
+    runtime,
+)
 from dataward.core.crypto import Keyring
 from dataward.core.errors import DatawardError, UsageError
 from dataward.core.runtime import Runtime
-from dataward.policy.schema import Nation
 from dataward.policy.service import load_policy
 from dataward.rights import service
-from dataward.rights.deadlines import explain_due_date, extension_deadline, start_date
+from dataward.rights.deadline_commands import deadline
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.rectification import check_categories, normalise_change, parse_changes
-from dataward.rights.schemas import RequestDetail, RequesterIdentities, RequestSummary
+from dataward.rights.schemas import RequesterIdentities
+from dataward.rights.views import print_detail, summary_line, time_left
 
 rights_app = typer.Typer(
     help="Subject-rights requests: open, verify, pause, extend, review and close them.",
@@ -40,11 +46,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 
 def register(app: typer.Typer) -> None:
+    rights_app.command("deadline")(deadline)
     app.add_typer(rights_app, name="rights")
-
-
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _day(value: datetime | None) -> date | None:
@@ -71,29 +74,6 @@ def _refs(pairs: list[str] | None) -> dict[str, str]:
             )
         extra[kind.strip()] = value.strip()
     return extra
-
-
-def _left(summary: RequestSummary) -> str:
-    if summary.state in (RequestState.COMPLETED, RequestState.REFUSED, RequestState.WITHDRAWN):
-        return "closed"
-    if summary.days_left < 0:
-        late = -summary.days_left
-        return f"overdue by {late} day{'s' if late != 1 else ''}"
-    if summary.days_left == 0:
-        return "due today"
-    return f"{summary.days_left} day{'s' if summary.days_left != 1 else ''} left"
-
-
-def _line(summary: RequestSummary) -> str:
-    flags = "".join(
-        f" [{flag}]"
-        for flag, on in (("extended", summary.extended), ("clock stopped", summary.clock_stopped))
-        if on
-    )
-    return (
-        f"{summary.reference}  {summary.kind.value:<13} {summary.state.value:<21} "
-        f"due {summary.due_on} ({_left(summary)}){flags}  {summary.person}"
-    )
 
 
 @rights_app.command("open")
@@ -160,7 +140,7 @@ def open_(
         return
     out.print(
         f"opened {summary.reference}: {summary.kind.value} request received"
-        f" {summary.received_on}, due {summary.due_on} ({_left(summary)})",
+        f" {summary.received_on}, due {summary.due_on} ({time_left(summary)})",
         markup=False,
     )
     out.print(
@@ -280,43 +260,7 @@ def list_(
     if not summaries:
         out.print("no requests", markup=False)
     for summary in summaries:
-        out.print(_line(summary), markup=False)
-
-
-def _print_detail(detail: RequestDetail) -> None:
-    def show(label: str, value: object) -> None:
-        if value is not None and value != [] and value != "":
-            out.print(f"  {label + ':':<16}{value}", markup=False)
-
-    out.print(_line(detail), markup=False)
-    show("received", detail.received_on)
-    show("clock starts", detail.start_on)
-    show("due", detail.original_due_on)
-    if detail.extended_due_on is not None:
-        told = detail.extension_told_at.date() if detail.extension_told_at else None
-        show("extended to", f"{detail.extended_due_on} (told {told}: {detail.extension_reason})")
-    show("paused days", detail.paused_days or None)
-    for held in detail.pauses:
-        show("clarification", f"asked {held.asked_on}, answered {held.answered_on or '(awaited)'}")
-    show("purposes", ", ".join(detail.purposes))
-    if detail.verified_at is not None and detail.verification_method is not None:
-        show(
-            "verified",
-            f"{detail.verified_at:%Y-%m-%d %H:%M} UTC by {detail.verified_by}"
-            f" ({detail.verification_method.value}: {detail.verification_evidence})",
-        )
-    show("refused", detail.refused_reason)
-    show("policy", f"{detail.policy_path} (sha256 {detail.policy_digest[:12]})")
-    for task in detail.tasks:
-        line = f"{task.system}: {task.state.value} ({task.mode.value}, {task.attempts} tries)"
-        if task.last_error:
-            line += f": {task.last_error}"
-        show("system", line)
-    counts = Counter((i.system, i.collection, i.outcome.value, i.ground) for i in detail.items)
-    for (system, collection, outcome, ground), n in sorted(counts.items(), key=str):
-        show(
-            "records", f"{system}.{collection}: {n} {outcome}" + (f" ({ground})" if ground else "")
-        )
+        out.print(summary_line(summary), markup=False)
 
 
 @rights_app.command("show")
@@ -330,7 +274,7 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(detail.model_dump(mode="json"))
     else:
-        _print_detail(detail)
+        print_detail(detail)
 
 
 def _close(reference: str, action: str, **options: Any) -> RightsRequest:
@@ -422,47 +366,4 @@ def resume(
         f"{request.reference} resumed ({request.state.value}): {days}"
         f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
         markup=False,
-    )
-
-
-@rights_app.command("deadline")
-@handle_errors
-def deadline(
-    received: Annotated[
-        datetime, typer.Option("--received", formats=DATE_FORMATS, help="Day of receipt.")
-    ],
-    nation: Annotated[
-        Nation, typer.Option("--nation", help="Whose bank holidays apply.")
-    ] = Nation.ENGLAND_AND_WALES,
-    paused_days: Annotated[
-        int, typer.Option("--paused-days", min=0, help="Days the clock stood still (Art 12A).")
-    ] = 0,
-    extended: Annotated[
-        bool, typer.Option("--extended", help="With the two-month extension.")
-    ] = False,
-    identity_on: Annotated[
-        datetime | None,
-        typer.Option("--identity-on", formats=DATE_FORMATS, help="Day identity evidence came."),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """The due date of a request received that day, counted the ICO's way."""
-    start = start_date(received.date(), identity_on=_day(identity_on))
-    working = explain_due_date(start, nation, paused_days, extended)
-    if not as_json:
-        out.print(working.due_on.isoformat(), markup=False)
-        return
-    print_json(
-        {
-            "received_on": received.date().isoformat(),
-            "start_on": working.start_on.isoformat(),
-            "nation": working.nation.value,
-            "one_month_on": working.one_month_on.isoformat(),
-            "paused_days": working.paused_days,
-            "extended": working.extended,
-            "rolled_from": working.rolled_from.isoformat(),
-            "skipped": [{"on": s.on.isoformat(), "why": s.why} for s in working.skipped],
-            "due_on": working.due_on.isoformat(),
-            "extension_tell_by": extension_deadline(start).isoformat(),
-        }
     )
