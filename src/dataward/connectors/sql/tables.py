@@ -38,6 +38,8 @@ from dataward.connectors.base import ExpiryQuery, Key, RelatedDate, Row
 from dataward.policy.schema import Collection, Condition, DatasetField
 
 MAX_IN = 1000
+# PostgreSQL single-column keys travel as one array parameter, so batches can be larger.
+MAX_ARRAY = 10_000
 # Dialects without row-value `IN` get an OR of ANDs; MSSQL allows 2,100 parameters a statement.
 _MAX_PARAMS_WITHOUT_TUPLES = 2000
 _TUPLE_IN = frozenset({"postgresql", "mysql", "mariadb", "sqlite"})
@@ -160,11 +162,12 @@ class DeclaredTables:
 
     def key_batches(self, collection: str, keys: Sequence[Key]) -> Iterator[Sequence[Key]]:
         width = len(self.primary_key(collection))
-        size = (
-            MAX_IN
-            if width == 1 or self.dialect in _TUPLE_IN
-            else max(1, min(MAX_IN, _MAX_PARAMS_WITHOUT_TUPLES // width))
-        )
+        if width == 1 and self.dialect == "postgresql":
+            size = MAX_ARRAY  # one array parameter (see key_in): no bind-parameter limit
+        elif width == 1 or self.dialect in _TUPLE_IN:
+            size = MAX_IN
+        else:
+            size = max(1, min(MAX_IN, _MAX_PARAMS_WITHOUT_TUPLES // width))
         unique = list(dict.fromkeys(tuple(k) for k in keys))
         yield from chunks(unique, size)
 
