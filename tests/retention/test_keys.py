@@ -69,3 +69,8 @@ def test_batch_digests_match_single_digests_for_any_value(
     keys: list[tuple[object]], name: str
 ) -> None:
     assert key_digests(name, "c", keys) == [key_digest(name, "c", k) for k in keys]
+
+
+def test_integer_keys_take_the_fast_path_to_the_same_digests() -> None:
+    keys = [(1,), (-7,), (10**20,), (0,)]
+    assert key_digests("sys", 'c"q', keys) == [key_digest("sys", 'c"q', k) for k in keys]
