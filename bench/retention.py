@@ -2,7 +2,7 @@
 deletion from a recordings folder.
 
     .venv/bin/python bench/retention.py [--rows 10000000] [--expired N] [--held 1000]
-        [--files 100000] [--batch-size 5000] [--plain-batch-size 1000] [--postgres URL]
+        [--files 100000] [--batch-size 10000] [--plain-batch-size 1000] [--postgres URL]
         [--dataward postgres|sqlite]
 
 Prints one JSON line. On PostgreSQL (DATAWARD_TEST_POSTGRES_URL or --postgres, a server URL)

@@ -32,9 +32,10 @@ from dataward.retention.report import CollectionOutcome, SweepReport
 
 ACTOR = "system:retention"
 # Keys per batch: each batch costs two small transactions and an audit event here, and one
-# SELECT and one DELETE transaction at the source, so larger batches sweep faster; 5000 keeps a
-# pending batch (its keys held for a restart) and its evidence row small.
-DEFAULT_BATCH = 5000
+# SELECT and one DELETE transaction at the source, so larger batches sweep faster. 10,000 took a
+# 10M-row PostgreSQL sweep from 0.49 to 0.56 of a plain batched DELETE's speed (bench/retention.py)
+# while a pending batch (its keys held for a restart) and its evidence row stay small.
+DEFAULT_BATCH = 10_000
 
 __all__ = [
     "ACTOR",
