@@ -32,6 +32,14 @@ def user_env(
     return {**os.environ, "DATAWARD_HOME": str(home), "DATAWARD_DATABASE_URL": empty_database_url}
 
 
+def _head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from dataward.core.migrate import MIGRATIONS
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -64,7 +72,7 @@ def test_serve_answers_health_after_init(user_env: dict[str, str]) -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         assert body.get("status") == "ok", "the server did not answer /health within 30 s"
-        assert body["revision"] == "0001"
+        assert body["revision"] == _head_revision()
     finally:
         server.terminate()
         server.wait(10)
