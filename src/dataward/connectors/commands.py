@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,10 +11,9 @@ import typer
 from rich.table import Table
 
 from dataward.audit import service as audit
-from dataward.connectors.environment import load_env_file
-from dataward.connectors.registry import KINDS, connect
+from dataward.connectors.registry import KINDS, connect, environ_with
 from dataward.connectors.traversal import FoundSet, Identities, find_person, open_connectors
-from dataward.core.console import EXIT_FAILED, handle_errors, out, print_json, runtime
+from dataward.core.console import EXIT_FAILED, handle_errors, out, parse_refs, print_json, runtime
 from dataward.core.crypto import normalise_email, normalise_phone
 from dataward.core.errors import ConnectorError, UsageError
 from dataward.policy.service import LoadedPolicy, load_policy
@@ -42,14 +40,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(systems_app, name="systems")
 
 
-def environment(env_file: Path | None) -> dict[str, str]:
-    """The process environment, with the env file's values on top when one is given."""
-    merged = dict(os.environ)
-    if env_file is not None:
-        merged.update(load_env_file(env_file))
-    return merged
-
-
 def chosen_systems(loaded: LoadedPolicy, names: list[str] | None) -> list[str]:
     declared = [s.name for s in loaded.policy.systems]
     for name in names or []:
@@ -71,7 +61,7 @@ def test_systems(
 ) -> None:
     """Reach every system and check its declared tables and fields exist; exit 1 if any fails."""
     loaded = load_policy(policy)
-    environ = environment(env_file)
+    environ = environ_with(env_file)
     results: list[dict[str, Any]] = []
     for name in chosen_systems(loaded, system):
         declared = loaded.policy.system(name)
@@ -117,11 +107,8 @@ def identities_from(email: str | None, phone: str | None, refs: list[str]) -> Id
         values.setdefault("email", set()).add(normalise_email(email))
     if phone:
         values.setdefault("phone_number", set()).add(normalise_phone(phone))
-    for ref in refs:
-        kind, sep, value = ref.partition("=")
-        if not sep or not kind.strip() or not value.strip():
-            raise UsageError(f"cannot read --ref {ref!r}", fix="write --ref customer_number=C123")
-        values.setdefault(kind.strip(), set()).add(value.strip())
+    for kind, value in parse_refs(refs).items():
+        values.setdefault(kind, set()).add(value)
     identities = Identities(values).normalised()
     if not identities:
         raise UsageError("say whom to look for", fix="give --email, --phone or --ref KIND=VALUE")
@@ -176,7 +163,7 @@ def find(
     rt = runtime()
     # Looking someone up across every system is privileged access: refuse without the log.
     rt.require_schema()
-    connectors = open_connectors(loaded, environ=environment(env_file), systems=names)
+    connectors = open_connectors(loaded, environ=environ_with(env_file), systems=names)
     try:
         found = find_person(loaded, connectors, identities)
     finally:

@@ -38,3 +38,11 @@ def connect(
             fix=f"use one of: {', '.join(sorted(KINDS))}",
         )
     return kind(system=system, base_dir=base_dir, environ=environ)
+
+
+def environ_with(env_file: Path | None) -> dict[str, str]:
+    """The process environment, with an env file's values on top when one is given."""
+    environ = dict(os.environ)
+    if env_file is not None:
+        environ.update(load_env_file(env_file))
+    return environ

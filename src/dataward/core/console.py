@@ -6,14 +6,14 @@ import functools
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from dataward.core.config import Settings
-from dataward.core.errors import DatawardError, PolicyError
+from dataward.core.errors import DatawardError, PolicyError, UsageError
 from dataward.core.runtime import Runtime
 
 P = ParamSpec("P")
@@ -58,6 +58,20 @@ def cli_actor() -> str:
     except (KeyError, OSError):
         name = "unknown"
     return f"cli:{name}"
+
+
+def parse_refs(pairs: Iterable[str] | None) -> dict[str, str]:
+    """`--ref KIND=VALUE` options (identities a dataset declares) as a mapping."""
+    refs: dict[str, str] = {}
+    for pair in pairs or ():
+        kind, sep, value = pair.partition("=")
+        if not sep or not kind.strip() or not value.strip():
+            raise UsageError(
+                f"cannot read --ref {pair!r}",
+                fix="write KIND=VALUE, e.g. --ref customer_number=C123",
+            )
+        refs[kind.strip()] = value.strip()
+    return refs
 
 
 def print_json(value: Any) -> None:

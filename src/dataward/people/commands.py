@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 from dataward.audit import checkpoints
 from dataward.consent import service as consent
 from dataward.core.clock import today
-from dataward.core.console import handle_errors, out, print_json, runtime
+from dataward.core.console import cli_actor, handle_errors, out, print_json, runtime
 from dataward.core.crypto import (
     Keyring,
     encode_key,
@@ -34,10 +33,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 def register(app: typer.Typer) -> None:
     app.add_typer(people_app, name="people")
     app.add_typer(keys_app, name="keys")
-
-
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _need_identifier(email: str | None, phone: str | None) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dataward.core.console import EXIT_FAILED, handle_errors, out, print_json, runtime
+from dataward.core.console import EXIT_FAILED, cli_actor, handle_errors, out, print_json, runtime
 from dataward.policy import ropa_commands, versions
 from dataward.policy.notice import build_notice
 from dataward.policy.notice_check import Status, check_notice, complete
@@ -37,10 +36,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 def register(app: typer.Typer) -> None:
     app.add_typer(notice_app, name="notice")
     ropa_commands.register(app)
-
-
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _emit(text: str, out_file: Path | None) -> None:

@@ -18,7 +18,6 @@ from dataward.policy.recipients import RecipientEntry, assess_transfer, list_rec
 from dataward.policy.schema import Activity, LawfulBasis, Policy, RecipientRole, RetentionAction
 from dataward.policy.service import LoadedPolicy
 from dataward.policy.taxonomy import Taxonomy, taxonomy_for
-from dataward.policy.versions import policy_digest
 
 NOT_APPLICABLE = "Not applicable"
 
@@ -275,7 +274,7 @@ def build_ropa(loaded: LoadedPolicy, *, on: date) -> Ropa:
         ),
         ("Representative", org.representative or NOT_APPLICABLE),
         ("Record produced on", on.isoformat()),
-        ("From policy file", f"{loaded.path.name} (SHA-256 {policy_digest(loaded.path)[:16]}…)"),
+        ("From policy file", f"{loaded.path.name} (SHA-256 {loaded.digest[:16]}…)"),
     ]
     rows = [_row(loaded, taxonomy, activity) for activity in policy.activities]
     return Ropa(controller=controller, rows=rows, recipients=list_recipients(policy, on=on))

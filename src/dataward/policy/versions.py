@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,10 +31,6 @@ class Published:
     @property
     def tell_first(self) -> list[Change]:
         return [c for c in self.changes if c.tell_before_start]
-
-
-def policy_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def notice_of(version: NoticeVersion) -> Notice:
@@ -100,7 +94,7 @@ def publish(
         published_by=actor,
         effective_on=effective_on,
         policy_path=str(loaded.path),
-        policy_digest=policy_digest(loaded.path),
+        policy_digest=loaded.digest,
         markdown=render_notice(
             notice, NoticeFormat.MARKDOWN, version=number, effective_on=effective_on
         ),

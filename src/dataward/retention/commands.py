@@ -12,7 +12,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from dataward.core.console import EXIT_FAILED, handle_errors, out, print_json, runtime
+from dataward.connectors.registry import environ_with
+from dataward.core.console import EXIT_FAILED, cli_actor, handle_errors, out, print_json, runtime
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
@@ -22,8 +23,6 @@ from dataward.retention.options import (
     EnvFileOption,
     JsonOption,
     PolicyOption,
-    cli_actor,
-    environment,
 )
 from dataward.retention.plan import Target
 from dataward.retention.sweep import (
@@ -133,7 +132,7 @@ def sweep_command(
     rt = runtime()
     rt.require_schema()
     keyring = Keyring.from_settings(rt.settings)
-    environ = environment(env_file)
+    environ = environ_with(env_file)
     show = not as_json and out.is_terminal
     with Progress(
         SpinnerColumn(),
@@ -273,7 +272,7 @@ def resolve_command(
         task_id=task_id,
         actor=cli_actor(),
         note=note,
-        environ=environment(env_file),
+        environ=environ_with(env_file),
     )
     if as_json:
         print_json({"task": task_id, "resolved": report.ok, "sweep": report.as_dict()})

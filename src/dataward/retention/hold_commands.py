@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from dataward.core.console import handle_errors, out, print_json, runtime
+from dataward.core.console import cli_actor, handle_errors, out, print_json, runtime
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
 from dataward.retention import holds
 from dataward.retention.models import LegalHold
-from dataward.retention.options import JsonOption, cli_actor, parse_date
+from dataward.retention.options import JsonOption, parse_date
 
 holds_app = typer.Typer(
     help="Legal holds: keep a person, a record or a collection from sweeps and erasure.",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dataward.connectors.registry import load_env_file
 from dataward.core.errors import UsageError
 
 PolicyOption = Annotated[
@@ -29,17 +26,6 @@ EnvFileOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-def environment(env_file: Path | None) -> dict[str, str]:
-    environ = dict(os.environ)
-    if env_file is not None:
-        environ.update(load_env_file(env_file))
-    return environ
 
 
 def parse_date(text: str | None, option: str) -> date | None:

@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from dataward.connectors.registry import environ_with
 from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
 from dataward.policy.service import load_policy
 from dataward.retention import evidence
 from dataward.retention.chart import forecast_svg
 from dataward.retention.forecast import forecast
-from dataward.retention.options import EnvFileOption, JsonOption, PolicyOption, environment
+from dataward.retention.options import EnvFileOption, JsonOption, PolicyOption
 
 
 @handle_errors
@@ -39,7 +40,7 @@ def forecast_command(
             clock=rt.clock,
             months=months,
             system=system,
-            environ=environment(env_file),
+            environ=environ_with(env_file),
         )
     if svg is not None:
         svg.write_text(forecast_svg(result), encoding="utf-8")

@@ -7,10 +7,8 @@ so it takes the runtime rather than a session.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,10 +46,6 @@ __all__ = [
 ]
 
 
-def policy_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def sweep(
     *,
     runtime: Runtime,
@@ -83,7 +77,7 @@ def sweep(
         run_id=None,
         dry_run=dry_run,
         today=today(clock),
-        policy_digest=policy_digest(loaded.path),
+        policy_digest=loaded.digest,
         started_at=clock.now(),
     )
     connectors = open_connectors(

@@ -21,6 +21,7 @@ from dataward.core.console import (
     err,
     handle_errors,
     out,
+    parse_refs,
     print_json,
     runtime,
 )
@@ -62,18 +63,6 @@ def _ready() -> Runtime:
     rt = runtime()
     rt.require_schema()
     return rt
-
-
-def _refs(pairs: list[str] | None) -> dict[str, str]:
-    extra: dict[str, str] = {}
-    for pair in pairs or ():
-        kind, sep, value = pair.partition("=")
-        if not sep or not kind.strip():
-            raise UsageError(
-                f"cannot read --ref {pair!r}", fix="write KEY=VALUE, e.g. account_number=AC-1001"
-            )
-        extra[kind.strip()] = value.strip()
-    return extra
 
 
 @rights_app.command("open")
@@ -127,7 +116,7 @@ def open_(
             clock=rt.clock,
             actor=cli_actor(),
             kind=kind,
-            identities=RequesterIdentities(email=email, phone=phone, extra=_refs(ref)),
+            identities=RequesterIdentities(email=email, phone=phone, extra=parse_refs(ref)),
             policy=loaded,
             received_on=_day(received),
             purposes=purpose or (),

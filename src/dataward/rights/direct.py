@@ -4,7 +4,6 @@ writing the package and reporting per system, in words or JSON."""
 from __future__ import annotations
 
 import getpass
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -14,8 +13,8 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from dataward.connectors.environment import load_env_file
-from dataward.core.console import EXIT_FAILED, out, print_json, runtime
+from dataward.connectors.registry import environ_with
+from dataward.core.console import EXIT_FAILED, cli_actor, out, parse_refs, print_json, runtime
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
 from dataward.core.runtime import Runtime
@@ -39,27 +38,6 @@ _COMMAND = {
     RequestKind.OBJECTION: "object",
     RequestKind.PORTABILITY: "portability",
 }
-
-
-def cli_actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-def _environ(env_file: Path | None) -> dict[str, str]:
-    environ = dict(os.environ)
-    if env_file is not None:
-        environ.update(load_env_file(env_file))
-    return environ
-
-
-def _extra(refs: Sequence[str] | None) -> dict[str, str]:
-    extra: dict[str, str] = {}
-    for pair in refs or ():
-        kind, sep, value = pair.partition("=")
-        if not sep or not kind.strip():
-            raise UsageError(f"cannot read --ref {pair!r}", fix="write KEY=VALUE, e.g. account=A1")
-        extra[kind.strip()] = value.strip()
-    return extra
 
 
 def _open_or_get(
@@ -224,7 +202,7 @@ def execute(
     rt = runtime()
     rt.require_schema()
     keyring = Keyring.from_settings(rt.settings)
-    environ = _environ(env_file)
+    environ = environ_with(env_file)
     with rt.transaction() as session:
         if reference is None:
             if kind is None:
@@ -303,7 +281,7 @@ def identities_from(
 ) -> RequesterIdentities | None:
     if email is None and phone is None and not refs:
         return None
-    return RequesterIdentities(email=email, phone=phone, extra=_extra(refs))
+    return RequesterIdentities(email=email, phone=phone, extra=parse_refs(refs))
 
 
 def write_stored_package(*, reference: str, out_path: Path) -> None:

@@ -6,7 +6,6 @@ sealed under the requester's own key, so forgetting the person makes them unread
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -91,11 +90,6 @@ def _checked_purposes(kind: RequestKind, purposes: Iterable[str], policy: Policy
     return wanted
 
 
-def policy_digest(loaded: LoadedPolicy) -> str:
-    """SHA-256 of the policy file as it was read: `sha256sum dataward.yaml` gives the same."""
-    return hashlib.sha256(loaded.path.read_bytes()).hexdigest()
-
-
 def open_request(
     *,
     session: Session,
@@ -155,7 +149,7 @@ def open_request(
             plaintext=sealed.model_dump_json().encode("utf-8"),
         ),
         policy_path=str(policy.path),
-        policy_digest=policy_digest(policy),
+        policy_digest=policy.digest,
         created_at=now,
         updated_at=now,
     )

@@ -21,7 +21,6 @@ from dataward.rights import verification, workflow
 from dataward.rights.deadlines import days_left
 from dataward.rights.intake import declared_identities as declared_identities
 from dataward.rights.intake import open_request as open_request
-from dataward.rights.intake import policy_digest as policy_digest
 from dataward.rights.intake import request_details as request_details
 from dataward.rights.intake import request_identities as request_identities
 from dataward.rights.intake import request_person as request_person
