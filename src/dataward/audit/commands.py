@@ -12,7 +12,13 @@ import typer
 from dataward.audit import checkpoints, service
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import VerifyReport, verify
-from dataward.core.console import EXIT_FAILED, handle_errors, out, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    handle_errors,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.crypto import load_signing_key, signing_key_id
 from dataward.core.errors import UsageError
 
@@ -51,8 +57,7 @@ def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recompute the hash chain and check every checkpoint signature."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     signing_file = rt.settings.resolved_signing_key_file
     trusted = signing_key_id(load_signing_key(signing_file)) if signing_file.exists() else None
     with rt.transaction() as session:
@@ -106,8 +111,7 @@ def log_command(
     except ValueError as exc:
         raise UsageError(f"--since {since!r} is not a date", fix="use YYYY-MM-DD") from exc
     where = service.EventFilter(since=since_on, action_prefix=action, subject=subject)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         for event in service.events(session=session, where=where):
             if as_json:
@@ -128,8 +132,7 @@ def checkpoint_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Sign the current end of the log now with the signing key."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     key = load_signing_key(rt.settings.resolved_signing_key_file)
     with rt.transaction() as session:
         made = checkpoints.checkpoint_now(session=session, clock=rt.clock, key=key)

@@ -51,6 +51,13 @@ def runtime() -> Runtime:
         raise typer.Exit(EXIT_USAGE) from exc
 
 
+def ready_runtime() -> Runtime:
+    """The Runtime of a command that needs the database `dataward init` created."""
+    rt = runtime()
+    rt.require_schema()
+    return rt
+
+
 def cli_actor() -> str:
     """Who ran this command, for the audit log: `cli:<login name>`."""
     try:

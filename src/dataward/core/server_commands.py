@@ -13,7 +13,7 @@ import uvicorn
 from sqlalchemy import select
 
 from dataward.core import jobs
-from dataward.core.console import handle_errors, out, print_json, runtime
+from dataward.core.console import handle_errors, out, print_json, ready_runtime
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
 
@@ -48,8 +48,7 @@ def list_jobs(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Queued, running, done and failed jobs with their attempts and last error."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     if state is not None and state not in {s.value for s in jobs.JobState}:
         raise UsageError(
             f"unknown state {state!r}",
@@ -91,8 +90,7 @@ def retry_job(
     job_id: int = typer.Argument(help="The job's id (see `dataward jobs list`)."),
 ) -> None:
     """Queue a failed job again, with a fresh count of attempts."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         job = jobs.retry(session=session, clock=rt.clock, job_id=job_id)
         out.print(f"job {job.id} ({job.kind}) queued again")
@@ -136,8 +134,7 @@ def serve(
     """Run the web service; on the embedded default it also runs jobs and the daily sweep."""
     from dataward.app import create_app
 
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     _load_systems_env(rt)
     runner = jobs.BackgroundRunner(rt) if jobs_in_process else None
     scheduler = Scheduler(rt) if jobs_in_process else None
@@ -171,8 +168,7 @@ def worker(
     schedule: bool = typer.Option(True, help="Also enqueue the daily schedule."),
 ) -> None:
     """Take jobs from the queue (PostgreSQL: run as many workers as you like)."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     _load_systems_env(rt)
     jobs.load_handlers()
     if once:

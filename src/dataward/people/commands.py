@@ -10,7 +10,7 @@ import typer
 from dataward.audit import checkpoints
 from dataward.consent import service as consent
 from dataward.core.clock import today
-from dataward.core.console import cli_actor, handle_errors, out, print_json, runtime
+from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
 from dataward.core.crypto import (
     Keyring,
     encode_key,
@@ -45,8 +45,7 @@ def _need_identifier(email: str | None, phone: str | None) -> None:
 def find(email: EmailOption = None, phone: PhoneOption = None, as_json: JsonOption = False) -> None:
     """Show the pseudonym of the person with this email or phone, and whether data is held."""
     _need_identifier(email, phone)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         person = service.find_person(session=session, keyring=keyring, email=email, phone=phone)
@@ -82,8 +81,7 @@ def forget(
 ) -> None:
     """Crypto-shred a person: destroy their data key, so no copy of their data can be read."""
     _need_identifier(email, phone)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         person = service.find_person(session=session, keyring=keyring, email=email, phone=phone)
@@ -105,8 +103,7 @@ def forget(
 @handle_errors
 def status(as_json: JsonOption = False) -> None:
     """Which master key is configured, whether it fits the database, and the signing key."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     signing_file = rt.settings.resolved_signing_key_file
     with rt.transaction() as session:
@@ -158,8 +155,7 @@ def rotate(
     ] = None,
 ) -> None:
     """Replace the master key: re-wrap every data key and the index key in one transaction."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     current = None if rt.settings.master_key is not None else rt.settings.resolved_master_key_file
     target = new_key_file or current

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from dataward.core.console import EXIT_FAILED, cli_actor, handle_errors, out, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    cli_actor,
+    handle_errors,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.policy import ropa_commands, versions
 from dataward.policy.notice import build_notice
 from dataward.policy.notice_check import Status, check_notice, complete
@@ -103,8 +110,7 @@ def publish(
 ) -> None:
     """Store the notice as a new dated, numbered version (nothing new if unchanged)."""
     loaded = load_policy(policy)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         result = versions.publish(
             session=session,
@@ -144,8 +150,7 @@ def publish(
 @handle_errors
 def list_(as_json: JsonOption = False) -> None:
     """The published versions, oldest first."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         rows = [
             {
@@ -180,8 +185,7 @@ def show(
     out_file: OutOption = None,
 ) -> None:
     """Print a published version exactly as it was published."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         version = versions.get_version(session=session, number=number)
         text = version.html if fmt == NoticeFormat.HTML else version.markdown
@@ -196,8 +200,7 @@ def diff(
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two published versions, in words."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         changes = versions.diff_versions(session=session, old=old, new=new)
     if as_json:

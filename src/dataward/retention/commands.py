@@ -13,7 +13,14 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Column, Table
 
 from dataward.connectors.registry import environ_with
-from dataward.core.console import EXIT_FAILED, cli_actor, handle_errors, out, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    cli_actor,
+    handle_errors,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
@@ -129,8 +136,7 @@ def sweep_command(
     """Apply the retention rules: delete or anonymise what has passed its period."""
     pause = pause_from_env(os.environ.get(PAUSE_VARIABLE))
     loaded = load_policy(policy)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     environ = environ_with(env_file)
     show = not as_json and out.is_terminal
@@ -190,8 +196,7 @@ def reviews_command(
     as_json: JsonOption = False,
 ) -> None:
     """Review tasks raised by `review` rules ("kept while relevant")."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         rows = [
             {
@@ -251,8 +256,7 @@ def resolve_command(
     as_json: JsonOption = False,
 ) -> None:
     """Close a review task with what was decided; with --dispose, delete the records first."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     if not dispose:
         with rt.transaction() as session:
             reviews.resolve_review(

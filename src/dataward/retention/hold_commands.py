@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from dataward.core.console import cli_actor, handle_errors, out, print_json, runtime
+from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
@@ -96,8 +96,7 @@ def add(
             "say what to hold with exactly one of --email, --phone, --record, --collection"
         )
     review = parse_date(review_on, "--review-on")
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     actor = cli_actor()
     with rt.transaction() as session:
         if email is not None or phone is not None:
@@ -161,8 +160,7 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List legal holds; those past their review date are marked due for review."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         rows = [
             _hold_json(h, due=holds.due_for_review(h, clock=rt.clock))
@@ -202,8 +200,7 @@ def release(
     as_json: JsonOption = False,
 ) -> None:
     """Release a legal hold: the next sweep applies the retention rules again."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         hold = holds.release_hold(
             session=session, clock=rt.clock, actor=cli_actor(), hold_id=hold_id, reason=reason

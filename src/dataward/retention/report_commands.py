@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from dataward.connectors.registry import environ_with
-from dataward.core.console import EXIT_FAILED, err, handle_errors, out, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    err,
+    handle_errors,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.policy.service import load_policy
 from dataward.retention import evidence
 from dataward.retention.chart import forecast_svg
@@ -31,8 +38,7 @@ def forecast_command(
 ) -> None:
     """How many records each rule will remove, month by month."""
     loaded = load_policy(policy)
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         result = forecast(
             session=session,
@@ -77,8 +83,7 @@ def runs_command(
     as_json: JsonOption = False,
 ) -> None:
     """Past sweeps: when, by whom, with which policy, and what they did."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         rows = [
             {
@@ -123,8 +128,7 @@ def evidence_command(
     as_json: JsonOption = False,
 ) -> None:
     """What each sweep batch removed, checked against its entry in the audit chain."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     with rt.transaction() as session:
         proofs = list(evidence.batch_evidence(session=session, run_id=run))
     failed = [p for p in proofs if p.problem is not None]

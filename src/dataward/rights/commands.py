@@ -23,7 +23,7 @@ from dataward.core.console import (
     out,
     parse_refs,
     print_json,
-    runtime,
+    ready_runtime,
 )
 from dataward.core.crypto import Keyring
 from dataward.core.errors import DatawardError, UsageError
@@ -57,12 +57,6 @@ def _day(value: datetime | None) -> date | None:
 
 def _keyring(rt: Runtime) -> Keyring:
     return Keyring.from_settings(rt.settings)
-
-
-def _ready() -> Runtime:
-    rt = runtime()
-    rt.require_schema()
-    return rt
 
 
 @rights_app.command("open")
@@ -107,7 +101,7 @@ def open_(
         details["changes"] = {k: normalise_change(k, v) for k, v in parsed.items()}
     if note:
         details["note"] = note
-    rt = _ready()
+    rt = ready_runtime()
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.open_request(
@@ -151,7 +145,7 @@ def _organisation_of(request: RightsRequest) -> str | None:
 @handle_errors
 def send_code(reference: ReferenceArgument) -> None:
     """Email the requester a one-time code to prove it is them."""
-    rt = _ready()
+    rt = ready_runtime()
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
@@ -191,7 +185,7 @@ def verify(
         raise UsageError("give either --code or --evidence", fix="one of them, not both")
     if code is not None and identity_on is not None:
         raise UsageError("--identity-on goes with --evidence: a code proves identity today")
-    rt = _ready()
+    rt = ready_runtime()
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
@@ -238,7 +232,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Requests by due date, with the days left on each."""
-    rt = _ready()
+    rt = ready_runtime()
     with rt.transaction() as session:
         on = today(rt.clock)
         found = service.list_requests(session=session, clock=rt.clock, state=state, overdue=overdue)
@@ -256,7 +250,7 @@ def list_(
 @handle_errors
 def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     """A request's state, dates, verification, systems and what happened to each record."""
-    rt = _ready()
+    rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         detail = service.describe(request, today_on=today(rt.clock))
@@ -267,7 +261,7 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
 
 
 def _close(reference: str, action: str, **options: Any) -> RightsRequest:
-    rt = _ready()
+    rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         step = getattr(service, action)

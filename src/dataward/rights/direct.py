@@ -14,7 +14,14 @@ import typer
 from sqlalchemy.orm import Session
 
 from dataward.connectors.registry import environ_with
-from dataward.core.console import EXIT_FAILED, cli_actor, out, parse_refs, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    cli_actor,
+    out,
+    parse_refs,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
 from dataward.core.runtime import Runtime
@@ -199,8 +206,7 @@ def execute(
     """Open (or find) the request, run it, write its package; exit 1 unless it finished.
 
     `kind` None runs the existing request `reference` whatever its kind."""
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     environ = environ_with(env_file)
     with rt.transaction() as session:
@@ -285,8 +291,7 @@ def identities_from(
 
 
 def write_stored_package(*, reference: str, out_path: Path) -> None:
-    rt = runtime()
-    rt.require_schema()
+    rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
