@@ -17,7 +17,7 @@ app = typer.Typer(
 DOMAINS = (
     "dataward.core.commands",
     "dataward.policy.commands",
-    "dataward.policy.notice_commands",
+    "dataward.notice.commands",
     "dataward.audit.commands",
     "dataward.people.commands",
     "dataward.connectors.commands",

@@ -9,13 +9,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from notice.support import FIXTURE, activity, cli_runner, variant
 
 from dataward.core.errors import UsageError
 from dataward.policy.ropa import COLUMNS, Ropa, build_ropa
 from dataward.policy.ropa_files import RECIPIENT_COLUMNS, RECIPIENT_SHEET, SHEET, write_ropa
 from dataward.policy.service import load_policy
-
-from .notice_support import FIXTURE, activity, cli_runner, variant
 
 ON = date(2026, 3, 2)
 

@@ -16,7 +16,7 @@ import yaml
 
 from dataward.examples import EXAMPLES, policy_path
 from dataward.examples.contents import build_example, snapshot
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 from dataward.policy.recipients import list_transfers
 from dataward.policy.ropa import build_ropa
 from dataward.policy.schema import Policy

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
-from policy.notice_support import cli_runner, write_policy
+from notice.support import cli_runner, write_policy
 from sqlalchemy.orm import Session
 
 from dataward.core.db import make_engine
-from dataward.policy.notice import build_notice
-from dataward.policy.notice_check import Status, check_notice
+from dataward.notice.build import build_notice
+from dataward.notice.check import Status, check_notice
+from dataward.notice.service import purposes_awaiting_notice
 from dataward.policy.service import load_policy
-from dataward.policy.versions import purposes_awaiting_notice
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BUSINESSES = ["msp", "support", "voip", "schools", "telecoms"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from policy.notice_support import cli_runner
+from notice.support import cli_runner
 
 from dataward.policy.ropa import COLUMNS
 from dataward.policy.ropa_files import SHEET

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from policy.notice_support import cli_runner
+from notice.support import cli_runner
 
 from dataward.policy.service import load_policy
 

@@ -14,7 +14,7 @@ MODEL_MODULES = (
     "dataward.consent.models",
     "dataward.audit.models",
     "dataward.people.models",
-    "dataward.policy.models",
+    "dataward.notice.models",
     "dataward.rights.models",
     "dataward.retention.models",
 )

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from dataward.policy.notice_words import (
+from dataward.notice.words import (
     ADEQUATE,
     EEA,
     ROLE_TEXT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dataward.policy.notice_words import (
+from dataward.notice.words import (
     ART9_TEXT,
     LAWFUL_BASIS_ARTICLE,
     SAFEGUARD_TEXT,

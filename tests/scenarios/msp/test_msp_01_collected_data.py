@@ -88,7 +88,7 @@ def test_msp_01_the_generated_systems_actually_hold_each_item(msp: GeneratedExam
 
 
 def test_msp_01_the_notice_lists_every_category_collected(msp: GeneratedExample) -> None:
-    from dataward.policy.notice import build_notice
+    from dataward.notice.build import build_notice
 
     notice = build_notice(msp.loaded)
     told = {c.key for p in notice.purposes for c in p.categories}

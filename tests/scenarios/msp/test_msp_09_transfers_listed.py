@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from policy.notice_support import cli_runner
+from notice.support import cli_runner
 
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 from dataward.policy.service import load_policy
 
 POLICY = Path(__file__).resolve().parents[3] / "examples" / "msp" / "dataward.yaml"

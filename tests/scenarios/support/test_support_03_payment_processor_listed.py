@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from policy.notice_support import cli_runner
+from notice.support import cli_runner
 
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 from dataward.policy.ropa import build_ropa
 from dataward.policy.service import load_policy
 

@@ -8,7 +8,7 @@ import pytest
 
 from dataward.examples import known_people
 from dataward.examples.contents import GeneratedExample, build_example, snapshot
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 from dataward.policy.recipients import list_transfers
 from dataward.policy.schema import RecipientRole
 

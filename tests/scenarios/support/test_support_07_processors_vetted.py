@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from policy.notice_support import cli_runner, write_policy
+from notice.support import cli_runner, write_policy
 
 from dataward.policy.recipients import list_recipients
 from dataward.policy.service import load_policy

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from dataward.examples.contents import GeneratedExample, build_example, snapshot
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 from dataward.policy.recipients import list_recipients
 
 PROMISED = {

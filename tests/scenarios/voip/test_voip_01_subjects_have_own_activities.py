@@ -14,7 +14,7 @@ from dataward.examples.contents import (
     identity_holdings,
     snapshot,
 )
-from dataward.policy.notice import build_notice
+from dataward.notice.build import build_notice
 
 # The promise's groups, as subject keys, and a collection holding each group's records.
 GROUPS = {

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from dataward.audit import service as audit
 from dataward.core.clock import Clock, today
 from dataward.core.errors import Conflict, NotFound, UsageError
-from dataward.policy.models import NoticeVersion
-from dataward.policy.notice import build_notice, stated_purpose
-from dataward.policy.notice_diff import Change, diff_notices
-from dataward.policy.notice_render import NoticeFormat, render_notice
-from dataward.policy.notice_structure import Notice
+from dataward.notice.build import build_notice, stated_purpose
+from dataward.notice.diff import Change, diff_notices
+from dataward.notice.models import NoticeVersion
+from dataward.notice.render import NoticeFormat, render_notice
+from dataward.notice.structure import Notice
 from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.policy.taxonomy import taxonomy_for

@@ -16,11 +16,12 @@ from dataward.core.console import (
     print_json,
     ready_runtime,
 )
-from dataward.policy import ropa_commands, versions
-from dataward.policy.notice import build_notice
-from dataward.policy.notice_check import Status, check_notice, complete
-from dataward.policy.notice_diff import Change
-from dataward.policy.notice_render import NoticeFormat, render_notice
+from dataward.notice import service as versions
+from dataward.notice.build import build_notice
+from dataward.notice.check import Status, check_notice, complete
+from dataward.notice.diff import Change
+from dataward.notice.render import NoticeFormat, render_notice
+from dataward.policy import ropa_commands
 from dataward.policy.service import load_policy
 
 notice_app = typer.Typer(

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from dataward.policy.notice import build_notice, from_person
-from dataward.policy.notice_words import event_phrase
+from dataward.notice.build import build_notice, from_person
+from dataward.notice.words import event_phrase
 from dataward.policy.service import load_policy
 
-from .notice_support import FIXTURE, activity, variant
+from .support import FIXTURE, activity, variant
 
 
 def fixture_notice():  # type: ignore[no-untyped-def]

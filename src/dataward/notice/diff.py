@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from dataward.policy.notice_structure import Notice, Purpose
-from dataward.policy.notice_words import join_words
+from dataward.notice.structure import Notice, Purpose
+from dataward.notice.words import join_words
 
 TELL_FIRST = "people must be told before it starts"
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from dataward.policy.notice import build_notice
-from dataward.policy.notice_render import NoticeFormat, md, render_notice
-from dataward.policy.notice_structure import Notice
+from dataward.notice.build import build_notice
+from dataward.notice.render import NoticeFormat, md, render_notice
+from dataward.notice.structure import Notice
 from dataward.policy.service import load_policy
 
-from .notice_support import FIXTURE, activity, cli_runner, variant
+from .support import FIXTURE, activity, cli_runner, variant
 
 
 class Page(HTMLParser):

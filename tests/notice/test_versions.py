@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from dataward.audit.models import AuditEvent
 from dataward.core.clock import FixedClock
 from dataward.core.errors import NotFound, UsageError
-from dataward.policy import versions
-from dataward.policy.notice_diff import ChangeKind
+from dataward.notice import service as versions
+from dataward.notice.diff import ChangeKind
 from dataward.policy.service import LoadedPolicy, load_policy
 
-from .notice_support import FIXTURE, activity, cli_runner, policy_data, recipient, write_policy
+from .support import FIXTURE, activity, cli_runner, policy_data, recipient, write_policy
 
 ACTOR = "cli:office-manager"
 

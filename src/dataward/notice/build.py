@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dataward.policy.notice_rights import adm_statement, rights_for
-from dataward.policy.notice_structure import (
+from dataward.notice.rights import adm_statement, rights_for
+from dataward.notice.structure import (
     Audience,
     CategoryItem,
     Complaints,
@@ -16,7 +16,7 @@ from dataward.policy.notice_structure import (
     Purpose,
     Retention,
 )
-from dataward.policy.notice_words import (
+from dataward.notice.words import (
     ART9_TEXT,
     ICO_ADDRESS,
     ICO_COMPLAINT_URL,

@@ -10,7 +10,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from dataward.policy.notice_structure import Notice
+from dataward.notice.structure import Notice
 
 TEMPLATES = PackageLoader("dataward", "templates/notice")
 

@@ -1,4 +1,4 @@
-"""Tables of the policy domain: the published versions of the privacy notice."""
+"""Tables of the notice domain: the published versions of the privacy notice."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataward.policy.notice_structure import Purpose, Right
-from dataward.policy.notice_words import join_words
+from dataward.notice.structure import Purpose, Right
+from dataward.notice.words import join_words
 from dataward.policy.schema import LawfulBasis
 
 

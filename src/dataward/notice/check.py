@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from dataward.policy.notice_structure import Notice
-from dataward.policy.notice_words import join_words
+from dataward.notice.structure import Notice
+from dataward.notice.words import join_words
 from dataward.policy.schema import LawfulBasis, TransferSafeguard
 
 

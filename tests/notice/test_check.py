@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from dataward.policy.notice import build_notice
-from dataward.policy.notice_check import CHECKS, Status, check_notice, complete
-from dataward.policy.notice_structure import Dpo, Notice, NoticeRecipient
+from dataward.notice.build import build_notice
+from dataward.notice.check import CHECKS, Status, check_notice, complete
+from dataward.notice.structure import Dpo, Notice, NoticeRecipient
 from dataward.policy.service import load_policy
 
-from .notice_support import (
+from .support import (
     FIXTURE,
     activity,
     cli_runner,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from dataward.core import migrate
 from dataward.core.db import make_engine
 from dataward.core.tables import metadata
-from dataward.policy import notice_commands
+from dataward.notice import commands as notice_commands
 from dataward.policy.service import LoadedPolicy, load_policy
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "notice_policy.yaml"
