@@ -17,11 +17,11 @@ import yaml
 from dataward.examples import EXAMPLES, policy_path
 from dataward.examples.contents import build_example, snapshot
 from dataward.notice.build import build_notice
-from dataward.policy.recipients import list_transfers
-from dataward.policy.ropa import build_ropa
 from dataward.policy.schema import Policy
 from dataward.policy.service import check_policy, load_policy
 from dataward.policy.taxonomy import taxonomy_for
+from dataward.ropa.recipients import list_transfers
+from dataward.ropa.service import build_ropa
 
 pytestmark = pytest.mark.parametrize("name", EXAMPLES)
 

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from notice.support import cli_runner
 
-from dataward.policy.ropa import COLUMNS
-from dataward.policy.ropa_files import SHEET
 from dataward.policy.service import load_policy
+from dataward.ropa.files import SHEET
+from dataward.ropa.service import COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

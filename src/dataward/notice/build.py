@@ -34,10 +34,10 @@ from dataward.notice.words import (
     subject_heading,
     subject_name,
 )
-from dataward.policy.recipients import list_transfers
 from dataward.policy.schema import Activity, LawfulBasis, Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.policy.taxonomy import Taxonomy, taxonomy_for
+from dataward.ropa.recipients import list_transfers
 
 # "the person", "you directly", "the person, by email or phone"; not "the person's employer".
 _FROM_PERSON = re.compile(

@@ -21,8 +21,8 @@ from dataward.notice.build import build_notice
 from dataward.notice.check import Status, check_notice, complete
 from dataward.notice.diff import Change
 from dataward.notice.render import NoticeFormat, render_notice
-from dataward.policy import ropa_commands
 from dataward.policy.service import load_policy
+from dataward.ropa import commands as ropa_commands
 
 notice_app = typer.Typer(
     help="The privacy notice: rendered from the data map, checked, versioned.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from dataward.policy.recipients import Transfer
+from dataward.ropa.recipients import Transfer
 
 
 class Frozen(BaseModel):

@@ -1,1 +1,1 @@
-"""The data map as code: schema, loader, taxonomy, checks, notice and ROPA."""
+"""The data map as code: schema, loader, taxonomy, expressions and checks."""

@@ -10,8 +10,8 @@ import pytest
 from notice.support import cli_runner
 
 from dataward.notice.build import build_notice
-from dataward.policy.ropa import build_ropa
 from dataward.policy.service import load_policy
+from dataward.ropa.service import build_ropa
 
 POLICY = Path(__file__).resolve().parents[3] / "examples" / "support" / "dataward.yaml"
 

@@ -9,8 +9,8 @@ import pytest
 from dataward.examples import known_people
 from dataward.examples.contents import GeneratedExample, build_example, snapshot
 from dataward.notice.build import build_notice
-from dataward.policy.recipients import list_transfers
 from dataward.policy.schema import RecipientRole
+from dataward.ropa.recipients import list_transfers
 
 DEVICE_FIELDS = {
     "device_username": "user.device.username",

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from notice.support import cli_runner, write_policy
 
-from dataward.policy.recipients import list_recipients
 from dataward.policy.service import load_policy
+from dataward.ropa.recipients import list_recipients
 
 POLICY = Path(__file__).resolve().parents[3] / "examples" / "support" / "dataward.yaml"
 

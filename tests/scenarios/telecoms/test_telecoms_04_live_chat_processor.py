@@ -8,8 +8,8 @@ import pytest
 
 from dataward.examples.contents import GeneratedExample, build_example, snapshot
 from dataward.notice.build import build_notice
-from dataward.policy.recipients import list_recipients, list_transfers
 from dataward.policy.schema import RecipientRole, TransferSafeguard
+from dataward.ropa.recipients import list_recipients, list_transfers
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from dataward.examples.contents import GeneratedExample, build_example, snapshot
 from dataward.notice.build import build_notice
-from dataward.policy.recipients import list_recipients
+from dataward.ropa.recipients import list_recipients
 
 PROMISED = {
     "payment processor": ("Paylane Payments Ltd", "Payments"),

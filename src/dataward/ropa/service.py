@@ -14,10 +14,10 @@ from dataward.notice.words import (
     country_name,
     subject_name,
 )
-from dataward.policy.recipients import RecipientEntry, assess_transfer, list_recipients
 from dataward.policy.schema import Activity, LawfulBasis, Policy, RecipientRole, RetentionAction
 from dataward.policy.service import LoadedPolicy
 from dataward.policy.taxonomy import Taxonomy, taxonomy_for
+from dataward.ropa.recipients import RecipientEntry, assess_transfer, list_recipients
 
 NOT_APPLICABLE = "Not applicable"
 

@@ -9,10 +9,10 @@ import typer
 
 from dataward.core.clock import clock_from_env, today
 from dataward.core.console import handle_errors, out, print_json
-from dataward.policy.recipients import list_recipients, list_transfers
-from dataward.policy.ropa import build_ropa
-from dataward.policy.ropa_files import write_ropa
 from dataward.policy.service import load_policy
+from dataward.ropa.files import write_ropa
+from dataward.ropa.recipients import list_recipients, list_transfers
+from dataward.ropa.service import build_ropa
 
 ropa_app = typer.Typer(help="The record of processing activities (Art 30).", no_args_is_help=True)
 recipients_app = typer.Typer(help="Processors and other recipients (S-11).", no_args_is_help=True)

@@ -12,9 +12,9 @@ import pytest
 from notice.support import FIXTURE, activity, cli_runner, variant
 
 from dataward.core.errors import UsageError
-from dataward.policy.ropa import COLUMNS, Ropa, build_ropa
-from dataward.policy.ropa_files import RECIPIENT_COLUMNS, RECIPIENT_SHEET, SHEET, write_ropa
 from dataward.policy.service import load_policy
+from dataward.ropa.files import RECIPIENT_COLUMNS, RECIPIENT_SHEET, SHEET, write_ropa
+from dataward.ropa.service import COLUMNS, Ropa, build_ropa
 
 ON = date(2026, 3, 2)
 

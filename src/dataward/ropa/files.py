@@ -9,7 +9,7 @@ from typing import Any
 import xlsxwriter
 
 from dataward.core.errors import UsageError
-from dataward.policy.ropa import COLUMNS, Ropa
+from dataward.ropa.service import COLUMNS, Ropa
 
 SHEET = "Record of processing"
 RECIPIENT_SHEET = "Recipients"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from notice.support import FIXTURE, cli_runner, recipient, variant
 
-from dataward.policy.recipients import assess_transfer, list_recipients, list_transfers
 from dataward.policy.schema import TransferSafeguard
 from dataward.policy.service import load_policy
+from dataward.ropa.recipients import assess_transfer, list_recipients, list_transfers
 
 ON = date(2026, 3, 2)
 

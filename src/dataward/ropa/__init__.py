@@ -1,0 +1,1 @@
+"""The record of processing activities (ROPA) and who receives personal data."""
