@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from dataward.connectors.traversal import Identities, erasure_order, find_person, open_connectors
+from dataward.connectors.service import Identities, erasure_order, find_person, open_connectors
 from dataward.examples.catalogue import load_generator, policy_path
 from dataward.policy.service import load_policy
 

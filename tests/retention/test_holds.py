@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.audit.models import AuditEvent
-from dataward.connectors.traversal import Identities
+from dataward.connectors.service import Identities
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound, UsageError

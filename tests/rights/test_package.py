@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from dataward.audit import service as audit
 from dataward.connectors.registry import KINDS, connect, environ_with
-from dataward.connectors.traversal import FoundSet, Identities, find_person, open_connectors
+from dataward.connectors.service import FoundSet, Identities, find_person, open_connectors
 from dataward.core.console import EXIT_FAILED, handle_errors, out, parse_refs, print_json, runtime
 from dataward.core.crypto import normalise_email, normalise_phone
 from dataward.core.errors import ConnectorError, UsageError

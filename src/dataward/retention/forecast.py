@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dataward.connectors.traversal import open_connectors
+from dataward.connectors.service import open_connectors
 from dataward.core.clock import Clock, today
 from dataward.core.errors import UsageError
 from dataward.policy.service import LoadedPolicy

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.connectors.base import Connector, Key
-from dataward.connectors.traversal import Identities, find_person
+from dataward.connectors.service import Identities, find_person
 from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, NotFound, UsageError

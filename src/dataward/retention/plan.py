@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from dataward.connectors.base import ErasurePlan, ExpiryQuery, FieldErasure, RelatedDate
-from dataward.connectors.traversal import erasure_order
+from dataward.connectors.service import erasure_order
 from dataward.core.errors import UsageError
 from dataward.policy.schema import (
     Collection,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.connectors.traversal import open_connectors
+from dataward.connectors.service import open_connectors
 from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dataward.connectors.base import Connector, ErasurePlan, Key
-from dataward.connectors.traversal import FoundRecord, FoundSet, erasure_order
+from dataward.connectors.service import FoundRecord, FoundSet, erasure_order
 from dataward.core.clock import today
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import KINDS, connect
-from dataward.connectors.traversal import FoundSet
+from dataward.connectors.service import FoundSet
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError

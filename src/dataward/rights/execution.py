@@ -21,7 +21,7 @@ from sqlalchemy import select
 from dataward.audit import service as audit
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import connect
-from dataward.connectors.traversal import (
+from dataward.connectors.service import (
     FoundSet,
     Identities,
     find_person,

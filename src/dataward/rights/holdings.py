@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.policy.schema import Activity, LawfulBasis, Policy
 from dataward.policy.taxonomy import Taxonomy
 

@@ -25,7 +25,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Key
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound
 from dataward.people import service as people

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.policy.schema import Activity, Policy
 from dataward.rights.holdings import portable, related
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dataward.connectors.base import Connector
-from dataward.connectors.traversal import FoundRecord, FoundSet
+from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.core.clock import today
 from dataward.policy.schema import Policy
 from dataward.rights.context import ExecutionContext, Outcome, automatic

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dataward.connectors.base import Key
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.core.crypto import normalise_email, normalise_phone
 from dataward.core.errors import UsageError
 from dataward.policy.schema import Collection, Policy

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dataward.connectors.traversal import Identities
+from dataward.connectors.service import Identities
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict
 from dataward.people import service as people

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dataward.connectors.traversal import FoundRecord
+from dataward.connectors.service import FoundRecord
 from dataward.consent import service as consent
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError

@@ -38,7 +38,7 @@ class RequesterIdentities(BaseModel):
         return self.email is None and self.phone is None and not self.extra
 
     def by_type(self) -> dict[str, set[str]]:
-        """Identity type → values: the shape of `connectors.traversal.Identities.values`."""
+        """Identity type → values: the shape of `connectors.service.Identities.values`."""
         values: dict[str, set[str]] = {}
         if self.email is not None:
             values[EMAIL] = {self.email}

@@ -15,7 +15,7 @@ from typing import Any
 
 from dataward.audit import service as audit
 from dataward.connectors.base import Connector, Key
-from dataward.connectors.traversal import FoundRecord, FoundSet
+from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.consent import service as consent
 from dataward.policy.schema import Recipient
 from dataward.rights.context import ExecutionContext, Outcome

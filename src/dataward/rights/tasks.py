@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.connectors.traversal import foreign_keys, traversal_links
+from dataward.connectors.service import foreign_keys, traversal_links
 from dataward.core.clock import Clock
 from dataward.core.errors import Conflict, NotFound, UsageError
 from dataward.policy.schema import Policy

@@ -11,7 +11,7 @@ import pytest
 from crm_source import CRM_DATASET, Source, crm_metadata, make_source
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, insert
 
-from dataward.connectors.traversal import (
+from dataward.connectors.service import (
     Identities,
     erasure_order,
     find_person,
