@@ -24,7 +24,7 @@ DOMAINS = (
     "dataward.rights.commands",
     "dataward.rights.execute_commands",
     "dataward.retention.commands",
-    "dataward.core.server_commands",
+    "dataward.server",
     "dataward.examples.commands",
     "dataward.examples.demo",
 )
