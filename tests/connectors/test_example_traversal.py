@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from dataward.connectors.service import Identities, erasure_order, find_person, open_connectors
+from dataward.connectors.service import Identities, find_person, open_connectors
 from dataward.examples.catalogue import load_generator, policy_path
+from dataward.policy.graph import erasure_order
 from dataward.policy.service import load_policy
 
 

@@ -13,13 +13,13 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, ins
 
 from dataward.connectors.service import (
     Identities,
-    erasure_order,
     find_person,
     keys_by_collection,
     open_connectors,
     phone_variants,
 )
 from dataward.core.errors import PolicyError
+from dataward.policy.graph import erasure_order
 from dataward.policy.service import LoadedPolicy
 
 WritePolicy = Callable[[list[dict[str, Any]]], LoadedPolicy]

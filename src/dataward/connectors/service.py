@@ -14,7 +14,7 @@ instead (an order leads to its delivery address). `direction: from` is the defau
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,15 @@ import phonenumbers
 from dataward.connectors.base import Connector, Key, Row
 from dataward.connectors.registry import KINDS, connect
 from dataward.core.errors import PolicyError, Problem
-from dataward.policy.schema import Policy, Reference, System
+from dataward.policy.graph import (
+    Link,
+    Node,
+    collection_nodes,
+    ordered,
+    traversal_links,
+)
+from dataward.policy.schema import System
 from dataward.policy.service import LoadedPolicy
-
-Node = tuple[str, str]  # (system, collection)
-Address = tuple[str, str, str]  # (system, collection, field)
 
 
 @dataclass
@@ -132,14 +136,6 @@ def keys_by_collection(found: FoundSet) -> dict[Node, list[Key]]:
     return keys
 
 
-@dataclass(frozen=True)
-class Link:
-    """Values found in `source` seed a query on `target`."""
-
-    source: Address
-    target: Address
-
-
 def open_connectors(
     loaded: LoadedPolicy,
     *,
@@ -179,111 +175,19 @@ def open_connectors(
     return opened
 
 
-def resolve_reference(policy: Policy, system: str, reference: str) -> Address:
-    """`collection.field` in the same system, or `system.collection.field` in another.
-
-    Collection names may hold a dot (`schema.table`), so the longest declared name wins."""
-    own = policy.system(system)
-    collection, _, name = reference.rpartition(".")
-    if own and own.dataset and any(c.name == collection for c in own.dataset.collections):
-        return (system, collection, name)
-    other_name, _, rest = reference.partition(".")
-    other = policy.system(other_name)
-    collection, _, name = rest.rpartition(".")
-    if other and other.dataset and any(c.name == collection for c in other.dataset.collections):
-        return (other_name, collection, name)
-    raise PolicyError(
-        problems=[
-            Problem(
-                "",
-                0,
-                0,
-                f"systems.{system}",
-                f"reference {reference!r} names no declared collection field",
-                fix="write `collection.field`, or `system.collection.field` for another system",
-            )
-        ]
-    )
-
-
-def _direction(reference: Reference) -> str:
-    # The schema's default is "to"; only an explicit "to" reverses the walk (see module doc).
-    return reference.direction if "direction" in reference.model_fields_set else "from"
-
-
-def foreign_keys(policy: Policy) -> list[tuple[Address, Address]]:
-    """(holder, referenced) for every declared reference: the holder's collection is the child."""
-    pairs: list[tuple[Address, Address]] = []
-    for system in policy.systems:
-        if system.dataset is None:
-            continue
-        for collection in system.dataset.collections:
-            for item in collection.fields:
-                for reference in item.references:
-                    target = resolve_reference(policy, system.name, reference.to)
-                    pairs.append(((system.name, collection.name, item.name), target))
-    return pairs
-
-
-def traversal_links(policy: Policy) -> list[Link]:
-    links: list[Link] = []
-    for system in policy.systems:
-        if system.dataset is None:
-            continue
-        for collection in system.dataset.collections:
-            for item in collection.fields:
-                holder = (system.name, collection.name, item.name)
-                for reference in item.references:
-                    target = resolve_reference(policy, system.name, reference.to)
-                    if _direction(reference) == "to":
-                        links.append(Link(source=holder, target=target))
-                    else:
-                        links.append(Link(source=target, target=holder))
-    return links
-
-
-def _ordered(nodes: list[Node], edges: Iterable[tuple[Node, Node]]) -> list[Node]:
-    """Topological order (each edge's first node before its second), stable in policy order;
-    a cycle is broken at the earliest node in it rather than refused."""
-    before: dict[Node, set[Node]] = {n: set() for n in nodes}
-    for first, second in edges:
-        if first != second and first in before and second in before:
-            before[second].add(first)
-    ordered: list[Node] = []
-    placed: set[Node] = set()
-    while len(ordered) < len(nodes):
-        ready = [n for n in nodes if n not in placed and before[n] <= placed]
-        if not ready:
-            ready = [next(n for n in nodes if n not in placed)]
-        for node in ready:
-            ordered.append(node)
-            placed.add(node)
-    return ordered
-
-
-def _nodes(policy: Policy) -> list[Node]:
-    return [(s.name, c.name) for s in policy.systems if s.dataset for c in s.dataset.collections]
-
-
-def erasure_order(policy: Policy) -> list[Node]:
-    """Every collection, children before parents, so deleting in this order keeps foreign keys."""
-    edges = [((h[0], h[1]), (r[0], r[1])) for h, r in foreign_keys(policy)]
-    return _ordered(_nodes(policy), edges)
-
-
 def find_person(
     loaded: LoadedPolicy, connectors: Mapping[str, Connector], identities: Identities
 ) -> FoundSet:
     """Every record of this person in the connected systems, with categories and files."""
     policy = loaded.policy
     seeds = identities.normalised()
-    nodes = [n for n in _nodes(policy) if n[0] in connectors]
+    nodes = [n for n in collection_nodes(policy) if n[0] in connectors]
     links = [
         link
         for link in traversal_links(policy)
         if link.source[0] in connectors and link.target[0] in connectors
     ]
-    order = _ordered(
+    order = ordered(
         nodes, [((k.source[0], k.source[1]), (k.target[0], k.target[1])) for k in links]
     )
     outgoing: dict[Node, list[Link]] = {}

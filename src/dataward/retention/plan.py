@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from dataward.connectors.base import ErasurePlan, ExpiryQuery, FieldErasure, RelatedDate
-from dataward.connectors.service import erasure_order
 from dataward.core.errors import UsageError
+from dataward.policy.graph import erasure_order
 from dataward.policy.schema import (
     Collection,
     Condition,

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from dataward.connectors.base import Connector, ErasurePlan, Key
-from dataward.connectors.service import FoundRecord, FoundSet, erasure_order
+from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.core.clock import today
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
+from dataward.policy.graph import erasure_order
 from dataward.retention import service as retention
 from dataward.retention.service import HoldScope, LegalHold
 from dataward.rights import erasure as planning

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from dataward.connectors.base import ErasurePlan, FieldErasure, Key, Row
-from dataward.connectors.service import FoundRecord, foreign_keys
+from dataward.connectors.service import FoundRecord
 from dataward.core.clock import london_date
+from dataward.policy.graph import foreign_keys
 from dataward.policy.schema import (
     Collection,
     Condition,

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.connectors.service import foreign_keys, traversal_links
 from dataward.core.clock import Clock
 from dataward.core.errors import Conflict, NotFound, UsageError
+from dataward.policy.graph import foreign_keys, traversal_links
 from dataward.policy.schema import Policy
 from dataward.rights.context import ExecutionContext, automatic
 from dataward.rights.models import RequestTask, RightsRequest, TaskMode, TaskState
