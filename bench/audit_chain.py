@@ -31,7 +31,7 @@ from dataward.audit.models import AuditEvent
 from dataward.audit.verify import verify
 from dataward.core.clock import FixedClock
 from dataward.core.db import make_engine, make_sessionmaker, transaction
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 MB = 1_000_000
 

@@ -43,7 +43,7 @@ from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.db import make_engine
 from dataward.core.runtime import Runtime
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.retention import service

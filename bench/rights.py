@@ -40,7 +40,7 @@ from rights_population import ROWS_PER_PERSON, build, email, phone
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.db import make_engine, make_sessionmaker
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 from dataward.policy.service import load_policy
 from dataward.rights import service
 from dataward.rights.context import ConnectorCache, ExecutionContext

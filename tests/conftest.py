@@ -23,7 +23,7 @@ from dataward.core.clock import FixedClock
 from dataward.core.config import Settings
 from dataward.core.db import make_engine
 from dataward.core.runtime import Runtime
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 
 def _scratch_database(server_url: str, prefix: str) -> Iterator[str]:

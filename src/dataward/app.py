@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from dataward import __version__
+from dataward import __version__, domains
 from dataward.core import migrate
 from dataward.core.runtime import Runtime
 from dataward.core.web import install_error_handler, install_security_headers
@@ -29,4 +31,10 @@ def create_app(runtime: Runtime) -> FastAPI:
             "revision": migrate.current_revision(runtime.engine),
         }
 
+    # Each domain's JSON API and HTML pages, where it has them, from the one list of domains.
+    for domain in domains.DOMAINS:
+        if domain.api:
+            app.include_router(importlib.import_module(domain.api).router, prefix="/api/v1")
+        if domain.pages:
+            app.include_router(importlib.import_module(domain.pages).router)
     return app

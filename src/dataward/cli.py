@@ -1,10 +1,12 @@
-"""The `dataward` command. Each domain's commands.py registers its own sub-commands."""
+"""The `dataward` command: every domain's commands, from the one list in domains.py."""
 
 from __future__ import annotations
 
 import importlib
 
 import typer
+
+from dataward import domains
 
 app = typer.Typer(
     name="dataward",
@@ -13,23 +15,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# One line per domain; each module has `register(app)`.
-DOMAINS = (
-    "dataward.core.commands",
-    "dataward.policy.commands",
-    "dataward.notice.commands",
-    "dataward.audit.commands",
-    "dataward.people.commands",
-    "dataward.connectors.commands",
-    "dataward.rights.commands",
-    "dataward.rights.execute_commands",
-    "dataward.retention.commands",
-    "dataward.server",
-    "dataward.examples.commands",
-    "dataward.examples.demo",
+# serve, worker and jobs belong to the server, not to a domain.
+SERVER_COMMANDS = (
+    domains.Command(
+        "serve",
+        ("dataward.server",),
+        "Run the web service; on the embedded default it also runs jobs and the daily sweep.",
+    ),
+    domains.Command(
+        "worker",
+        ("dataward.server",),
+        "Take jobs from the queue (PostgreSQL: run as many workers as you like).",
+    ),
+    domains.Command(
+        "jobs", ("dataward.server",), "The job queue: rights execution, sweeps, audit checkpoints."
+    ),
 )
+COMMANDS = (*domains.commands(), *SERVER_COMMANDS)
 
-for _name in DOMAINS:
+for _name in dict.fromkeys(m for command in COMMANDS for m in command.modules):
     importlib.import_module(_name).register(app)
 
 

@@ -1,4 +1,8 @@
-"""`dataward serve` (web + in-process jobs and schedule) and `dataward worker`."""
+"""`dataward serve` (web + in-process jobs and schedule) and `dataward worker`.
+
+A boundary: it collects the domains' job handlers and schedules from dataward.domains and
+hands them to the runner in core, which knows no domain.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import typer
 import uvicorn
 from sqlalchemy import select
 
+from dataward import domains
 from dataward.core import jobs
 from dataward.core.console import handle_errors, out, print_json, ready_runtime
 from dataward.core.errors import UsageError
@@ -99,8 +104,11 @@ def retry_job(
 class Scheduler:
     """Checks once a minute whether a daily job is due and enqueues it (deduplicated)."""
 
-    def __init__(self, rt: Runtime, *, every_seconds: float = 60.0) -> None:
+    def __init__(
+        self, rt: Runtime, *, schedules: tuple[jobs.Schedule, ...], every_seconds: float = 60.0
+    ) -> None:
         self.rt = rt
+        self.schedules = schedules
         self.every_seconds = every_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="dataward-schedule", daemon=True)
@@ -114,7 +122,7 @@ class Scheduler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            jobs.enqueue_schedules(self.rt)
+            jobs.enqueue_schedules(self.rt, self.schedules)
             self._stop.wait(self.every_seconds)
 
 
@@ -136,10 +144,9 @@ def serve(
 
     rt = ready_runtime()
     _load_systems_env(rt)
-    runner = jobs.BackgroundRunner(rt) if jobs_in_process else None
-    scheduler = Scheduler(rt) if jobs_in_process else None
+    runner = jobs.BackgroundRunner(rt, handlers=domains.job_handlers()) if jobs_in_process else None
+    scheduler = Scheduler(rt, schedules=domains.job_schedules()) if jobs_in_process else None
     if runner and scheduler:
-        jobs.load_handlers()
         runner.start()
         scheduler.start()
     scheme = "https" if ssl_certfile else "http"
@@ -170,10 +177,11 @@ def worker(
     """Take jobs from the queue (PostgreSQL: run as many workers as you like)."""
     rt = ready_runtime()
     _load_systems_env(rt)
-    jobs.load_handlers()
+    handlers = domains.job_handlers()
+    schedules = domains.job_schedules()
     if once:
-        jobs.enqueue_schedules(rt)
-        ran = jobs.run_until_idle(rt)
+        jobs.enqueue_schedules(rt, schedules)
+        ran = jobs.run_until_idle(rt, handlers=handlers)
         out.print(f"ran {ran} job(s)")
         return
     stopping = threading.Event()
@@ -186,6 +194,6 @@ def worker(
     out.print(f"worker {jobs.worker_name()} taking jobs")
     while not stopping.is_set():
         if schedule:
-            jobs.enqueue_schedules(rt)
-        if not jobs.run_one(rt):
+            jobs.enqueue_schedules(rt, schedules)
+        if not jobs.run_one(rt, handlers=handlers):
             stopping.wait(poll)

@@ -8,7 +8,8 @@ from pathlib import Path
 from people.factories import prepare_home
 from sqlalchemy import select
 
-from dataward.audit import checkpoints, service
+from dataward.audit import jobs as audit_jobs
+from dataward.audit import service
 from dataward.audit.models import AuditCheckpoint
 from dataward.audit.verify import verify
 from dataward.core import jobs
@@ -16,6 +17,7 @@ from dataward.core.clock import FixedClock
 from dataward.core.config import Settings
 from dataward.core.crypto import create_signing_key_file, signing_key_id
 from dataward.core.runtime import Runtime
+from dataward.domains import job_handlers
 
 
 def test_the_hundredth_event_gets_the_log_signed_at_each_interval(tmp_path: Path) -> None:
@@ -36,8 +38,9 @@ def test_the_hundredth_event_gets_the_log_signed_at_each_interval(tmp_path: Path
                 object_type="step",
                 object_id=str(n),
             )
-    assert jobs.load_handlers()[service.CHECKPOINT_JOB] is checkpoints.run_checkpoint_job
-    assert jobs.run_until_idle(rt) == 1
+    handlers = job_handlers()
+    assert handlers[service.CHECKPOINT_JOB] is audit_jobs.run_checkpoint_job
+    assert jobs.run_until_idle(rt, handlers=handlers) == 1
     with rt.transaction() as session:
         signed = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.sequence))
         assert [(c.sequence, c.key_id) for c in signed] == [

@@ -21,7 +21,7 @@ from dataward.audit.models import AuditEvent
 from dataward.connectors.commands import register
 from dataward.connectors.environment import load_env_file
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 
 def cli() -> typer.Typer:

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from dataward.core import migrate
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 
 def test_upgrade_creates_every_table_and_leaves_nothing_pending(empty_database_url: str) -> None:

@@ -85,7 +85,7 @@ def test_jobs_list_shows_a_failed_job_and_retry_queues_it_again(user_env: dict[s
         job = jobs.enqueue(
             session=session, clock=rt.clock, kind="no.such.kind", payload={}, max_attempts=1
         )
-    jobs.run_one(rt)
+    jobs.run_one(rt, handlers={})
     listed = runner.invoke(app, ["jobs", "list", "--state", "failed"])
     assert listed.exit_code == 0, listed.output
     assert "no.such.kind" in listed.output

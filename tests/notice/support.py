@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from dataward.core import migrate
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 from dataward.notice import commands as notice_commands
 from dataward.policy.service import LoadedPolicy, load_policy
 

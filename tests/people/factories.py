@@ -13,14 +13,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-# Importing these registers their tables until they are listed in core/tables.py.
-import dataward.consent.models
 from dataward.core import migrate
 from dataward.core.crypto import Keyring
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
-
-import dataward.core.crypto  # noqa: F401  isort: skip
+from dataward.domains import metadata
 
 CliRun = Callable[..., Result]
 

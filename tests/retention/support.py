@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 from dataward.retention.commands import register
 
 # Mirrors the launcher used for subprocesses below: the retention commands on their own, so

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, select
 from dataward.core import jobs
 from dataward.core.crypto import create_master_key_file
 from dataward.core.runtime import Runtime
+from dataward.domains import job_handlers
 from dataward.retention.jobs import SWEEP_JOB, run_due_sweeps
 from dataward.retention.models import SweepRun
 
@@ -44,7 +45,7 @@ def test_the_daily_sweep_fans_out_per_system_and_sweeps_each(
         jobs.enqueue(
             session=session, clock=runtime.clock, kind=SWEEP_JOB, payload={"policy": str(policy)}
         )
-    assert jobs.run_until_idle(runtime) == 2
+    assert jobs.run_until_idle(runtime, handlers=job_handlers()) == 2
     queued = _jobs(runtime)
     assert [j.payload.get("system") for j in queued] == [None, "helpdesk"]
     assert {j.state for j in queued} == {jobs.JobState.DONE}
@@ -62,11 +63,11 @@ def test_the_schedule_reuses_the_policy_of_the_last_sweep_and_queues_each_system
     runtime: Runtime, policy: Path
 ) -> None:
     first = run_due_sweeps(runtime=runtime, policy=policy)
-    assert jobs.run_until_idle(runtime) == 1
+    assert jobs.run_until_idle(runtime, handlers=job_handlers()) == 1
     # The schedule's own job names no policy: the one last swept with is used.
     with runtime.transaction() as session:
         jobs.enqueue(session=session, clock=runtime.clock, kind=SWEEP_JOB, payload={})
-    jobs.run_until_idle(runtime)
+    jobs.run_until_idle(runtime, handlers=job_handlers())
     assert [j.id for j in run_due_sweeps(runtime=runtime)] == [j.id for j in first]
     assert len([j for j in _jobs(runtime) if j.payload.get("system")]) == 1
 
@@ -78,7 +79,7 @@ def test_without_a_known_policy_the_daily_sweep_fails_saying_how_to_give_one(
         job = jobs.enqueue(
             session=session, clock=runtime.clock, kind=SWEEP_JOB, payload={}, max_attempts=1
         )
-    jobs.run_until_idle(runtime)
+    jobs.run_until_idle(runtime, handlers=job_handlers())
     (stored,) = [j for j in _jobs(runtime) if j.id == job.id]
     assert stored.state == jobs.JobState.FAILED
     assert "does not know which policy file" in (stored.last_error or "")

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from dataward.core import migrate
 from dataward.core.crypto import create_master_key_file
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 from .kestrel import ALICE, ALICE_PHONE, Kestrel, build
 

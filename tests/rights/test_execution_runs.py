@@ -13,6 +13,7 @@ from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring, encode_key
 from dataward.core.errors import Conflict
 from dataward.core.runtime import Runtime
+from dataward.domains import job_handlers
 from dataward.rights import service
 from dataward.rights.execution import run_request, waiting_on
 from dataward.rights.locks import run_lock
@@ -138,7 +139,7 @@ def test_the_queued_job_runs_a_verified_request(
     db.commit()
     reference = request.reference
 
-    assert jobs.run_until_idle(runtime) >= 1
+    assert jobs.run_until_idle(runtime, handlers=job_handlers()) >= 1
 
     with runtime.transaction() as session:
         stored = service.get_request(session=session, reference=reference)

@@ -18,7 +18,7 @@ from dataward.core import migrate
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring, decode_key, encode_key, new_key
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 from dataward.rights import service, workflow
 from dataward.rights.commands import register
 from dataward.rights.models import RequestState, RequestTask, TaskMode, TaskState

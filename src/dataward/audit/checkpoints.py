@@ -8,17 +8,14 @@ be rewritten without the signing key.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service
 from dataward.audit.models import AuditCheckpoint, AuditEvent, SigningKey
-from dataward.core import jobs
 from dataward.core.clock import Clock
-from dataward.core.crypto import load_signing_key, public_key_bytes, signing_key_id
+from dataward.core.crypto import public_key_bytes, signing_key_id
 
 
 def signed_message(sequence: int, chain_hash: str) -> bytes:
@@ -99,11 +96,3 @@ def catch_up(
         for event in session.scalars(select(AuditEvent).where(AuditEvent.sequence.in_(wanted))):
             made.append(_sign(session=session, clock=clock, key=key, event=event))
     return made
-
-
-@jobs.handler(service.CHECKPOINT_JOB)
-def run_checkpoint_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
-    settings = ctx.runtime.settings
-    key = load_signing_key(settings.resolved_signing_key_file)
-    with ctx.runtime.transaction() as session:
-        catch_up(session=session, clock=ctx.clock, key=key, every=settings.checkpoint_every)

@@ -8,13 +8,12 @@ the queue; on the embedded SQLite default a single in-process thread runs them.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
 import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -30,13 +29,6 @@ from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-# Modules whose import registers job handlers; one line per domain that has jobs.
-HANDLER_MODULES = (
-    "dataward.audit.checkpoints",
-    "dataward.rights.execution",
-    "dataward.retention.jobs",
-)
 
 
 class JobState(StrEnum):
@@ -73,24 +65,10 @@ class JobContext:
     attempt: int
 
 
+# Each domain's jobs.py names its handlers (HANDLERS = {kind: function}); the boundary
+# (server, tests) collects them through dataward.domains and hands them to the runner here.
 Handler = Callable[[dict[str, Any], JobContext], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of this kind."""
-
-    def decorate(fn: Handler) -> Handler:
-        _HANDLERS[kind] = fn
-        return fn
-
-    return decorate
-
-
-def load_handlers() -> Mapping[str, Handler]:
-    for name in HANDLER_MODULES:
-        importlib.import_module(name)
-    return _HANDLERS
+Handlers = Mapping[str, Handler]
 
 
 def enqueue(
@@ -166,9 +144,8 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempt - 1), 3600))
 
 
-def run_one(runtime: Runtime, *, worker: str | None = None) -> bool:
+def run_one(runtime: Runtime, *, handlers: Handlers, worker: str | None = None) -> bool:
     """Run one due job if there is one; return whether one ran."""
-    handlers = load_handlers()
     worker = worker or worker_name()
     with runtime.transaction() as session:
         job = claim(session=session, clock=runtime.clock, worker=worker)
@@ -210,10 +187,10 @@ def run_one(runtime: Runtime, *, worker: str | None = None) -> bool:
     return True
 
 
-def run_until_idle(runtime: Runtime, *, limit: int = 10_000) -> int:
+def run_until_idle(runtime: Runtime, *, handlers: Handlers, limit: int = 10_000) -> int:
     """Run due jobs until none is left (tests, `dataward worker --once`)."""
     ran = 0
-    while ran < limit and run_one(runtime):
+    while ran < limit and run_one(runtime, handlers=handlers):
         ran += 1
     return ran
 
@@ -233,8 +210,9 @@ def retry(*, session: Session, clock: Clock, job_id: int) -> Job:
 class BackgroundRunner:
     """Runs queued jobs in a daemon thread of `dataward serve` (the embedded default)."""
 
-    def __init__(self, runtime: Runtime, *, poll_seconds: float = 2.0) -> None:
+    def __init__(self, runtime: Runtime, *, handlers: Handlers, poll_seconds: float = 2.0) -> None:
         self.runtime = runtime
+        self.handlers = handlers
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="dataward-jobs", daemon=True)
@@ -249,7 +227,7 @@ class BackgroundRunner:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                ran = run_one(self.runtime)
+                ran = run_one(self.runtime, handlers=self.handlers)
             except Exception:
                 log.exception("job runner error")
                 ran = False
@@ -266,16 +244,15 @@ class Schedule:
     payload: Mapping[str, Any]
 
 
-SCHEDULES: tuple[Schedule, ...] = (Schedule(kind="retention.sweep", hour=2, payload={}),)
-
-
-def enqueue_due_schedules(*, session: Session, clock: Clock) -> list[Job]:
+def enqueue_due_schedules(
+    *, session: Session, clock: Clock, schedules: Iterable[Schedule]
+) -> list[Job]:
     """Enqueue today's scheduled jobs whose hour has come (any number of servers may call it)."""
     from dataward.core.clock import LONDON
 
     local = clock.now().astimezone(LONDON)
     queued = []
-    for schedule in SCHEDULES:
+    for schedule in schedules:
         if local.hour < schedule.hour:
             continue
         key = f"schedule:{schedule.kind}:{local.date().isoformat()}"
@@ -293,10 +270,10 @@ def enqueue_due_schedules(*, session: Session, clock: Clock) -> list[Job]:
     return queued
 
 
-def enqueue_schedules(runtime: Runtime) -> None:
+def enqueue_schedules(runtime: Runtime, schedules: Iterable[Schedule]) -> None:
     """Enqueue due scheduled jobs in their own transaction; losing a race is fine."""
     try:
         with runtime.transaction() as session:
-            enqueue_due_schedules(session=session, clock=runtime.clock)
+            enqueue_due_schedules(session=session, clock=runtime.clock, schedules=schedules)
     except IntegrityError:
         log.debug("another process enqueued today's scheduled jobs first")

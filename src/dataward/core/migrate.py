@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from dataward.core.tables import metadata
-
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -41,12 +39,48 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def pending_changes(engine: Engine) -> list[object]:
-    """Differences between the models and an upgraded database; empty when none are pending."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
+    """Differences between the models and an upgraded database; empty when none are pending.
 
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
-        )
-        return list(compare_metadata(context, metadata()))
+    Autogenerate runs through migrations/env.py, which knows every domain's tables; core does
+    not, so it asks Alembic rather than reading the models itself."""
+    from alembic.autogenerate import RevisionContext
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import _GetRevArg
+
+    config = alembic_config(engine)
+    script = ScriptDirectory.from_config(config)
+    revision = RevisionContext(
+        config,
+        script,
+        {
+            "message": None,
+            "autogenerate": True,
+            "sql": False,
+            "head": "head",
+            "splice": False,
+            "branch_label": None,
+            "version_path": None,
+            "rev_id": None,
+            "depends_on": None,
+        },
+    )
+
+    def compare(rev: _GetRevArg, context: MigrationContext) -> list[object]:
+        revision.run_autogenerate(rev, context)
+        return []
+
+    with EnvironmentContext(
+        config,
+        script,
+        fn=compare,
+        as_sql=False,
+        template_args=revision.template_args,
+        revision_context=revision,
+    ):
+        script.run_env()
+    diffs: list[object] = []
+    for ops in revision.generated_revisions[-1].upgrade_ops_list:
+        diffs.extend(ops.as_diffs())
+    return diffs

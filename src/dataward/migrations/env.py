@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from dataward.core.config import Settings
 from dataward.core.db import make_engine
-from dataward.core.tables import metadata
+from dataward.domains import metadata
 
 config = context.config
 target = metadata()

@@ -22,7 +22,6 @@ from dataward.notice.check import Status, check_notice, complete
 from dataward.notice.diff import Change
 from dataward.notice.render import NoticeFormat, render_notice
 from dataward.policy.service import load_policy
-from dataward.ropa import commands as ropa_commands
 
 notice_app = typer.Typer(
     help="The privacy notice: rendered from the data map, checked, versioned.",
@@ -43,7 +42,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 def register(app: typer.Typer) -> None:
     app.add_typer(notice_app, name="notice")
-    ropa_commands.register(app)
 
 
 def _emit(text: str, out_file: Path | None) -> None:

@@ -67,7 +67,6 @@ def run_due_sweeps(*, runtime: Runtime, policy: Path | None = None) -> list[jobs
     return queued
 
 
-@jobs.handler(SWEEP_JOB)
 def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
     """Without a system: fan out for today. With one: sweep it (and one collection, if named)."""
     system = payload.get("system")
@@ -95,3 +94,8 @@ def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
             system=str(system),
             fix="the sweep is retried; see `dataward jobs list` for attempts",
         )
+
+
+HANDLERS: jobs.Handlers = {SWEEP_JOB: sweep_job}
+# The daily sweep, at 2am London time, when the systems are quiet.
+SCHEDULES = (jobs.Schedule(kind=SWEEP_JOB, hour=2, payload={}),)

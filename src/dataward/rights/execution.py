@@ -13,8 +13,6 @@ touched a source system, so the evidence of what was done survives a crash after
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -26,13 +24,10 @@ from dataward.connectors.service import (
     Identities,
     find_person,
 )
-from dataward.core import jobs
-from dataward.core.crypto import Keyring
-from dataward.core.errors import Conflict, ConnectorError, DatawardError, NotFound
-from dataward.policy.service import load_policy
+from dataward.core.errors import Conflict, ConnectorError, DatawardError
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
-from dataward.rights.context import ConnectorCache, ExecutionContext, Outcome, automatic
+from dataward.rights.context import ExecutionContext, Outcome, automatic
 from dataward.rights.locks import run_lock
 from dataward.rights.models import (
     RequestKind,
@@ -53,7 +48,6 @@ from dataward.rights.tasks import (
     scope_of,
     waiting_on,
 )
-from dataward.rights.verification import EXECUTE_JOB
 
 RUNNABLE = frozenset({RequestState.VERIFIED, RequestState.IN_PROGRESS})
 
@@ -338,38 +332,3 @@ def step_for(kind: RequestKind, *, whole_person: bool = True) -> Step:
         RequestKind.OBJECTION: RestrictionStep,
     }
     return steps[kind]()
-
-
-ACTOR = "system:rights"
-# A worker process lives for many jobs: its connectors stay open between them.
-WORKER_CONNECTORS = ConnectorCache()
-
-
-@jobs.handler(EXECUTE_JOB)
-def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
-    """The queued twin of the direct commands; a failed system makes the job retry later."""
-    settings = job.runtime.settings
-    keyring = Keyring.from_settings(settings)
-    with job.runtime.transaction() as session:
-        request = session.get(RightsRequest, int(payload["request_id"]))
-        if request is None:
-            raise NotFound(f"rights request {payload['request_id']} no longer exists")
-        if RequestState(request.state) not in RUNNABLE:
-            return  # withdrawn, refused, or already run: nothing to do
-        ctx = ExecutionContext(
-            session=session,
-            keyring=keyring,
-            clock=job.clock,
-            home=settings.home,
-            actor=ACTOR,
-            loaded=load_policy(Path(request.policy_path)),
-            commit=session.commit,
-            connectors=WORKER_CONNECTORS,
-        )
-        outcome = run_request(ctx=ctx, request=request)
-    unfinished = {**outcome.failed, **outcome.waiting}
-    if unfinished:
-        raise ConnectorError(
-            f"request {request.reference} is not finished; it will be retried",
-            system=", ".join(sorted(unfinished)),
-        )

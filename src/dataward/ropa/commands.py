@@ -15,7 +15,7 @@ from dataward.ropa.recipients import list_recipients, list_transfers
 from dataward.ropa.service import build_ropa
 
 ropa_app = typer.Typer(help="The record of processing activities (Art 30).", no_args_is_help=True)
-recipients_app = typer.Typer(help="Processors and other recipients (S-11).", no_args_is_help=True)
+recipients_app = typer.Typer(help="Processors and other recipients.", no_args_is_help=True)
 transfers_app = typer.Typer(help="Personal data sent outside the UK.", no_args_is_help=True)
 
 PolicyArgument = Annotated[
