@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import pytest
+
 from dataward.policy.checker import connector_kinds
 
 from .policy_samples import CLEAN, briefs, problems_in
@@ -217,8 +219,41 @@ def test_an_unknown_connector_kind_is_an_error(tmp_path: Path) -> None:
 
 def test_the_known_connector_kinds_come_from_the_registry() -> None:
     registry = importlib.import_module("dataward.connectors.registry")
-    assert connector_kinds() == set(registry.KINDS)
+    assert connector_kinds() is registry.KINDS
     assert "sql" in connector_kinds()
+
+
+def test_a_new_kind_is_checked_from_its_class_and_registry_line_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No kind is named in the checks: what a kind needs is read off its connector class."""
+    registry = importlib.import_module("dataward.connectors.registry")
+
+    class LedgerConnector(registry.KINDS["http"]):  # type: ignore[misc]  # a kind from the table
+        connection_settings = ("ledger_token_env",)
+        can_hash = True
+
+    monkeypatch.setitem(registry.KINDS, "ledger", LedgerConnector)
+    body = CLEAN.replace("connector: sql", "connector: ledger")
+    assert briefs(problems_in(tmp_path, body), "warning") == [
+        "14:17 systems[0].connection: a ledger connection needs one of: ledger_token_env"
+    ]
+
+
+def test_keyed_hashing_on_a_kind_that_cannot_hash_is_an_error(tmp_path: Path) -> None:
+    body = CLEAN.replace("connector: sql", "connector: http").replace(
+        "connection: {url_env: CRM_URL}", "connection: {base_url: 'https://crm.example'}"
+    )
+    body = body.replace("identity: email}", "identity: email, erase: hash}")
+    errors = problems_in(tmp_path, body)
+    assert briefs(errors, "error") == [
+        "21:87 systems[0].dataset.collections[0].fields[1].erase: "
+        "a http system cannot erase 'email' by keyed hash"
+    ]
+    assert (
+        body.replace("connector: http", "connector: sql")
+        and _errors(tmp_path, body.replace("connector: http", "connector: sql")) == []
+    )
 
 
 def test_a_connection_without_its_setting_is_a_warning(tmp_path: Path) -> None:

@@ -1,5 +1,9 @@
 """The connector contract. A new kind is a folder implementing `Connector` plus a registry line.
 
+The class declares what the rest of Dataward needs to know about its kind (the connection
+settings that reach it, whether it can hash a stored value); the policy checker reads them
+through the registry, so no other module names a kind.
+
 Every connector speaks in collections and fields as the policy declares them; it never reads a
 column the dataset does not declare, and binds every value as a parameter.
 """
@@ -11,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from dataward.core.errors import ConnectorError
 from dataward.policy.schema import Collection, Condition, EraseStrategy, System
 
 Row = dict[str, Any]
@@ -40,6 +45,67 @@ class ErasurePlan:
     delete_rows: bool
     fields: tuple[FieldErasure, ...] = ()
     hasher: Callable[[str], str] | None = None
+
+    @property
+    def removes_rows(self) -> bool:
+        """A field to delete takes its row with it: a row cannot lose one field and stay."""
+        return self.delete_rows or any(f.strategy == "delete" for f in self.fields)
+
+
+@dataclass(frozen=True)
+class FieldValues:
+    """What erasing in place writes into each kept row: fixed values, and fields whose stored
+    value is replaced by its keyed hash (read, hashed here, written back)."""
+
+    fixed: dict[str, Any]
+    hashed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.fixed or self.hashed)
+
+
+def field_values(
+    plan: ErasurePlan, collection: Collection, *, system: str, can_hash: bool = True
+) -> FieldValues:
+    """The one reading of an erasure plan's fields (null, mask, hash; keep leaves a field be),
+    shared by every kind so that they cannot disagree on what `mask` writes."""
+    fixed: dict[str, Any] = {}
+    hashed: list[str] = []
+    for item in plan.fields:
+        if collection.field(item.field) is None:
+            raise ConnectorError(
+                f"collection {collection.name!r} has no declared field {item.field!r}",
+                system=system,
+                fix="declare the field in the dataset, or name one that is declared",
+            )
+        if item.strategy == "keep":
+            continue
+        if item.field in collection.primary_key:
+            raise ConnectorError(
+                f"field {item.field!r} of {collection.name!r} is its primary key and cannot be "
+                "erased in place",
+                system=system,
+                fix="erase the row (`erase: delete`) or choose another field",
+            )
+        if item.strategy == "null":
+            fixed[item.field] = None
+        elif item.strategy == "mask":
+            fixed[item.field] = item.mask if item.mask is not None else DEFAULT_MASK
+        elif item.strategy == "hash":
+            if not can_hash:
+                raise ConnectorError(
+                    f"field {item.field!r} of {collection.name!r}: keyed hashing needs the "
+                    "stored value, which this system does not hand back for writing",
+                    system=system,
+                    fix="use `erase: null` or `erase: mask` for this field",
+                )
+            hashed.append(item.field)
+    if hashed and plan.hasher is None:
+        raise ConnectorError(
+            f"erasing {collection.name!r} by keyed hash needs a hasher in the erasure plan",
+            system=system,
+        )
+    return FieldValues(fixed=fixed, hashed=tuple(hashed))
 
 
 @dataclass(frozen=True)
@@ -84,6 +150,11 @@ class Connector(ABC):
     base_dir: Path
     environ: Mapping[str, str]
     stats: ConnectorStats = field(default_factory=ConnectorStats)
+
+    # `connection:` must hold one of these to reach the data; the policy checker asks.
+    connection_settings: ClassVar[tuple[str, ...]] = ()
+    # Whether a field can be replaced by its keyed hash (the stored value must be readable).
+    can_hash: ClassVar[bool] = True
 
     def __post_init__(self) -> None:  # noqa: B027  # kinds read their connection settings here
         """Read and check the connection settings; reach nothing yet."""

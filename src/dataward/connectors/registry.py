@@ -20,7 +20,12 @@ KINDS: dict[str, type[Connector]] = {
     "http": HttpConnector,
 }
 
-__all__ = ["KINDS", "connect", "load_env_file"]
+__all__ = ["KINDS", "connect", "kind_named", "load_env_file"]
+
+
+def kind_named(name: str) -> type[Connector] | None:
+    """The connector class of a kind, whose attributes say what the kind needs and can do."""
+    return KINDS.get(name)
 
 
 def connect(
@@ -30,7 +35,7 @@ def connect(
 
     Nothing is reached yet: call `test()` to check the system answers and matches its dataset.
     """
-    kind = KINDS.get(system.connector)
+    kind = kind_named(system.connector)
     if kind is None:
         raise ConnectorError(
             f"unknown connector kind {system.connector!r}",

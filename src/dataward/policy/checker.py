@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import difflib
-import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dataward.core.errors import Problem
 from dataward.policy.loader import PathKey, SourceMap
 from dataward.policy.schema import Collection, Policy, System
 from dataward.policy.taxonomy import Taxonomy, taxonomy_for
 
-# What a connector kind needs in `connection` to reach its data (any one of each set).
-CONNECTION_SETTINGS: dict[str, tuple[str, ...]] = {
-    "sql": ("url_env", "url"),
-    "files": ("path", "path_env"),
-    "http": ("base_url_env", "base_url"),
-    "dataward": (),
-}
+if TYPE_CHECKING:
+    from dataward.connectors.base import Connector
 
 
-def connector_kinds() -> set[str]:
-    """Kinds the connector registry knows (its `KINDS`), or the built-in four without one."""
-    # Imported by name at call time: the registry imports the connectors, which import the
-    # policy package, so a module-level import here would be circular.
-    try:
-        registry = importlib.import_module("dataward.connectors.registry")
-    except ModuleNotFoundError as exc:
-        if exc.name != "dataward.connectors.registry":
-            raise
-        return set(CONNECTION_SETTINGS)
-    return set(registry.KINDS)
+def connector_kinds() -> Mapping[str, type[Connector]]:
+    """The kinds the connector registry knows; each class declares what its kind needs."""
+    # Imported when a policy is checked, not when this module is: the connectors import the
+    # policy package (a module-level import would be circular) and SQLAlchemy.
+    from dataward.connectors.registry import KINDS
+
+    return KINDS
 
 
 @dataclass

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataward.core.errors import Problem
 from dataward.policy import checks_datasets, checks_ico
 from dataward.policy.checker import (
-    CONNECTION_SETTINGS,
     Checker,
     Partial,
     connector_kinds,
     did_you_mean,
 )
 from dataward.policy.loader import PathKey, SourceMap
-from dataward.policy.schema import Policy
+from dataward.policy.schema import Policy, System
 from dataward.policy.taxonomy import Taxonomy, Vocabulary, default_taxonomy
 
 __all__ = ["Checker", "Partial", "check"]
@@ -224,11 +223,12 @@ def _check_references(checker: Checker) -> None:
 def _check_systems(checker: Checker) -> None:
     kinds = connector_kinds()
     for path, system in checker.system_paths():
-        if system.connector not in kinds:
+        kind = kinds.get(system.connector)
+        if kind is None:
             fix = did_you_mean(system.connector, kinds, "known kinds: " + ", ".join(sorted(kinds)))
             checker.error((*path, "connector"), f"unknown connector kind {system.connector!r}", fix)
             continue
-        needed = CONNECTION_SETTINGS.get(system.connector, ())
+        needed = kind.connection_settings
         if needed and not any(key in system.connection for key in needed):
             where = (*path, "connection") if system.connection else (*path, "name")
             checker.warning(
@@ -236,13 +236,26 @@ def _check_systems(checker: Checker) -> None:
                 f"a {system.connector} connection needs one of: {', '.join(needed)}",
                 f"e.g. `connection: {{{needed[0]}: ...}}`",
             )
-        if (
-            system.dataset is None
-            and system.dataset_file is None
-            and system.connector != "dataward"
-        ):
+        if not kind.can_hash:
+            _check_no_hashing(checker, path, system)
+        if system.dataset is None and system.dataset_file is None:
             checker.warning(
                 (*path, "name"),
                 f"system {system.name!r} declares no dataset, so nothing in it can be found",
                 "add `dataset:` with its collections, or `dataset_file:` (a Fides dataset)",
             )
+
+
+def _check_no_hashing(checker: Checker, path: PathKey, system: System) -> None:
+    """A kind that cannot read a value back to hash it cannot honour `erase: hash`."""
+    if system.dataset is None:
+        return
+    for c_index, collection in enumerate(system.dataset.collections):
+        for f_index, item in enumerate(collection.fields):
+            if item.erase == "hash":
+                where = (*path, "dataset", "collections", c_index, "fields", f_index, "erase")
+                checker.error(
+                    where,
+                    f"a {system.connector} system cannot erase {item.name!r} by keyed hash",
+                    "use `erase: null` or `erase: mask` for this field",
+                )

@@ -27,6 +27,8 @@ SETTINGS = ("path", "path_env", "index")
 
 
 class FilesConnector(Connector):
+    connection_settings = ("path", "path_env")
+
     _folder: Path
     _index: FileIndex
 
@@ -140,7 +142,7 @@ class FilesConnector(Connector):
         return self._index.fetch(collection, where)
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
-        if plan.delete_rows or any(f.strategy == "delete" for f in plan.fields):
+        if plan.removes_rows:
             return self.delete(collection, keys)
         files = set(self._file_fields(collection))
         touched = [f.field for f in plan.fields if f.field in files and f.strategy != "keep"]

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from dataward.connectors.base import (
-    DEFAULT_MASK,
     ConnectorStats,
     ErasurePlan,
     ExpiryQuery,
     Key,
     Row,
+    field_values,
 )
 from dataward.connectors.conditions import matches, text_of
 from dataward.connectors.files.index import BeforeCommit, FileIndex
@@ -172,26 +172,11 @@ class CsvIndex(FileIndex):
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         self._require(collection, keyed=True)
-        changes: dict[str, str | None] = {}
-        hashed: list[str] = []
-        for item in plan.fields:
-            self._field(item.field)
-            if item.field in self.pk:
-                raise self._fail(
-                    f"field {item.field!r} of {collection!r} is its primary key and cannot be "
-                    "erased in place",
-                    fix="erase the row (`erase: delete`) or choose another field",
-                )
-            if item.strategy == "null":
-                changes[item.field] = None
-            elif item.strategy == "mask":
-                changes[item.field] = item.mask if item.mask is not None else DEFAULT_MASK
-            elif item.strategy == "hash":
-                hashed.append(item.field)
-        if hashed and plan.hasher is None:
-            raise self._fail(f"erasing {collection!r} by keyed hash needs a hasher")
-        if not changes and not hashed:
+        values = field_values(plan, self.collection, system=self.system)
+        if not values:
             return 0
+        changes = {name: text_of(value) for name, value in values.fixed.items()}
+        hashed = values.hashed
         wanted = self._wanted(keys)
         with self._locked():
             header, rows = self._read()

@@ -25,12 +25,12 @@ from typing import Any
 import httpx
 
 from dataward.connectors.base import (
-    DEFAULT_MASK,
     Connector,
     ErasurePlan,
     ExpiryQuery,
     Key,
     Row,
+    field_values,
 )
 from dataward.connectors.conditions import date_of, matches, text_of
 from dataward.connectors.environment import ConnectionSettings
@@ -50,6 +50,10 @@ EXCERPT = 200
 
 
 class HttpConnector(Connector):
+    connection_settings = ("base_url_env", "base_url")
+    # An http system does not hand a stored value back for writing, so it cannot be hashed.
+    can_hash = False
+
     _base: httpx.URL
     _token: str | None
     _timeout: float
@@ -280,22 +284,11 @@ class HttpConnector(Connector):
         return list(found.values())
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
-        if plan.delete_rows or any(f.strategy == "delete" for f in plan.fields):
+        if plan.removes_rows:
             return self.delete(collection, keys)
-        body: dict[str, Any] = {}
-        for item in plan.fields:
-            if self.collection(collection).field(item.field) is None:
-                raise self._fail(f"collection {collection!r} has no declared field {item.field!r}")
-            if item.strategy == "hash":
-                raise self._fail(
-                    f"field {item.field!r} of {collection!r}: keyed hashing needs the stored "
-                    "value, which an http system does not hand back for writing",
-                    fix="use `erase: null` or `erase: mask` for this field",
-                )
-            if item.strategy == "null":
-                body[item.field] = None
-            elif item.strategy == "mask":
-                body[item.field] = item.mask if item.mask is not None else DEFAULT_MASK
+        body = field_values(
+            plan, self.collection(collection), system=self.system.name, can_hash=self.can_hash
+        ).fixed
         if not body:
             return 0
         endpoint = self._endpoint(collection, "erase")

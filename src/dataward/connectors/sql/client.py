@@ -14,12 +14,12 @@ from sqlalchemy import Connection, Engine, bindparam, delete, inspect, select, u
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dataward.connectors.base import (
-    DEFAULT_MASK,
     ConnectorStats,
     ErasurePlan,
     ExpiryQuery,
     Key,
     Row,
+    field_values,
 )
 from dataward.connectors.sql.tables import DeclaredTables, coerce, split_name
 from dataward.core.errors import ConnectorError
@@ -211,32 +211,13 @@ class TableClient:
         return count
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
-        if plan.delete_rows or any(f.strategy == "delete" for f in plan.fields):
+        if plan.removes_rows:
             return self.delete(collection, keys)
         self.require(collection, keyed=True)
-        info = self.tables.collection(collection)
-        fixed: dict[str, Any] = {}
-        hashed: list[str] = []
-        for item in plan.fields:
-            self.declared(collection, item.field)
-            if item.field in info.primary_key:
-                raise self.fail(
-                    f"field {item.field!r} of {collection!r} is its primary key and cannot be "
-                    "erased in place",
-                    fix="erase the row (`erase: delete`) or choose another field",
-                )
-            if item.strategy == "null":
-                fixed[item.field] = None
-            elif item.strategy == "mask":
-                fixed[item.field] = item.mask if item.mask is not None else DEFAULT_MASK
-            elif item.strategy == "hash":
-                hashed.append(item.field)
-        if hashed and plan.hasher is None:
-            raise self.fail(
-                f"erasing {collection!r} by keyed hash needs a hasher in the erasure plan"
-            )
-        if not fixed and not hashed:
+        values = field_values(plan, self.tables.collection(collection), system=self.system)
+        if not values:
             return 0
+        fixed, hashed = values.fixed, values.hashed
         table = self.tables.table(collection)
         count = 0
         with self.connection(f"erasing fields of {collection}", write=True) as connection:

@@ -74,6 +74,8 @@ def connect_args(backend: str, timeout: float) -> dict[str, Any]:
 
 
 class SqlConnector(Connector):
+    connection_settings = ("url_env", "url")
+
     _url: URL
     _engine_instance: Engine | None
     _client: TableClient
