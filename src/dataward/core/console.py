@@ -7,14 +7,15 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from dataward.core.config import Settings
 from dataward.core.errors import DatawardError, PolicyError, UsageError
-from dataward.core.runtime import Runtime
+
+if TYPE_CHECKING:
+    from dataward.core.runtime import Runtime
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,6 +45,11 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def runtime() -> Runtime:
+    # Imported here: settings and the database engine cost a third of a second, and commands
+    # such as `dataward check` never open the database.
+    from dataward.core.config import Settings
+    from dataward.core.runtime import Runtime
+
     try:
         return Runtime(settings=Settings())
     except ValueError as exc:

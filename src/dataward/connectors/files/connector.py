@@ -20,7 +20,6 @@ from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, R
 from dataward.connectors.environment import ConnectionSettings
 from dataward.connectors.files.csv_index import CsvIndex
 from dataward.connectors.files.index import FileIndex
-from dataward.connectors.files.sqlite_index import SqliteIndex
 from dataward.core.errors import ConnectorError
 
 SETTINGS = ("path", "path_env", "index")
@@ -57,6 +56,9 @@ class FilesConnector(Connector):
                 system=name, path=index_path, collection=collections[0], stats=self.stats
             )
         elif index.lower().endswith((".sqlite", ".sqlite3", ".db")):
+            # Imported only for a SQLite index: it brings SQLAlchemy.
+            from dataward.connectors.files.sqlite_index import SqliteIndex
+
             self._index = SqliteIndex(
                 system=name, path=index_path, collections=collections, stats=self.stats
             )

@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from typing import TYPE_CHECKING, Any
 
 from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row
 from dataward.connectors.environment import ConnectionSettings
-from dataward.connectors.sql.client import TableClient
-from dataward.connectors.sql.tables import DeclaredTables
 from dataward.core.errors import ConnectorError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+
+    from dataward.connectors.sql.client import TableClient
+
+# SQLAlchemy is imported when a system is connected, not when the registry is: checking a
+# policy asks the registry what each kind needs and must not pay for SQLAlchemy to learn it.
 
 SETTINGS = ("url", "url_env", "connect_timeout", "schema", "identity_match")
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -81,6 +84,12 @@ class SqlConnector(Connector):
     _client: TableClient
 
     def __post_init__(self) -> None:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        from dataward.connectors.sql.client import TableClient
+        from dataward.connectors.sql.tables import DeclaredTables
+
         name = self.system.name
         settings = ConnectionSettings(name, self.system.connection, self.environ, known=SETTINGS)
         raw = settings.secret("url")
@@ -118,6 +127,9 @@ class SqlConnector(Connector):
         )
 
     def _engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.exc import NoSuchModuleError
+
         if self._engine_instance is None:
             backend = self._url.get_backend_name()
             if backend == "sqlite":
