@@ -16,6 +16,7 @@ from dataward.core.db import make_engine
 from dataward.domains import metadata
 from dataward.notice import commands as notice_commands
 from dataward.policy.service import LoadedPolicy, load_policy
+from dataward.ropa import commands as ropa_commands
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "notice_policy.yaml"
 NOW = "2026-03-02T10:00:00+00:00"
@@ -75,6 +76,7 @@ def cli_runner(home: Path, monkeypatch: Any, *, now: str = NOW) -> CliRun:
     # Mounted the way dataward.cli mounts it, without loading every other domain's commands.
     app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
     notice_commands.register(app)
+    ropa_commands.register(app)
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
         return runner.invoke(app, list(args), env=env, catch_exceptions=False)
