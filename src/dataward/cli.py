@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import typer
+
+from dataward.core.files import PRIVATE_UMASK
 
 app = typer.Typer(
     name="dataward",
@@ -34,6 +37,8 @@ for _name in DOMAINS:
 
 
 def main() -> None:
+    # Everything this process creates (packages, exports, SQLite's journal) is its owner's alone.
+    os.umask(PRIVATE_UMASK)
     app()
 
 

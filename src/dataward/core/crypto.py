@@ -15,9 +15,7 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import secrets
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from dataward.core.config import Settings
 from dataward.core.db import Base, UTCDateTime
 from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.files import write_private
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -133,25 +132,9 @@ def decrypt(key: bytes, ciphertext: bytes, *, aad: bytes) -> bytes:
 # --- key files -------------------------------------------------------------------------------
 
 
-def write_secret_file(path: Path, content: bytes) -> None:
-    """Write atomically with mode 0600: a crash leaves the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def create_master_key_file(path: Path) -> bytes:
     key = new_key()
-    write_secret_file(path, (encode_key(key) + "\n").encode("ascii"))
+    write_private(path, (encode_key(key) + "\n").encode("ascii"))
     return key
 
 
@@ -162,7 +145,7 @@ def create_signing_key_file(path: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    write_secret_file(path, pem)
+    write_private(path, pem)
     return key
 
 
