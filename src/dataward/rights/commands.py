@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dataward.connectors.registry import environ_for_jobs
 from dataward.core.clock import today
 from dataward.core.console import (
     EXIT_FAILED,
@@ -30,6 +31,7 @@ from dataward.core.errors import DatawardError, UsageError
 from dataward.core.runtime import Runtime
 from dataward.policy.service import load_policy
 from dataward.rights import service
+from dataward.rights.context import require_configured
 from dataward.rights.deadline_commands import deadline
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.rectification import check_categories, normalise_change, parse_changes
@@ -102,6 +104,7 @@ def open_(
     if note:
         details["note"] = note
     rt = ready_runtime()
+    require_configured(loaded, environ=environ_for_jobs(rt.settings.systems_env_file))
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.open_request(
@@ -189,6 +192,11 @@ def verify(
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
+        # Verifying queues the run: a system that cannot be configured fails it for certain.
+        require_configured(
+            load_policy(Path(request.policy_path)),
+            environ=environ_for_jobs(rt.settings.systems_env_file),
+        )
         failure: str | None = None
         if code is not None:
             check = service.verify_with_code(

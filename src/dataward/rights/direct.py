@@ -27,7 +27,7 @@ from dataward.core.errors import Conflict, UsageError
 from dataward.core.runtime import Runtime
 from dataward.policy.service import LoadedPolicy, load_policy
 from dataward.rights import service
-from dataward.rights.context import ExecutionContext, Outcome, Retry
+from dataward.rights.context import ExecutionContext, Outcome, Retry, require_configured
 from dataward.rights.erasure import sla_due_on
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
@@ -223,6 +223,7 @@ def execute(
                     "say who the request is about", fix="give --email, --phone or --ref KEY=VALUE"
                 )
             loaded = load_policy(policy or DEFAULT_POLICY)
+            require_configured(loaded, environ=environ)
         else:
             existing = service.get_request(session=session, reference=reference)
             loaded = load_policy(policy or Path(existing.policy_path))
