@@ -239,3 +239,49 @@ def test_packages_and_the_database_are_readable_by_their_owner_only(
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for folder in (home, stored.parent, target.parent):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_attack_free_text_names_people_in_clear_in_the_database(cli: Cli, tmp_path: Path) -> None:
+    """Hold, refusal and extension reasons name people: someone reading the database file (or
+    a backup of it) must not find them, nor the audit chain; staff still read them."""
+    import os
+
+    from dataward.cli import app
+
+    runner = CliRunner()
+    secret_words = ("Jane Marsh", "07700 900461", "jane.marsh@example.org")
+    held = runner.invoke(
+        app,
+        [
+            "holds",
+            "add",
+            "--email",
+            ALICE,
+            "--reason",
+            "claim by Jane Marsh (07700 900461, jane.marsh@example.org) against Alice",
+            "--json",
+        ],
+    )
+    assert held.exit_code == 0, held.output
+    opened = cli("rights", "access", "--email", ALICE, "--json")
+    reference = _json(opened)["reference"]
+    refused = runner.invoke(
+        app,
+        ["rights", "refuse", reference, "--reason", "asked already by Jane Marsh on 07700 900461"],
+    )
+    assert refused.exit_code == 0, refused.output
+    assert "asked already by Jane Marsh" in refused.output  # the notice the person is sent
+
+    home = Path(os.environ["DATAWARD_HOME"])
+    stored = b"".join(p.read_bytes() for p in home.glob("dataward.db*"))
+    for words in secret_words:
+        assert words.encode() not in stored, words
+    log = runner.invoke(app, ["audit", "log", "--json"])
+    assert log.exit_code == 0, log.output
+    for words in secret_words:
+        assert words not in log.stdout, words
+
+    listed = runner.invoke(app, ["holds", "list", "--json"])
+    assert json.loads(listed.stdout)[0]["reason"].startswith("claim by Jane Marsh")
+    shown = runner.invoke(app, ["rights", "show", reference, "--json"])
+    assert "asked already by Jane Marsh" in json.loads(shown.stdout)["refused_reason"]

@@ -261,11 +261,17 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
-        detail = service.describe(request, today_on=today(rt.clock))
+        detail = service.describe(
+            request, keyring=_keyring(rt).attached(session), today_on=today(rt.clock)
+        )
     if as_json:
         print_json(detail.model_dump(mode="json"))
     else:
         print_detail(detail)
+
+
+# Steps whose free text is sealed: they take the keyring.
+_SEALING = frozenset({"refuse", "extend"})
 
 
 def _close(reference: str, action: str, **options: Any) -> RightsRequest:
@@ -273,6 +279,8 @@ def _close(reference: str, action: str, **options: Any) -> RightsRequest:
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         step = getattr(service, action)
+        if action in _SEALING:
+            options["keyring"] = _keyring(rt)
         step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
         return request
 
@@ -295,8 +303,11 @@ def refuse(
 ) -> None:
     """Refuse a request, and print what the person must be told (reasons, right to complain)."""
     request = _close(reference, "refuse", reason=reason)
+    rt = ready_runtime()
+    with rt.transaction() as session:
+        notice = service.refusal_notice(request, keyring=_keyring(rt).attached(session))
     out.print(f"{request.reference} refused; tell the person:\n", markup=False)
-    out.print(service.refusal_notice(request), markup=False)
+    out.print(notice, markup=False)
 
 
 @rights_app.command("withdraw")

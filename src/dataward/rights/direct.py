@@ -33,6 +33,7 @@ from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
 from dataward.rights.packages import Delivery, deliver, delivery, open_package, package_path
 from dataward.rights.schemas import RequesterIdentities
+from dataward.rights.steps import item_reason
 
 DEFAULT_POLICY = Path("dataward.yaml")
 PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
@@ -92,7 +93,7 @@ def _open_or_get(
     return request
 
 
-def _kept(request: RightsRequest) -> list[dict[str, Any]]:
+def _kept(request: RightsRequest, keyring: Keyring) -> list[dict[str, Any]]:
     groups: Counter[tuple[str, str, str, str, str, date | None]] = Counter()
     for item in request.items:
         if item.outcome in (ItemOutcome.KEPT, ItemOutcome.HELD):
@@ -102,7 +103,7 @@ def _kept(request: RightsRequest) -> list[dict[str, Any]]:
                     item.collection,
                     item.outcome.value,
                     item.ground or "",
-                    item.reason or "",
+                    item_reason(item, keyring=keyring),
                     item.until_on,
                 )
             ] += 1
@@ -121,7 +122,11 @@ def _kept(request: RightsRequest) -> list[dict[str, Any]]:
 
 
 def _report(
-    outcome: Outcome, written: Path | None, stored: Path | None, loaded: LoadedPolicy
+    outcome: Outcome,
+    written: Path | None,
+    stored: Path | None,
+    loaded: LoadedPolicy,
+    keyring: Keyring,
 ) -> dict[str, Any]:
     request = outcome.request
     found = outcome.found
@@ -148,7 +153,7 @@ def _report(
             }
             for t in request.tasks
         ],
-        "kept": _kept(request),
+        "kept": _kept(request, keyring),
         "recipients_to_tell": outcome.notify,
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
@@ -277,7 +282,7 @@ def execute(
                 )
             if to is not None:
                 written = deliver(content, to)
-        report = _report(outcome, written, stored, loaded)
+        report = _report(outcome, written, stored, loaded, keyring)
         if to is not None and to.password_generated and written is not None:
             report["package_password"] = to.password
     if as_json:
