@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from typing import Any
 
 import typer
@@ -16,6 +17,7 @@ from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
 from dataward import domains
+from dataward.core.files import PRIVATE_UMASK
 
 # serve, worker and jobs belong to the server, not to a domain.
 SERVER_COMMANDS = (
@@ -104,6 +106,8 @@ def main() -> None:
     # Importing allocates much and frees little: collecting garbage meanwhile is wasted work
     # (a third of a short command's time). Collection resumes once the command is built.
     gc.disable()
+    # Everything this process creates (packages, exports, SQLite's journal) is its owner's alone.
+    os.umask(PRIVATE_UMASK)
     try:
         app()
     finally:

@@ -25,9 +25,9 @@ from dataward.core.crypto import (
     normalise_email,
     normalise_phone,
     signing_key_id,
-    write_secret_file,
 )
 from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.files import write_private
 
 
 def test_normalise_email_lower_cases_and_trims() -> None:
@@ -183,8 +183,8 @@ def test_encryption_uses_a_fresh_nonce_and_detects_tampering() -> None:
 
 def test_secret_files_are_written_whole_with_owner_only_access(tmp_path: Path) -> None:
     path = tmp_path / "keys" / "secret"
-    write_secret_file(path, b"one")
-    write_secret_file(path, b"two")
+    write_private(path, b"one")
+    write_private(path, b"two")
     assert path.read_bytes() == b"two"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["secret"]

@@ -23,10 +23,11 @@ def _events(session: Session, action: str) -> list[AuditEvent]:
 
 
 def test_a_record_hold_keeps_that_record_and_no_other(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     service.hold_record(
         session=session,
+        keyring=keyring,
         clock=clock,
         policy=policy,
         actor="cli:alice",
@@ -45,10 +46,11 @@ def test_a_record_hold_keeps_that_record_and_no_other(
 
 
 def test_a_record_hold_names_a_composite_key_by_its_parts(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     hold = service.hold_record(
         session=session,
+        keyring=keyring,
         clock=clock,
         policy=policy,
         actor="cli:alice",
@@ -68,6 +70,7 @@ def test_a_record_hold_names_a_composite_key_by_its_parts(
     with pytest.raises(UsageError, match="2-part key"):
         service.hold_record(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=policy,
             actor="cli:alice",
@@ -79,10 +82,11 @@ def test_a_record_hold_names_a_composite_key_by_its_parts(
 
 
 def test_a_collection_hold_keeps_every_record_of_it(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     service.hold_collection(
         session=session,
+        keyring=keyring,
         clock=clock,
         policy=policy,
         actor="cli:alice",
@@ -97,10 +101,11 @@ def test_a_collection_hold_keeps_every_record_of_it(
 
 
 def test_a_released_hold_keeps_nothing_and_both_steps_are_audited(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     hold = service.hold_record(
         session=session,
+        keyring=keyring,
         clock=clock,
         policy=policy,
         actor="cli:alice",
@@ -110,7 +115,12 @@ def test_a_released_hold_keeps_nothing_and_both_steps_are_audited(
         reason="claim 2026/14",
     )
     service.release_hold(
-        session=session, clock=clock, actor="cli:bob", hold_id=hold.id, reason="claim settled"
+        session=session,
+        keyring=keyring,
+        clock=clock,
+        actor="cli:bob",
+        hold_id=hold.id,
+        reason="claim settled",
     )
     assert not service.held_keys(
         session=session, system="helpdesk", collection="customers", keys=[(17,)]
@@ -121,24 +131,34 @@ def test_a_released_hold_keeps_nothing_and_both_steps_are_audited(
     released = _events(session, "retention.hold.released")
     assert [e.object_id for e in placed] == [str(hold.id)]
     assert released[0].actor == "cli:bob"
-    assert released[0].details["reason"] == "claim settled"
+    assert released[0].details["reason_digest"] == keyring.digest("claim settled")
     with pytest.raises(UsageError, match="already released"):
         service.release_hold(
-            session=session, clock=clock, actor="cli:bob", hold_id=hold.id, reason="again"
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            actor="cli:bob",
+            hold_id=hold.id,
+            reason="again",
         )
 
 
-def test_releasing_an_unknown_hold_says_so(session: Session, clock: FixedClock) -> None:
+def test_releasing_an_unknown_hold_says_so(
+    session: Session, clock: FixedClock, keyring: Keyring
+) -> None:
     with pytest.raises(NotFound, match="no legal hold 999"):
-        service.release_hold(session=session, clock=clock, actor="cli:bob", hold_id=999, reason="x")
+        service.release_hold(
+            session=session, keyring=keyring, clock=clock, actor="cli:bob", hold_id=999, reason="x"
+        )
 
 
 def test_a_hold_needs_a_reason_and_a_declared_target(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     with pytest.raises(UsageError, match="needs a reason"):
         service.hold_collection(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=policy,
             actor="cli:alice",
@@ -149,6 +169,7 @@ def test_a_hold_needs_a_reason_and_a_declared_target(
     with pytest.raises(UsageError, match="no collection 'ticket'"):
         service.hold_collection(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=policy,
             actor="cli:alice",
@@ -159,6 +180,7 @@ def test_a_hold_needs_a_reason_and_a_declared_target(
     with pytest.raises(UsageError, match="no system 'crm'"):
         service.hold_collection(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=policy,
             actor="cli:alice",
@@ -227,10 +249,11 @@ def test_a_person_hold_names_exactly_one_identifier(
 
 
 def test_holds_past_their_review_date_are_due_for_review(
-    session: Session, clock: FixedClock, policy: Policy
+    session: Session, clock: FixedClock, policy: Policy, keyring: Keyring
 ) -> None:
     hold = service.hold_collection(
         session=session,
+        keyring=keyring,
         clock=clock,
         policy=policy,
         actor="cli:alice",

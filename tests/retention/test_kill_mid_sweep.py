@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import verify
 from dataward.core.clock import FixedClock
+from dataward.core.crypto import Keyring, decode_key
 from dataward.policy.service import load_policy
 from dataward.retention import evidence, service
 from dataward.retention.keys import key_digest
@@ -83,6 +84,7 @@ def hold(setup: Setup) -> None:
     with ours(setup) as session:
         service.hold_record(
             session=session,
+            keyring=Keyring(decode_key(setup.env["DATAWARD_MASTER_KEY"], source="test")),
             clock=FixedClock(datetime(2026, 3, 2, 10, tzinfo=UTC)),
             policy=loaded.policy,
             actor="cli:alice",

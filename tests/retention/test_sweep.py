@@ -218,6 +218,7 @@ def test_held_records_and_collections_stay_and_are_reported(
     with runtime.transaction() as session:
         record = service.hold_record(
             session=session,
+            keyring=keyring,
             clock=runtime.clock,
             policy=loaded.policy,
             actor="cli:alice",
@@ -228,6 +229,7 @@ def test_held_records_and_collections_stay_and_are_reported(
         )
         whole = service.hold_collection(
             session=session,
+            keyring=keyring,
             clock=runtime.clock,
             policy=loaded.policy,
             actor="cli:alice",
@@ -390,6 +392,7 @@ def test_a_parent_still_referenced_by_a_held_child_stays_and_the_rest_of_its_bat
     with runtime.transaction() as session:
         service.hold_record(
             session=session,
+            keyring=keyring,
             clock=runtime.clock,
             policy=loaded.policy,
             actor="cli:alice",

@@ -9,6 +9,7 @@ from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RequestState, TaskMode, TaskState
+from dataward.rights.steps import item_reason
 
 from .conftest import MakeContext
 from .kestrel import ALICE, ALICE_PHONE, OPERATOR, Kestrel, verified_request
@@ -119,7 +120,7 @@ def test_a_restriction_records_each_record_used_for_the_purpose(
     assert not consent.is_suppressed(session=db, keyring=keyring, email=ALICE)
     restricted = [(i.system, i.collection) for i in request.items]
     assert restricted == [("calls", "call_log")]
-    assert next(i for i in request.items).reason == (
+    assert item_reason(next(i for i in request.items), keyring=keyring) == (
         "restriction: essential.service.operations.improve"
     )
     tasks = {t.system: t for t in request.tasks}

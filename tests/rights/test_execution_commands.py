@@ -161,3 +161,127 @@ def test_run_resumes_a_request_by_reference(cli: Cli, tmp_path: Path) -> None:
     assert _json(result)["state"] == "awaiting_review"
     names = zipfile.ZipFile(io.BytesIO((tmp_path / "p.zip").read_bytes())).namelist()
     assert "letter.html" in names
+
+
+def test_access_package_can_be_encrypted_with_a_password_made_for_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    import pyzipper
+
+    target = tmp_path / "out" / "alice.zip"
+    result = cli("rights", "access", "--email", ALICE, "--out", str(target), "--encrypt", "--json")
+    assert result.exit_code == 0, result.output
+    password = _json(result)["package_password"]
+    assert len(password) >= 20
+    with pytest.raises(RuntimeError, match="encrypted"):
+        zipfile.ZipFile(target).read("data.json")
+    with pyzipper.AESZipFile(target) as archive:
+        archive.setpassword(b"not the password")
+        with pytest.raises(RuntimeError):
+            archive.read("data.json")
+        archive.setpassword(password.encode())
+        data = json.loads(archive.read("data.json"))
+    assert data["reference"] == _json(result)["reference"]
+
+
+def test_stored_package_written_out_under_the_operators_password(cli: Cli, tmp_path: Path) -> None:
+    import pyzipper
+
+    first = cli("rights", "access", "--email", ALICE, "--json")
+    reference = _json(first)["reference"]
+    secret = tmp_path / "password.txt"
+    secret.write_text("correct horse battery staple\n")
+    target = tmp_path / "alice.zip"
+    from dataward.cli import app
+
+    result = CliRunner().invoke(
+        app, ["rights", "package", reference, "--out", str(target), "--password-file", str(secret)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "password is" not in result.output  # the operator chose it; it is not echoed
+    with pyzipper.AESZipFile(target) as archive:
+        archive.setpassword(b"correct horse battery staple")
+        assert json.loads(archive.read("data.json"))["reference"] == reference
+
+
+def test_a_short_password_is_refused_before_the_request_runs(cli: Cli, tmp_path: Path) -> None:
+    secret = tmp_path / "password.txt"
+    secret.write_text("short\n")
+    target = tmp_path / "alice.zip"
+    result = cli(
+        "rights", "access", "--email", ALICE, "--out", str(target), "--password-file", str(secret)
+    )
+    assert result.exit_code == 2
+    assert "shorter than 12 characters" in result.output
+    assert not target.exists()
+    from dataward.cli import app
+
+    listed = CliRunner().invoke(app, ["rights", "list", "--json"])
+    assert json.loads(listed.stdout) == []
+
+
+def test_packages_and_the_database_are_readable_by_their_owner_only(
+    cli: Cli, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)  # a shared server's usual umask
+    try:
+        target = tmp_path / "fresh-folder" / "alice.zip"
+        result = cli("rights", "access", "--email", ALICE, "--out", str(target), "--json")
+        assert result.exit_code == 0, result.output
+        stored = Path(_json(result)["stored_package"])
+    finally:
+        os.umask(previous)
+    home = Path(os.environ["DATAWARD_HOME"])
+    for path in (target, stored, home / "dataward.db"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for folder in (home, stored.parent, target.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_attack_free_text_names_people_in_clear_in_the_database(cli: Cli, tmp_path: Path) -> None:
+    """Hold, refusal and extension reasons name people: someone reading the database file (or
+    a backup of it) must not find them, nor the audit chain; staff still read them."""
+    import os
+
+    from dataward.cli import app
+
+    runner = CliRunner()
+    secret_words = ("Jane Marsh", "07700 900461", "jane.marsh@example.org")
+    held = runner.invoke(
+        app,
+        [
+            "holds",
+            "add",
+            "--email",
+            ALICE,
+            "--reason",
+            "claim by Jane Marsh (07700 900461, jane.marsh@example.org) against Alice",
+            "--json",
+        ],
+    )
+    assert held.exit_code == 0, held.output
+    opened = cli("rights", "access", "--email", ALICE, "--json")
+    reference = _json(opened)["reference"]
+    refused = runner.invoke(
+        app,
+        ["rights", "refuse", reference, "--reason", "asked already by Jane Marsh on 07700 900461"],
+    )
+    assert refused.exit_code == 0, refused.output
+    assert "asked already by Jane Marsh" in refused.output  # the notice the person is sent
+
+    home = Path(os.environ["DATAWARD_HOME"])
+    stored = b"".join(p.read_bytes() for p in home.glob("dataward.db*"))
+    for words in secret_words:
+        assert words.encode() not in stored, words
+    log = runner.invoke(app, ["audit", "log", "--json"])
+    assert log.exit_code == 0, log.output
+    for words in secret_words:
+        assert words not in log.stdout, words
+
+    listed = runner.invoke(app, ["holds", "list", "--json"])
+    assert json.loads(listed.stdout)[0]["reason"].startswith("claim by Jane Marsh")
+    shown = runner.invoke(app, ["rights", "show", reference, "--json"])
+    assert "asked already by Jane Marsh" in json.loads(shown.stdout)["refused_reason"]

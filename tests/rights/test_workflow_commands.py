@@ -45,6 +45,10 @@ class Home:
         monkeypatch.setenv("DATAWARD_SMTP_STARTTLS", "false")
         monkeypatch.setenv("DATAWARD_MAIL_FROM", "privacy@wren.example.com")
         (folder / "home").mkdir()
+        # Where serve and worker read the systems' variables: opening checks them there.
+        systems_env = folder / "systems.env"
+        systems_env.write_text(f"BILLING_DB_URL=sqlite:///{folder / 'billing.db'}\n")
+        monkeypatch.setenv("DATAWARD_SYSTEMS_ENV_FILE", str(systems_env))
         self.url = f"sqlite:///{folder / 'home' / 'dataward.db'}"
         engine = make_engine(self.url)
         migrate.upgrade(engine)
@@ -312,3 +316,35 @@ def test_a_database_without_dataward_init_is_reported(
     result = CliRunner().invoke(root, ["rights", "list"])
     assert result.exit_code == 2
     assert "run `dataward init` first" in result.stderr
+
+
+def test_a_system_that_cannot_be_configured_stops_the_request_before_it_is_recorded(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATAWARD_SYSTEMS_ENV_FILE")
+    monkeypatch.delenv("BILLING_DB_URL", raising=False)
+    refused = home.run(
+        "open", "--policy", str(home.policy), "--kind", "access", "--email", "alice@example.com"
+    )
+    assert refused.exit_code == 2
+    assert "BILLING_DB_URL is not set" in refused.output
+    assert "nothing was recorded" in refused.output
+    assert json.loads(home.run("list", "--json").stdout) == []
+
+
+def test_verifying_does_not_queue_a_run_that_can_only_fail(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataward.core import jobs
+
+    reference = _open(home, "--kind", "access")
+    # The variable disappears between intake and verification (a deployment changed).
+    monkeypatch.delenv("DATAWARD_SYSTEMS_ENV_FILE")
+    monkeypatch.delenv("BILLING_DB_URL", raising=False)
+    refused = home.run("verify", reference, "--evidence", "passport seen at the counter")
+    assert refused.exit_code == 2
+    assert "BILLING_DB_URL is not set" in refused.output
+    with home.session() as session:
+        request = service.get_request(session=session, reference=reference)
+        assert request.state is RequestState.RECEIVED  # not verified, not in progress
+        assert session.query(jobs.Job).count() == 0

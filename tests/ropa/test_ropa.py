@@ -233,3 +233,21 @@ def test_ropa_export_command_writes_xlsx_and_refuses_other_types(
     assert openpyxl.load_workbook(target)[SHEET]["B3"].value == "Harbour IT Support Ltd"
     refused = run("ropa", "export", str(FIXTURE), "--out", str(tmp_path / "ropa.txt"))
     assert refused.exit_code == 2
+
+
+def test_a_policy_value_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    ropa = build_ropa(load_policy(FIXTURE), on=ON)
+    ropa.rows[0]["Business function"] = "=cmd|' /C calc'!A0"
+    ropa.rows[0]["Purpose of processing"] = "@SUM(A1:A9)"
+    csv_target = tmp_path / "ropa.csv"
+    write_ropa(ropa, csv_target, organisation="x")
+    with csv_target.open(encoding="utf-8-sig", newline="") as handle:
+        first = dict(zip(COLUMNS, list(csv.reader(handle))[1], strict=True))
+    assert first["Business function"] == "'=cmd|' /C calc'!A0"
+    assert first["Purpose of processing"] == "'@SUM(A1:A9)"
+    xlsx_target = tmp_path / "ropa.xlsx"
+    write_ropa(ropa, xlsx_target, organisation="x")
+    sheet = openpyxl.load_workbook(xlsx_target)[SHEET]
+    header_row = len(ropa.controller) + 4
+    cell = sheet.cell(row=header_row + 1, column=list(COLUMNS).index("Business function") + 1)
+    assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"

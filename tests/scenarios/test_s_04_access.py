@@ -127,6 +127,7 @@ def test_s_04_access_returns_everything_held_with_the_art_15_letter(
         # Two more months, with the reason and when the person was told.
         service.extend(
             session=db,
+            keyring=desk.keyring,
             clock=clock,
             request=request,
             actor="cli:office-manager",
@@ -134,7 +135,8 @@ def test_s_04_access_returns_everything_held_with_the_art_15_letter(
             told_on=date(2026, 3, 2),
         )
         assert request.extended_due_on == date(2026, 6, 2)
-        assert request.extension_reason == "complex: five systems including call recordings"
+        detail = service.describe(request, keyring=desk.keyring, today_on=date(2026, 3, 2))
+        assert detail.extension_reason == "complex: five systems including call recordings"
         if backend == "servers":
             assert {support.placed["helpdesk"], support.placed["billing"]} == {
                 "postgresql",

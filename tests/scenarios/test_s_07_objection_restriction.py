@@ -16,6 +16,7 @@ from dataward.core.runtime import Runtime
 from dataward.rights.execution import complete_manual_task
 from dataward.rights.models import ItemOutcome, RequestKind, RequestState, TaskMode, TaskState
 from dataward.rights.restriction import purpose_stopped
+from dataward.rights.steps import item_reason
 
 NEWSLETTER = "marketing.communications.email"
 CALL_RECORDING = "essential.service.operations.quality_assurance"
@@ -83,7 +84,9 @@ def test_s_07_a_restriction_of_call_recording_is_recorded_and_stays(
         assert not consent.is_suppressed(session=db, keyring=keyring, email=tom.email)
         items = [(i.system, i.collection, i.outcome) for i in request.items]
         assert items and set(items) == {("recordings", "calls", ItemOutcome.RESTRICTED)}
-        assert {i.reason for i in request.items} == {f"restriction: {CALL_RECORDING}"}
+        assert {item_reason(i, keyring=desk.keyring) for i in request.items} == {
+            f"restriction: {CALL_RECORDING}"
+        }
         tasks = {t.system: t for t in request.tasks}
         assert tasks["recordings"].mode == TaskMode.MANUAL
         assert tasks["helpdesk"].state == TaskState.DONE

@@ -74,9 +74,11 @@ def test_s_10_expired_data_goes_with_evidence_of_rule_time_and_records_unless_he
     }
     assert all(due.values()), "the example has expired records of each kind"
     held_session = min(due[("remote", "sessions")])
+    keyring = Keyring(secrets.token_bytes(32))
     with runtime.transaction() as session:
         service.hold_record(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=support.loaded.policy,
             actor="cli:office-manager",
@@ -88,7 +90,7 @@ def test_s_10_expired_data_goes_with_evidence_of_rule_time_and_records_unless_he
 
     report = sweep(
         runtime=runtime,
-        keyring=Keyring(secrets.token_bytes(32)),
+        keyring=keyring,
         loaded=support.loaded,
         environ=support.environ,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from dataward.connectors.base import Connector
@@ -20,7 +20,7 @@ KINDS: dict[str, type[Connector]] = {
     "http": HttpConnector,
 }
 
-__all__ = ["KINDS", "connect", "kind_named", "load_env_file"]
+__all__ = ["KINDS", "connect", "kind_named", "load_env_file", "unconfigured"]
 
 
 def kind_named(name: str) -> type[Connector] | None:
@@ -48,6 +48,36 @@ def connect(
 def environ_with(env_file: Path | None) -> dict[str, str]:
     """The process environment, with an env file's values on top when one is given."""
     environ = dict(os.environ)
+    if env_file is not None:
+        environ.update(load_env_file(env_file))
+    return environ
+
+
+def unconfigured(
+    systems: Iterable[System], *, base_dir: Path, environ: Mapping[str, str]
+) -> dict[str, ConnectorError]:
+    """Each system whose connection settings cannot be read (an unset variable, a bad URL).
+
+    Only the settings are read, nothing is reached: a system that is down is not a
+    configuration problem and a later retry may find it up; an unset variable never heals.
+    """
+    problems: dict[str, ConnectorError] = {}
+    for system in systems:
+        try:
+            connect(system, base_dir=base_dir, environ=environ).close()
+        except ConnectorError as exc:
+            problems[system.name] = exc
+    return problems
+
+
+def environ_for_jobs(systems_env_file: Path | None, env_file: Path | None = None) -> dict[str, str]:
+    """What a job runner sees: the process environment, then DATAWARD_SYSTEMS_ENV_FILE's
+    values where the process has none (as serve and worker load it), then an env file given
+    on the command line on top."""
+    environ = dict(os.environ)
+    if systems_env_file is not None:
+        for key, value in load_env_file(systems_env_file).items():
+            environ.setdefault(key, value)
     if env_file is not None:
         environ.update(load_env_file(env_file))
     return environ

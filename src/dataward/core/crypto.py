@@ -15,17 +15,16 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import secrets
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import phonenumbers
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Integer, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from dataward.core.config import Settings
 from dataward.core.db import Base, UTCDateTime
 from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.files import write_private
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -133,25 +133,9 @@ def decrypt(key: bytes, ciphertext: bytes, *, aad: bytes) -> bytes:
 # --- key files -------------------------------------------------------------------------------
 
 
-def write_secret_file(path: Path, content: bytes) -> None:
-    """Write atomically with mode 0600: a crash leaves the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def create_master_key_file(path: Path) -> bytes:
     key = new_key()
-    write_secret_file(path, (encode_key(key) + "\n").encode("ascii"))
+    write_private(path, (encode_key(key) + "\n").encode("ascii"))
     return key
 
 
@@ -162,7 +146,7 @@ def create_signing_key_file(path: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    write_secret_file(path, pem)
+    write_private(path, pem)
     return key
 
 
@@ -220,6 +204,9 @@ class KeyStore(Base):
 
 
 INDEX_KEY_CONTEXT = "index-key"
+NOTE_KEY_INFO = b"dataward free-text notes v1"
+# Marks a sealed note in a text column, so that notes stored before sealing still read.
+NOTE_PREFIX = "sealed:v1:"
 
 
 class Keyring:
@@ -235,6 +222,7 @@ class Keyring:
         self._master = master_key
         self.source = source
         self._index_key: bytes | None = None
+        self._note_key: bytes | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keyring:
@@ -290,6 +278,11 @@ class Keyring:
         self.check(store)
         self._index_key = self.unwrap(store.wrapped_index_key, context=INDEX_KEY_CONTEXT)
 
+    def attached(self, session: Session) -> Keyring:
+        """This keyring, its index key read: for an expression that needs it at once."""
+        self.attach(session)
+        return self
+
     def check(self, store: KeyStore) -> None:
         if store.master_fingerprint != self.fingerprint:
             raise ConfigurationError(
@@ -320,6 +313,36 @@ class Keyring:
         """Keyed digest for evidence (record keys): comparable, not reversible by guessing."""
         message = b"digest\x00" + value.encode()
         return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+
+    @property
+    def note_key(self) -> bytes:
+        """The key of Dataward's own free text (hold reasons, refusals, evidence notes).
+
+        Derived from the index key rather than stored: a master-key rotation re-wraps the index
+        key and so keeps every note readable, and nothing new sits in the database."""
+        if self._note_key is None:
+            self._note_key = HKDF(
+                algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=NOTE_KEY_INFO
+            ).derive(self.index_key)
+        return self._note_key
+
+    def seal_note(self, text: str, *, context: str) -> str:
+        """Text that may name people, encrypted for a text column; `context` binds it there."""
+        sealed = encrypt(self.note_key, text.encode("utf-8"), aad=context.encode())
+        return NOTE_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
+
+    def open_note(self, stored: str, *, context: str) -> str:
+        """The text of a sealed note; a note written before sealing existed reads as it is."""
+        if not stored.startswith(NOTE_PREFIX):
+            return stored
+        try:
+            sealed = base64.urlsafe_b64decode(stored[len(NOTE_PREFIX) :])
+            return decrypt(self.note_key, sealed, aad=context.encode()).decode("utf-8")
+        except (InvalidTag, binascii.Error, ValueError) as exc:
+            raise ConfigurationError(
+                f"a sealed note ({context}) cannot be opened with this deployment's keys",
+                fix="the note was altered, or moved from another column or database",
+            ) from exc
 
     def rewrapped(self, new_master: bytes) -> Keyring:
         """A keyring for the new master key that shares this one's index key."""

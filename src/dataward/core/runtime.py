@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,7 @@ from dataward.core.clock import Clock, clock_from_env
 from dataward.core.config import Settings
 from dataward.core.db import make_engine, make_sessionmaker, transaction
 from dataward.core.errors import ConfigurationError
+from dataward.core.files import create_private_file, private_folder
 
 
 @dataclass
@@ -25,7 +27,11 @@ class Runtime:
     def engine(self) -> Engine:
         url = self.settings.resolved_database_url
         if url.startswith("sqlite:///"):
-            self.settings.home.mkdir(parents=True, exist_ok=True)
+            private_folder(self.settings.home)
+            database = Path(url.removeprefix("sqlite:///"))
+            if database.name and str(database) != ":memory:":
+                private_folder(database.parent)
+                create_private_file(database)
         return make_engine(url)
 
     @cached_property

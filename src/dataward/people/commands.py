@@ -17,9 +17,9 @@ from dataward.core.crypto import (
     load_signing_key,
     new_key,
     signing_key_id,
-    write_secret_file,
 )
 from dataward.core.errors import NotFound, UsageError
+from dataward.core.files import write_private
 from dataward.people import keys, service
 
 people_app = typer.Typer(help="People Dataward itself holds data about.", no_args_is_help=True)
@@ -170,7 +170,7 @@ def rotate(
     # never leave the keys wrapped by a master key that exists nowhere.
     pending = target.with_name(target.name + ".new")
     master = new_key()
-    write_secret_file(pending, (encode_key(master) + "\n").encode("ascii"))
+    write_private(pending, (encode_key(master) + "\n").encode("ascii"))
     try:
         with rt.transaction() as session:
             done = keys.rotate(

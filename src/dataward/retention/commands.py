@@ -197,7 +197,9 @@ def reviews_command(
 ) -> None:
     """Review tasks raised by `review` rules ("kept while relevant")."""
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
+        keyring.attach(session)
         rows = [
             {
                 "id": t.id,
@@ -210,7 +212,7 @@ def reviews_command(
                 "raised_at": t.raised_at.isoformat(),
                 "last_seen_at": t.last_seen_at.isoformat(),
                 "resolved_by": t.resolved_by,
-                "resolution": t.resolution,
+                "resolution": reviews.resolution_text(t, keyring=keyring),
             }
             for t in reviews.list_reviews(session=session, include_resolved=include_resolved)
         ]
@@ -260,7 +262,12 @@ def resolve_command(
     if not dispose:
         with rt.transaction() as session:
             reviews.resolve_review(
-                session=session, clock=rt.clock, actor=cli_actor(), task_id=task_id, resolution=note
+                session=session,
+                keyring=Keyring.from_settings(rt.settings),
+                clock=rt.clock,
+                actor=cli_actor(),
+                task_id=task_id,
+                resolution=note,
             )
         if as_json:
             print_json({"task": task_id, "resolved": True})

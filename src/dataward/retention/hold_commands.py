@@ -22,7 +22,7 @@ holds_app = typer.Typer(
 )
 
 
-def _hold_json(hold: LegalHold, *, due: bool) -> dict[str, Any]:
+def _hold_json(hold: LegalHold, *, keyring: Keyring, due: bool) -> dict[str, Any]:
     return {
         "id": hold.id,
         "scope": hold.scope.value,
@@ -31,14 +31,14 @@ def _hold_json(hold: LegalHold, *, due: bool) -> dict[str, Any]:
         "collection": hold.collection,
         "record_key": hold.record_key,
         "person": hold.person_pseudonym,
-        "reason": hold.reason,
+        "reason": holds.reason_text(hold, keyring=keyring),
         "review_on": hold.review_on.isoformat() if hold.review_on else None,
         "due_for_review": due,
         "placed_at": hold.placed_at.isoformat(),
         "placed_by": hold.placed_by,
         "released_at": hold.released_at.isoformat() if hold.released_at else None,
         "released_by": hold.released_by,
-        "release_reason": hold.release_reason,
+        "release_reason": holds.release_reason_text(hold, keyring=keyring),
     }
 
 
@@ -98,11 +98,12 @@ def add(
     review = parse_date(review_on, "--review-on")
     rt = ready_runtime()
     actor = cli_actor()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         if email is not None or phone is not None:
             hold = holds.hold_person(
                 session=session,
-                keyring=Keyring.from_settings(rt.settings),
+                keyring=keyring,
                 clock=rt.clock,
                 actor=actor,
                 email=email,
@@ -121,6 +122,7 @@ def add(
                 system, coll, key = _split_target(record, "--record", 3)
                 hold = holds.hold_record(
                     session=session,
+                    keyring=keyring,
                     clock=rt.clock,
                     policy=loaded.policy,
                     actor=actor,
@@ -135,6 +137,7 @@ def add(
                 system, coll = _split_target(collection, "--collection", 2)
                 hold = holds.hold_collection(
                     session=session,
+                    keyring=keyring,
                     clock=rt.clock,
                     policy=loaded.policy,
                     actor=actor,
@@ -143,7 +146,7 @@ def add(
                     reason=reason,
                     review_on=review,
                 )
-        result = _hold_json(hold, due=holds.due_for_review(hold, clock=rt.clock))
+        result = _hold_json(hold, keyring=keyring, due=holds.due_for_review(hold, clock=rt.clock))
     if as_json:
         print_json(result)
     else:
@@ -161,9 +164,11 @@ def list_command(
 ) -> None:
     """List legal holds; those past their review date are marked due for review."""
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
+        keyring.attach(session)
         rows = [
-            _hold_json(h, due=holds.due_for_review(h, clock=rt.clock))
+            _hold_json(h, keyring=keyring, due=holds.due_for_review(h, clock=rt.clock))
             for h in holds.list_holds(session=session, include_released=include_released)
         ]
     if due:
@@ -201,11 +206,17 @@ def release(
 ) -> None:
     """Release a legal hold: the next sweep applies the retention rules again."""
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         hold = holds.release_hold(
-            session=session, clock=rt.clock, actor=cli_actor(), hold_id=hold_id, reason=reason
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            actor=cli_actor(),
+            hold_id=hold_id,
+            reason=reason,
         )
-        result = _hold_json(hold, due=False)
+        result = _hold_json(hold, keyring=keyring, due=False)
     if as_json:
         print_json(result)
     else:

@@ -32,6 +32,11 @@ def _active() -> object:
     return LegalHold.released_at.is_(None)
 
 
+# Where each sealed note lives: a note cannot be moved to another column and still open.
+REASON_NOTE = "legal_holds.reason"
+RELEASE_NOTE = "legal_holds.release_reason"
+
+
 def _require_reason(reason: str) -> str:
     cleaned = reason.strip()
     if not cleaned:
@@ -39,6 +44,22 @@ def _require_reason(reason: str) -> str:
             "a legal hold needs a reason", fix="say why, e.g. --reason 'claim 2026/14 pending'"
         )
     return cleaned
+
+
+def _sealed(session: Session, keyring: Keyring, reason: str, *, context: str) -> str:
+    """A reason names a claim, a complainant, a case: it is stored encrypted."""
+    keyring.attach(session)
+    return keyring.seal_note(_require_reason(reason), context=context)
+
+
+def reason_text(hold: LegalHold, *, keyring: Keyring) -> str:
+    return keyring.open_note(hold.reason, context=REASON_NOTE)
+
+
+def release_reason_text(hold: LegalHold, *, keyring: Keyring) -> str | None:
+    if hold.release_reason is None:
+        return None
+    return keyring.open_note(hold.release_reason, context=RELEASE_NOTE)
 
 
 def find_collection(policy: Policy, system: str, collection: str) -> PolicyCollection:
@@ -79,7 +100,13 @@ def parse_key(collection: PolicyCollection, text: str) -> Key:
 
 
 def _place(
-    *, session: Session, clock: Clock, actor: str, hold: LegalHold, subject: str | None = None
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    actor: str,
+    hold: LegalHold,
+    subject: str | None = None,
 ) -> LegalHold:
     session.add(hold)
     session.flush()
@@ -96,7 +123,8 @@ def _place(
             "system": hold.system,
             "collection": hold.collection,
             "key_digest": hold.key_digest,
-            "reason": hold.reason,
+            # The chain keeps the reason's keyed digest: provable, and never readable from it.
+            "reason_digest": keyring.digest(reason_text(hold, keyring=keyring)),
             "review_on": hold.review_on.isoformat() if hold.review_on else None,
         },
     )
@@ -106,6 +134,7 @@ def _place(
 def hold_record(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     policy: Policy,
     actor: str,
@@ -123,17 +152,18 @@ def hold_record(
         collection=collection,
         record_key=key_text(parsed),
         key_digest=key_digest(system, collection, parsed),
-        reason=_require_reason(reason),
+        reason=_sealed(session, keyring, reason, context=REASON_NOTE),
         review_on=review_on,
         placed_at=clock.now(),
         placed_by=actor,
     )
-    return _place(session=session, clock=clock, actor=actor, hold=hold)
+    return _place(session=session, keyring=keyring, clock=clock, actor=actor, hold=hold)
 
 
 def hold_collection(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     policy: Policy,
     actor: str,
@@ -147,12 +177,12 @@ def hold_collection(
         scope=HoldScope.COLLECTION,
         system=system,
         collection=collection,
-        reason=_require_reason(reason),
+        reason=_sealed(session, keyring, reason, context=REASON_NOTE),
         review_on=review_on,
         placed_at=clock.now(),
         placed_by=actor,
     )
-    return _place(session=session, clock=clock, actor=actor, hold=hold)
+    return _place(session=session, keyring=keyring, clock=clock, actor=actor, hold=hold)
 
 
 def hold_person(
@@ -171,7 +201,7 @@ def hold_person(
         raise UsageError(
             "a person hold names the person by one identifier", fix="give --email or --phone"
         )
-    cleaned = _require_reason(reason)
+    sealed = _sealed(session, keyring, reason, context=REASON_NOTE)
     person = people.register_person(
         session=session, keyring=keyring, clock=clock, email=email, phone=phone
     )
@@ -182,16 +212,23 @@ def hold_person(
         person_pseudonym=person.pseudonym,
         identity_kind=kind,
         identity_hash=keyring.identifier_hash(kind, value),
-        reason=cleaned,
+        reason=sealed,
         review_on=review_on,
         placed_at=clock.now(),
         placed_by=actor,
     )
-    return _place(session=session, clock=clock, actor=actor, hold=hold, subject=person.pseudonym)
+    return _place(
+        session=session,
+        keyring=keyring,
+        clock=clock,
+        actor=actor,
+        hold=hold,
+        subject=person.pseudonym,
+    )
 
 
 def release_hold(
-    *, session: Session, clock: Clock, actor: str, hold_id: int, reason: str
+    *, session: Session, keyring: Keyring, clock: Clock, actor: str, hold_id: int, reason: str
 ) -> LegalHold:
     hold = session.get(LegalHold, hold_id)
     if hold is None:
@@ -202,7 +239,7 @@ def release_hold(
         )
     hold.released_at = clock.now()
     hold.released_by = actor
-    hold.release_reason = _require_reason(reason)
+    hold.release_reason = _sealed(session, keyring, reason, context=RELEASE_NOTE)
     session.flush()
     audit.record(
         session=session,
@@ -211,7 +248,10 @@ def release_hold(
         action="retention.hold.released",
         object_type="legal_hold",
         object_id=str(hold.id),
-        details={"scope": hold.scope.value, "reason": hold.release_reason},
+        details={
+            "scope": hold.scope.value,
+            "reason_digest": keyring.digest(_require_reason(reason)),
+        },
     )
     return hold
 

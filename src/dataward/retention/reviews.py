@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.core.clock import Clock
+from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound, UsageError
 from dataward.retention.models import ReviewStatus, ReviewTask
 
@@ -98,8 +99,23 @@ def open_tasks(*, session: Session, rule: str, system: str) -> list[ReviewTask]:
     return list(session.scalars(query.order_by(ReviewTask.id)))
 
 
+RESOLUTION_NOTE = "retention_review_tasks.resolution"
+
+
+def resolution_text(task: ReviewTask, *, keyring: Keyring) -> str | None:
+    if task.resolution is None:
+        return None
+    return keyring.open_note(task.resolution, context=RESOLUTION_NOTE)
+
+
 def resolve_review(
-    *, session: Session, clock: Clock, actor: str, task_id: int, resolution: str
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    actor: str,
+    task_id: int,
+    resolution: str,
 ) -> ReviewTask:
     """Record what the reviewer decided; the next sweep raises a new task if records remain."""
     task = open_task(session=session, task_id=task_id)
@@ -108,7 +124,9 @@ def resolve_review(
     task.status = ReviewStatus.RESOLVED
     task.resolved_at = clock.now()
     task.resolved_by = actor
-    task.resolution = resolution.strip()
+    # A reviewer's note may name the people behind the records: it is stored sealed.
+    keyring.attach(session)
+    task.resolution = keyring.seal_note(resolution.strip(), context=RESOLUTION_NOTE)
     session.flush()
     audit.record(
         session=session,
@@ -117,6 +135,10 @@ def resolve_review(
         action="retention.review.resolved",
         object_type="retention_review_task",
         object_id=str(task.id),
-        details={"rule": task.rule, "count": task.count, "resolution": task.resolution},
+        details={
+            "rule": task.rule,
+            "count": task.count,
+            "resolution_digest": keyring.digest(resolution.strip()),
+        },
     )
     return task

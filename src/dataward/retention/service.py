@@ -11,10 +11,12 @@ from dataward.retention.holds import (
     hold_record,
     list_holds,
     person_holds,
+    reason_text,
     release_hold,
+    release_reason_text,
 )
 from dataward.retention.models import HoldScope, LegalHold, ReviewTask
-from dataward.retention.reviews import list_reviews, raise_review, resolve_review
+from dataward.retention.reviews import list_reviews, raise_review, resolution_text, resolve_review
 
 __all__ = [
     "HoldScope",
@@ -29,6 +31,9 @@ __all__ = [
     "list_reviews",
     "person_holds",
     "raise_review",
+    "reason_text",
     "release_hold",
+    "release_reason_text",
+    "resolution_text",
     "resolve_review",
 ]

@@ -196,6 +196,7 @@ def dispose_review(
             for open_one in reviews.open_tasks(session=session, rule=rule_name, system=system):
                 reviews.resolve_review(
                     session=session,
+                    keyring=keyring,
                     clock=runtime.clock,
                     actor=actor,
                     task_id=open_one.id,

@@ -8,6 +8,7 @@ from typing import Any
 from dataward.connectors.base import Connector, ErasurePlan, Key
 from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.core.clock import today
+from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
 from dataward.policy.graph import erasure_order
@@ -32,14 +33,16 @@ from dataward.rights.steps import (
 )
 
 
-def hold_reason(holds: Sequence[LegalHold], collection: str, key: Key) -> HoldReason:
+def hold_reason(
+    holds: Sequence[LegalHold], collection: str, key: Key, *, keyring: Keyring
+) -> HoldReason:
     """Why a held record is held: its own hold, else its collection's."""
     text = ",".join("" if v is None else str(v) for v in key)
     mine = [h for h in holds if h.collection == collection]
     for scope in (HoldScope.RECORD, HoldScope.COLLECTION):
         for hold in mine:
             if hold.scope == scope and (scope == HoldScope.COLLECTION or hold.record_key == text):
-                return HoldReason(hold.reason, hold.review_on)
+                return HoldReason(retention.reason_text(hold, keyring=keyring), hold.review_on)
     return HoldReason("a legal hold on this record")
 
 
@@ -59,7 +62,7 @@ class ErasureStep(Step):
             session=ctx.session, keyring=ctx.keyring, identities=who.identities
         )
         if holds:
-            reasons = "; ".join(h.reason for h in holds)
+            reasons = "; ".join(retention.reason_text(h, keyring=ctx.keyring) for h in holds)
             reviews = [h.review_on for h in holds if h.review_on is not None]
             self.person_hold = HoldReason(reasons, max(reviews) if reviews else None)
 
@@ -82,7 +85,9 @@ class ErasureStep(Step):
             for key in retention.held_keys(
                 session=ctx.session, system=system, collection=collection, keys=keys
             ):
-                held[(system, collection, key)] = hold_reason(holds, collection, key)
+                held[(system, collection, key)] = hold_reason(
+                    holds, collection, key, keyring=ctx.keyring
+                )
         return planning.plan_erasure(
             policy=ctx.policy,
             records=records,

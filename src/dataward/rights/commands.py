@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dataward.connectors.registry import environ_for_jobs
 from dataward.core.clock import today
 from dataward.core.console import (
     EXIT_FAILED,
@@ -30,6 +31,7 @@ from dataward.core.errors import DatawardError, UsageError
 from dataward.core.runtime import Runtime
 from dataward.policy.service import load_policy
 from dataward.rights import service
+from dataward.rights.context import require_configured
 from dataward.rights.deadline_commands import deadline
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.rectification import check_categories, normalise_change, parse_changes
@@ -102,6 +104,7 @@ def open_(
     if note:
         details["note"] = note
     rt = ready_runtime()
+    require_configured(loaded, environ=environ_for_jobs(rt.settings.systems_env_file))
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.open_request(
@@ -189,6 +192,11 @@ def verify(
     keyring = _keyring(rt)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
+        # Verifying queues the run: a system that cannot be configured fails it for certain.
+        require_configured(
+            load_policy(Path(request.policy_path)),
+            environ=environ_for_jobs(rt.settings.systems_env_file),
+        )
         failure: str | None = None
         if code is not None:
             check = service.verify_with_code(
@@ -253,11 +261,17 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
-        detail = service.describe(request, today_on=today(rt.clock))
+        detail = service.describe(
+            request, keyring=_keyring(rt).attached(session), today_on=today(rt.clock)
+        )
     if as_json:
         print_json(detail.model_dump(mode="json"))
     else:
         print_detail(detail)
+
+
+# Steps whose free text is sealed: they take the keyring.
+_SEALING = frozenset({"refuse", "extend"})
 
 
 def _close(reference: str, action: str, **options: Any) -> RightsRequest:
@@ -265,6 +279,8 @@ def _close(reference: str, action: str, **options: Any) -> RightsRequest:
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         step = getattr(service, action)
+        if action in _SEALING:
+            options["keyring"] = _keyring(rt)
         step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
         return request
 
@@ -287,8 +303,11 @@ def refuse(
 ) -> None:
     """Refuse a request, and print what the person must be told (reasons, right to complain)."""
     request = _close(reference, "refuse", reason=reason)
+    rt = ready_runtime()
+    with rt.transaction() as session:
+        notice = service.refusal_notice(request, keyring=_keyring(rt).attached(session))
     out.print(f"{request.reference} refused; tell the person:\n", markup=False)
-    out.print(service.refusal_notice(request), markup=False)
+    out.print(notice, markup=False)
 
 
 @rights_app.command("withdraw")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -13,11 +13,11 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Connector
-from dataward.connectors.registry import KINDS, connect
+from dataward.connectors.registry import KINDS, connect, unconfigured
 from dataward.connectors.service import FoundSet
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
-from dataward.core.errors import ConnectorError
+from dataward.core.errors import ConfigurationError, ConnectorError
 from dataward.policy.schema import Policy, System
 from dataward.policy.service import LoadedPolicy
 from dataward.rights.models import RequestState, RightsRequest
@@ -59,6 +59,27 @@ class ConnectorCache:
 def automatic(system: System) -> bool:
     """Dataward can search it itself: a known connector kind and a declared dataset."""
     return system.connector in KINDS and (system.dataset is not None)
+
+
+def require_configured(
+    loaded: LoadedPolicy, *, environ: Mapping[str, str], systems: Collection[str] = ()
+) -> None:
+    """Refuse before a request is opened or queued when a system it will search cannot be
+    configured: otherwise the request sits in progress with a job that can only fail."""
+    chosen = [
+        s for s in loaded.policy.systems if automatic(s) and (not systems or s.name in systems)
+    ]
+    problems = unconfigured(chosen, base_dir=loaded.base_dir, environ=environ)
+    if not problems:
+        return
+    lines = "; ".join(exc.message for _name, exc in sorted(problems.items()))
+    raise ConfigurationError(
+        f"{len(problems)} system(s) cannot be reached as configured, so nothing was recorded: "
+        f"{lines}",
+        fix="set the variables where the request will run: the environment of `dataward serve` "
+        "and `dataward worker`, or the file DATAWARD_SYSTEMS_ENV_FILE names (direct commands "
+        "also take --env-file), then make the request again",
+    )
 
 
 @dataclass(frozen=True)

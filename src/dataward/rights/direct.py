@@ -27,12 +27,13 @@ from dataward.core.errors import Conflict, UsageError
 from dataward.core.runtime import Runtime
 from dataward.policy.service import LoadedPolicy, load_policy
 from dataward.rights import service
-from dataward.rights.context import ExecutionContext, Outcome, Retry
+from dataward.rights.context import ExecutionContext, Outcome, Retry, require_configured
 from dataward.rights.erasure import sla_due_on
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
-from dataward.rights.packages import open_package, package_path
+from dataward.rights.packages import Delivery, deliver, delivery, open_package, package_path
 from dataward.rights.schemas import RequesterIdentities
+from dataward.rights.steps import item_reason
 
 DEFAULT_POLICY = Path("dataward.yaml")
 PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
@@ -92,7 +93,7 @@ def _open_or_get(
     return request
 
 
-def _kept(request: RightsRequest) -> list[dict[str, Any]]:
+def _kept(request: RightsRequest, keyring: Keyring) -> list[dict[str, Any]]:
     groups: Counter[tuple[str, str, str, str, str, date | None]] = Counter()
     for item in request.items:
         if item.outcome in (ItemOutcome.KEPT, ItemOutcome.HELD):
@@ -102,7 +103,7 @@ def _kept(request: RightsRequest) -> list[dict[str, Any]]:
                     item.collection,
                     item.outcome.value,
                     item.ground or "",
-                    item.reason or "",
+                    item_reason(item, keyring=keyring),
                     item.until_on,
                 )
             ] += 1
@@ -121,7 +122,11 @@ def _kept(request: RightsRequest) -> list[dict[str, Any]]:
 
 
 def _report(
-    outcome: Outcome, written: Path | None, stored: Path | None, loaded: LoadedPolicy
+    outcome: Outcome,
+    written: Path | None,
+    stored: Path | None,
+    loaded: LoadedPolicy,
+    keyring: Keyring,
 ) -> dict[str, Any]:
     request = outcome.request
     found = outcome.found
@@ -148,7 +153,7 @@ def _report(
             }
             for t in request.tasks
         ],
-        "kept": _kept(request),
+        "kept": _kept(request, keyring),
         "recipients_to_tell": outcome.notify,
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
@@ -184,6 +189,8 @@ def _print(report: Mapping[str, Any]) -> None:
         out.print(f"promised by {report['sla_due_on']} (the policy's erasure SLA)", markup=False)
     if report["package"]:
         out.print(f"package written to {report['package']}", markup=False)
+        if report.get("package_password"):
+            _print_password(report["package_password"])
     elif report["stored_package"]:
         out.print(f"package sealed at {report['stored_package']}", markup=False)
 
@@ -198,6 +205,8 @@ def execute(
     details: Mapping[str, Any] | None = None,
     env_file: Path | None = None,
     out_path: Path | None = None,
+    encrypt: bool = False,
+    password_file: Path | None = None,
     complete: bool = False,
     retries: int = 3,
     confirm_system: str | None = None,
@@ -206,6 +215,7 @@ def execute(
     """Open (or find) the request, run it, write its package; exit 1 unless it finished.
 
     `kind` None runs the existing request `reference` whatever its kind."""
+    to = _delivery(out_path, encrypt, password_file)
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     environ = environ_with(env_file)
@@ -218,6 +228,7 @@ def execute(
                     "say who the request is about", fix="give --email, --phone or --ref KEY=VALUE"
                 )
             loaded = load_policy(policy or DEFAULT_POLICY)
+            require_configured(loaded, environ=environ)
         else:
             existing = service.get_request(session=session, reference=reference)
             loaded = load_policy(policy or Path(existing.policy_path))
@@ -269,11 +280,11 @@ def execute(
                     home=rt.settings.home,
                     reference=request.reference,
                 )
-            if out_path is not None:
-                out_path.parent.mkdir(parents=True, exist_ok=True)
-                out_path.write_bytes(content)
-                written = out_path
-        report = _report(outcome, written, stored, loaded)
+            if to is not None:
+                written = deliver(content, to)
+        report = _report(outcome, written, stored, loaded, keyring)
+        if to is not None and to.password_generated and written is not None:
+            report["package_password"] = to.password
     if as_json:
         print_json(report)
     else:
@@ -290,7 +301,21 @@ def identities_from(
     return RequesterIdentities(email=email, phone=phone, extra=parse_refs(refs))
 
 
-def write_stored_package(*, reference: str, out_path: Path) -> None:
+def _delivery(out_path: Path | None, encrypt: bool, password_file: Path | None) -> Delivery | None:
+    if out_path is None:
+        if encrypt or password_file is not None:
+            raise UsageError(
+                "--encrypt and --password-file lock a package written with --out",
+                fix="add --out FILE.zip",
+            )
+        return None
+    return delivery(out_path=out_path, encrypt=encrypt, password_file=password_file)
+
+
+def write_stored_package(
+    *, reference: str, out_path: Path, encrypt: bool = False, password_file: Path | None = None
+) -> None:
+    to = delivery(out_path=out_path, encrypt=encrypt, password_file=password_file)
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
@@ -306,6 +331,20 @@ def write_stored_package(*, reference: str, out_path: Path) -> None:
             home=rt.settings.home,
             reference=request.reference,
         )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(content)
+    deliver(content, to)
     out.print(f"package for {request.reference} written to {out_path}", markup=False)
+    _tell_password(to)
+
+
+def _tell_password(to: Delivery | None) -> None:
+    if to is not None and to.password_generated and to.password is not None:
+        _print_password(to.password)
+
+
+def _print_password(password: str) -> None:
+    out.print(
+        f"the package is encrypted (AES-256); its password is {password}\n"
+        "give it to the person another way than the package (read it out on a call-back), "
+        "and keep no copy: Dataward does not store it",
+        markup=False,
+    )

@@ -41,6 +41,20 @@ EnvFileOption = Annotated[
     typer.Option("--env-file", help="KEY=VALUE file with the systems' connection variables."),
 ]
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the package here.")]
+EncryptOption = Annotated[
+    bool,
+    typer.Option(
+        "--encrypt",
+        help="Lock the --out package with AES-256 under a new password, printed once.",
+    ),
+]
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file",
+        help="Lock the --out package with AES-256 under the password on this file's first line.",
+    ),
+]
 ReferenceOption = Annotated[
     str | None,
     typer.Option("--reference", help="Run this existing verified request instead of a new one."),
@@ -78,6 +92,8 @@ def access(
     ref: RefsOption = None,
     env_file: EnvFileOption = None,
     out_path: OutOption = None,
+    encrypt: EncryptOption = False,
+    password_file: PasswordFileOption = None,
     reference: ReferenceOption = None,
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
@@ -91,6 +107,8 @@ def access(
         identities=identities_from(email, phone, ref),
         env_file=env_file,
         out_path=out_path,
+        encrypt=encrypt,
+        password_file=password_file,
         complete=complete,
         retries=retries,
         as_json=as_json,
@@ -218,6 +236,8 @@ def portability(
     ref: RefsOption = None,
     env_file: EnvFileOption = None,
     out_path: OutOption = None,
+    encrypt: EncryptOption = False,
+    password_file: PasswordFileOption = None,
     reference: ReferenceOption = None,
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
@@ -231,6 +251,8 @@ def portability(
         identities=identities_from(email, phone, ref),
         env_file=env_file,
         out_path=out_path,
+        encrypt=encrypt,
+        password_file=password_file,
         complete=complete,
         retries=retries,
         as_json=as_json,
@@ -246,6 +268,8 @@ def run(
     policy: PolicyOption = None,
     env_file: EnvFileOption = None,
     out_path: OutOption = None,
+    encrypt: EncryptOption = False,
+    password_file: PasswordFileOption = None,
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
@@ -257,6 +281,8 @@ def run(
         reference=reference,
         env_file=env_file,
         out_path=out_path,
+        encrypt=encrypt,
+        password_file=password_file,
         complete=complete,
         retries=retries,
         as_json=as_json,
@@ -270,6 +296,8 @@ def task_done(
     policy: PolicyOption = None,
     env_file: EnvFileOption = None,
     out_path: OutOption = None,
+    encrypt: EncryptOption = False,
+    password_file: PasswordFileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Confirm a manual task was done by hand, then finish the request if nothing is left."""
@@ -279,6 +307,8 @@ def task_done(
         reference=reference,
         env_file=env_file,
         out_path=out_path,
+        encrypt=encrypt,
+        password_file=password_file,
         confirm_system=system,
         as_json=as_json,
     )
@@ -288,6 +318,10 @@ def task_done(
 def package(
     reference: ReferenceArgument,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Write the package here.")],
+    encrypt: EncryptOption = False,
+    password_file: PasswordFileOption = None,
 ) -> None:
     """Unseal a stored access or portability package and write it out."""
-    write_stored_package(reference=reference, out_path=out_path)
+    write_stored_package(
+        reference=reference, out_path=out_path, encrypt=encrypt, password_file=password_file
+    )

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import secrets
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,15 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pyzipper
 from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Key
 from dataward.connectors.service import FoundRecord
 from dataward.core.crypto import Keyring
-from dataward.core.errors import NotFound
+from dataward.core.errors import NotFound, UsageError
+from dataward.core.files import write_private
+from dataward.core.spreadsheets import neutralise
 from dataward.people import service as people
 from dataward.people.models import Person
 from dataward.rights.letter import SearchedLine, templates
@@ -159,7 +163,7 @@ def _csv_tables(records: Sequence[FoundRecord]) -> dict[tuple[str, str], str]:
                 value = plain(record.row.get(name))
                 if isinstance(value, dict | list):
                     value = json.dumps(value, ensure_ascii=False)
-                cells.append("" if value is None else value)
+                cells.append("" if value is None else neutralise(value))
             writer.writerow(cells)
         tables[where] = buffer.getvalue()
     return tables
@@ -210,10 +214,7 @@ def store_package(
     """Seal the package under the person's key and write it atomically."""
     sealed = people.seal(session=session, keyring=keyring, person=person, plaintext=content)
     target = package_path(home, reference)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(sealed)
-    partial.replace(target)
+    write_private(target, sealed)
     return target
 
 
@@ -230,3 +231,68 @@ def open_package(
     return people.unseal(
         session=session, keyring=keyring, person=person, ciphertext=target.read_bytes()
     )
+
+
+# Read out over the phone: no 0/O, 1/l/I, and groups of five. 20 symbols of 31 ≈ 99 bits.
+PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+MIN_PASSWORD_LENGTH = 12
+
+
+def new_package_password() -> str:
+    symbols = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(20))
+    return "-".join(symbols[i : i + 5] for i in range(0, 20, 5))
+
+
+def encrypted_copy(content: bytes, password: str) -> bytes:
+    """The same ZIP with every entry under AES-256 (WinZip AES: 7-Zip, WinRAR, Keka open it)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        pyzipper.AESZipFile(
+            buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+        ) as target,
+    ):
+        target.setpassword(password.encode("utf-8"))
+        target.setencryption(pyzipper.WZ_AES, nbits=256)
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info), compress_type=info.compress_type)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a package goes when it leaves Dataward, and the password that locks it (if any)."""
+
+    path: Path
+    password: str | None = None
+    password_generated: bool = False
+
+
+def delivery(*, out_path: Path, encrypt: bool, password_file: Path | None) -> Delivery:
+    """Checked before any work is done: a request must not run only to fail at the last step."""
+    password: str | None = None
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"cannot read the password file {password_file}: {exc}",
+                fix="give a readable text file whose first line is the password",
+            ) from exc
+        password = lines[0].strip() if lines else ""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise UsageError(
+                f"the password in {password_file} is shorter than {MIN_PASSWORD_LENGTH} characters",
+                fix="use a longer one, or --encrypt to have Dataward make one",
+            )
+        return Delivery(out_path, password)
+    if encrypt:
+        return Delivery(out_path, new_package_password(), password_generated=True)
+    return Delivery(out_path)
+
+
+def deliver(content: bytes, to: Delivery) -> Path:
+    """Write the package out, encrypted when a password was given; readable by its owner only."""
+    payload = content if to.password is None else encrypted_copy(content, to.password)
+    write_private(to.path, payload)
+    return to.path

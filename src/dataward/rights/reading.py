@@ -32,7 +32,7 @@ from dataward.rights.models import ItemOutcome, RequestItem, RequestKind, Reques
 from dataward.rights.packages import Package, build_package, store_package
 from dataward.rights.portability import NOTE, portable_records
 from dataward.rights.requester import Requester
-from dataward.rights.steps import Step, Summary, event, key_digest
+from dataward.rights.steps import Step, Summary, event, item_reason, key_digest
 
 
 def _store(
@@ -114,7 +114,13 @@ def kept_before(ctx: ExecutionContext, found: FoundSet) -> list[KeptLine]:
     grouped: Counter[tuple[str, str, str, str, date | None]] = Counter()
     for item in latest.values():
         grouped[
-            (item.system, item.collection, item.ground or "", item.reason or "", item.until_on)
+            (
+                item.system,
+                item.collection,
+                item.ground or "",
+                item_reason(item, keyring=ctx.keyring),
+                item.until_on,
+            )
         ] += 1
     return [
         KeptLine(system, collection, count, ground, reason, until)

@@ -17,7 +17,7 @@ from dataward.core.clock import Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, NotFound, UsageError
-from dataward.rights import verification, workflow
+from dataward.rights import notes, verification, workflow
 from dataward.rights.deadlines import days_left
 from dataward.rights.intake import declared_identities as declared_identities
 from dataward.rights.intake import open_request as open_request
@@ -190,7 +190,13 @@ def approve(*, session: Session, clock: Clock, request: RightsRequest, actor: st
 
 
 def refuse(
-    *, session: Session, clock: Clock, request: RightsRequest, actor: str, reason: str
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    reason: str,
 ) -> None:
     """Refuse a manifestly unfounded or excessive request, recording why (Art 12(5))."""
     if not reason.strip():
@@ -198,14 +204,19 @@ def refuse(
             "a refusal needs its reasons: they go to the person with their right to complain",
             fix="--reason 'manifestly excessive: the same request answered on 3 March'",
         )
-    request.refused_reason = reason.strip()
+    request.refused_reason = notes.seal(
+        session=session, keyring=keyring, text=reason.strip(), context=notes.REFUSED
+    )
     workflow.transition(
         session=session,
         clock=clock,
         request=request,
         to=S.REFUSED,
         actor=actor,
-        details={"right_to_complain_stated": True},
+        details={
+            "right_to_complain_stated": True,
+            "reason_digest": keyring.digest(reason.strip()),
+        },
     )
 
 
@@ -216,14 +227,15 @@ REFUSAL_RIGHTS = (
 )
 
 
-def refusal_notice(request: RightsRequest) -> str:
+def refusal_notice(request: RightsRequest, *, keyring: Keyring) -> str:
     """What the person must be told: the refusal, its reasons and their right to complain."""
-    if request.state != S.REFUSED or request.refused_reason is None:
+    reasons = notes.read(keyring=keyring, stored=request.refused_reason, context=notes.REFUSED)
+    if request.state != S.REFUSED or reasons is None:
         raise Conflict(f"request {request.reference} was not refused")
     return (
         f"We are not able to act on your request {request.reference}"
         f" received on {request.received_on:%d %B %Y}.\n\n"
-        f"Our reasons: {request.refused_reason}\n\n{REFUSAL_RIGHTS}\n"
+        f"Our reasons: {reasons}\n\n{REFUSAL_RIGHTS}\n"
     )
 
 
@@ -307,7 +319,7 @@ def list_requests(
     return list(found)
 
 
-def describe(request: RightsRequest, *, today_on: date) -> RequestDetail:
+def describe(request: RightsRequest, *, keyring: Keyring, today_on: date) -> RequestDetail:
     """Everything `rights show` tells: dates, verification, tasks and per-record outcomes."""
     summary = summarise(request, today_on=today_on)
     return RequestDetail(
@@ -316,7 +328,9 @@ def describe(request: RightsRequest, *, today_on: date) -> RequestDetail:
         start_on=request.start_on,
         original_due_on=request.due_on,
         extended_due_on=request.extended_due_on,
-        extension_reason=request.extension_reason,
+        extension_reason=notes.read(
+            keyring=keyring, stored=request.extension_reason, context=notes.EXTENSION
+        ),
         extension_told_at=request.extension_told_at,
         paused_days=request.paused_days,
         purposes=list(request.purposes),
@@ -326,7 +340,9 @@ def describe(request: RightsRequest, *, today_on: date) -> RequestDetail:
         verified_at=request.verified_at,
         verified_by=request.verified_by,
         verification_evidence=request.verification_evidence,
-        refused_reason=request.refused_reason,
+        refused_reason=notes.read(
+            keyring=keyring, stored=request.refused_reason, context=notes.REFUSED
+        ),
         created_at=request.created_at,
         updated_at=request.updated_at,
         completed_at=request.completed_at,

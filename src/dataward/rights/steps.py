@@ -17,6 +17,7 @@ from dataward.audit import service as audit
 from dataward.connectors.base import Connector, Key
 from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.consent import service as consent
+from dataward.core.crypto import Keyring
 from dataward.policy.schema import Recipient
 from dataward.rights.context import ExecutionContext, Outcome
 from dataward.rights.models import ItemOutcome, RequestItem, RequestTask, RightsRequest
@@ -33,6 +34,16 @@ def key_digest(ctx: ExecutionContext, system: str, collection: str, key: Key) ->
         separators=(",", ":"),
     )
     return ctx.keyring.digest(canonical)
+
+
+ITEM_REASON_NOTE = "rights_request_items.reason"
+
+
+def item_reason(item: RequestItem, *, keyring: Keyring) -> str:
+    """Why the item was kept or held, as recorded ('' when nothing kept it)."""
+    if item.reason is None:
+        return ""
+    return keyring.open_note(item.reason, context=ITEM_REASON_NOTE)
 
 
 def record_items(
@@ -55,7 +66,10 @@ def record_items(
                 key_digest=digest,
                 outcome=outcome,
                 ground=ground,
-                reason=reason,
+                # A hold's reason can name a claimant or a case: items keep it sealed.
+                reason=None
+                if reason is None
+                else ctx.keyring.seal_note(reason, context=ITEM_REASON_NOTE),
                 until_on=until,
             )
         )

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.core.clock import LONDON, Clock, today
+from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
 from dataward.policy.schema import Nation
-from dataward.rights import verification, workflow
+from dataward.rights import notes, verification, workflow
 from dataward.rights.deadlines import due_date, extension_allowed, extension_deadline
 from dataward.rights.models import CLOSED_STATES, RequestPause, RequestState, RightsRequest
 
@@ -101,6 +102,7 @@ def _moment_told(told_on: date, clock: Clock) -> datetime:
 def extend(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     actor: str,
@@ -127,7 +129,9 @@ def extend(
             f" after the one-month point ({extension_deadline(request.start_on)})",
             fix=f"answer by {request.due_on}; an extension must be told within the first month",
         )
-    request.extension_reason = reason.strip()
+    request.extension_reason = notes.seal(
+        session=session, keyring=keyring, text=reason.strip(), context=notes.EXTENSION
+    )
     request.extension_told_at = _moment_told(told_on, clock)
     request.extended_due_on = due_date(
         request.start_on, Nation(request.nation), request.paused_days, extended=True
@@ -146,5 +150,6 @@ def extend(
             "told_on": told_on.isoformat(),
             "due_on": request.due_on.isoformat(),
             "extended_due_on": request.extended_due_on.isoformat(),
+            "reason_digest": keyring.digest(reason.strip()),
         },
     )

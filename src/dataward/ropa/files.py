@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from dataward.core.errors import UsageError
+from dataward.core.files import write_private
+from dataward.core.spreadsheets import neutralise
 from dataward.ropa.service import COLUMNS, Ropa
 
 SHEET = "Record of processing"
@@ -32,12 +35,13 @@ RECIPIENT_COLUMNS = (
 _NARROW, _WIDE, _MAX = 14, 24, 48
 
 
-def write_csv(ropa: Ropa, path: Path) -> None:
+def csv_bytes(ropa: Ropa) -> bytes:
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in ropa.rows)
     # utf-8-sig: Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(ropa.rows)
+    return handle.getvalue().encode("utf-8-sig")
 
 
 def _width(header: str, values: list[str]) -> int:
@@ -45,8 +49,12 @@ def _width(header: str, values: list[str]) -> int:
     return max(_NARROW, min(_MAX, max(longest_line, min(len(header), _WIDE))))
 
 
-def write_xlsx(ropa: Ropa, path: Path, *, organisation: str) -> None:
-    workbook = xlsxwriter.Workbook(str(path))
+def xlsx_bytes(ropa: Ropa, *, organisation: str) -> bytes:
+    buffer = io.BytesIO()
+    # Text stays text: a policy value beginning with '=' must not become a live formula.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     try:
         title = workbook.add_format({"bold": True, "font_size": 14})
         label = workbook.add_format({"bold": True, "valign": "top"})
@@ -94,6 +102,7 @@ def write_xlsx(ropa: Ropa, path: Path, *, organisation: str) -> None:
         recipients.freeze_panes(1, 1)
     finally:
         workbook.close()
+    return buffer.getvalue()
 
 
 def _table(
@@ -112,9 +121,9 @@ def write_ropa(ropa: Ropa, path: Path, *, organisation: str) -> None:
     """Write by the file's extension: .xlsx (the ICO layout) or .csv (one header row)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        write_xlsx(ropa, path, organisation=organisation)
+        write_private(path, xlsx_bytes(ropa, organisation=organisation))
     elif suffix == ".csv":
-        write_csv(ropa, path)
+        write_private(path, csv_bytes(ropa))
     else:
         raise UsageError(
             f"cannot write a record of processing to {path.name!r}",

@@ -86,4 +86,4 @@ def test_schools_03_old_tickets_raise_a_review_task_and_are_disposed_of_in_full_
         assert service.list_reviews(session=session) == []
         closed = service.list_reviews(session=session, include_resolved=True)
     assert {t.resolved_by for t in closed} == {"cli:office-manager"}
-    assert all("disposed of" in (t.resolution or "") for t in closed)
+    assert all("disposed of" in (service.resolution_text(t, keyring=keyring) or "") for t in closed)

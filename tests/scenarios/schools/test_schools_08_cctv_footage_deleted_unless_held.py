@@ -34,9 +34,11 @@ def test_schools_08_cctv_footage_goes_after_30_days_unless_held_for_an_incident(
     old = [f for f in footage if day_of(f["recorded_at"]) < THIRTY_DAYS_BEFORE_TODAY]  # type: ignore[operator]
     assert old and len(old) < len(footage)
     incident = old[-1]
+    keyring = Keyring(secrets.token_bytes(32))
     with runtime.transaction() as session:
         hold = service.hold_record(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=schools.loaded.policy,
             actor="cli:office-manager",
@@ -48,7 +50,7 @@ def test_schools_08_cctv_footage_goes_after_30_days_unless_held_for_an_incident(
 
     report = sweep(
         runtime=runtime,
-        keyring=Keyring(secrets.token_bytes(32)),
+        keyring=keyring,
         loaded=schools.loaded,
         environ=schools.environ,
         system="cctv",

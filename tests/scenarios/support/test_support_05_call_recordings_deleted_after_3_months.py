@@ -36,9 +36,11 @@ def test_support_05_call_recordings_deleted_after_3_months_unless_held(
     assert old and recent, "the example has recordings on both sides of the 3-month line"
     assert all((folder / c["audio_file"]).is_file() for c in calls)
     disputed = old[0]
+    keyring = Keyring(secrets.token_bytes(32))
     with runtime.transaction() as session:
         hold = service.hold_record(
             session=session,
+            keyring=keyring,
             clock=clock,
             policy=support.loaded.policy,
             actor="cli:office-manager",
@@ -48,7 +50,6 @@ def test_support_05_call_recordings_deleted_after_3_months_unless_held(
             reason="customer disputes what was agreed on this call: claim 2026/3",
         )
 
-    keyring = Keyring(secrets.token_bytes(32))
     report = sweep(
         runtime=runtime,
         keyring=keyring,

@@ -20,6 +20,7 @@ from dataward.retention import service as retention
 from dataward.rights import service
 from dataward.rights.erasure import sla_due_on
 from dataward.rights.models import ItemOutcome, RequestKind, RequestState
+from dataward.rights.steps import item_reason
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -41,6 +42,7 @@ def test_voip_07_recordings_deleted_on_request_within_28_days_unless_held(
         disputed, *others = sorted(hers, key=lambda c: c["id"])
         retention.hold_record(
             session=db,
+            keyring=keyring,
             clock=clock,
             policy=voip.loaded.policy,
             actor=STAFF,
@@ -71,7 +73,7 @@ def test_voip_07_recordings_deleted_on_request_within_28_days_unless_held(
             assert call["id"] not in left
             assert not (folder / call["recording_file"]).exists()
         held = [i for i in request.items if i.outcome == ItemOutcome.HELD]
-        assert [(i.ground, i.reason) for i in held] == [
+        assert [(i.ground, item_reason(i, keyring=keyring)) for i in held] == [
             ("legal_hold", "order dispute: claim 2026/7")
         ]
         # Only the recordings were asked for: her account stays, and so does she.

@@ -1,0 +1,24 @@
+"""Staff's free text on a request (refusal reasons, extension reasons) is stored sealed.
+
+Such text names people and circumstances ("the same request answered on 3 March for her
+ex-husband"), so it is encrypted under the deployment's note key, and the audit chain keeps
+only its keyed digest.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from dataward.core.crypto import Keyring
+
+REFUSED = "rights_requests.refused_reason"
+EXTENSION = "rights_requests.extension_reason"
+
+
+def seal(*, session: Session, keyring: Keyring, text: str, context: str) -> str:
+    keyring.attach(session)
+    return keyring.seal_note(text, context=context)
+
+
+def read(*, keyring: Keyring, stored: str | None, context: str) -> str | None:
+    return None if stored is None else keyring.open_note(stored, context=context)
