@@ -15,7 +15,7 @@ from dataward import cli
 from dataward.domains import Command
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "support" / "dataward.yaml"
-HEAVY = ("sqlalchemy", "holidays", "fideslang", "faker")
+HEAVY = ("sqlalchemy", "holidays", "fideslang", "faker", "httpx")
 runner = CliRunner()
 
 
@@ -78,13 +78,14 @@ def test_the_top_level_help_loads_no_domain() -> None:
     assert set(loaded["dataward"]) <= {"dataward.cli", "dataward.domains"}
 
 
-def test_checking_a_policy_does_not_load_the_database_layer() -> None:
+def test_checking_a_policy_loads_neither_the_database_layer_nor_an_http_client() -> None:
     loaded = _loaded_after(
         "from typer.testing import CliRunner\n"
         "from dataward.cli import app\n"
         f"assert CliRunner().invoke(app, ['check', {str(EXAMPLE)!r}]).exit_code == 0"
     )
     assert "sqlalchemy" not in loaded["heavy"]
+    assert "httpx" not in loaded["heavy"]
     assert not any(
         n.startswith(("dataward.rights", "dataward.retention")) for n in loaded["dataward"]
     )
