@@ -95,3 +95,29 @@ def test_a_mistyped_command_is_a_usage_error_with_a_suggestion() -> None:
     result = runner.invoke(cli.app, ["rihgts"])
     assert result.exit_code == 2
     assert "rights" in result.output
+
+
+def test_garbage_collection_resumes_once_a_command_is_built() -> None:
+    """Paused for the imports only: serve, worker and long sweeps must collect as usual."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys\n"
+            "from dataward import cli\n"
+            "sys.argv = ['dataward', 'check', '--help']\n"
+            "enabled = []\n"
+            "built = cli.build\n"
+            "cli.build = lambda c: (enabled.append(gc.isenabled()), built(c))[1]\n"
+            "try:\n"
+            "    cli.main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(enabled, gc.isenabled())\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[False] True"
