@@ -15,7 +15,7 @@ from dataward import cli
 from dataward.domains import Command
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "support" / "dataward.yaml"
-HEAVY = ("sqlalchemy", "holidays", "fideslang", "faker")
+HEAVY = ("sqlalchemy", "holidays", "fideslang", "faker", "httpx")
 runner = CliRunner()
 
 
@@ -78,13 +78,14 @@ def test_the_top_level_help_loads_no_domain() -> None:
     assert set(loaded["dataward"]) <= {"dataward.cli", "dataward.domains"}
 
 
-def test_checking_a_policy_does_not_load_the_database_layer() -> None:
+def test_checking_a_policy_loads_neither_the_database_layer_nor_an_http_client() -> None:
     loaded = _loaded_after(
         "from typer.testing import CliRunner\n"
         "from dataward.cli import app\n"
         f"assert CliRunner().invoke(app, ['check', {str(EXAMPLE)!r}]).exit_code == 0"
     )
     assert "sqlalchemy" not in loaded["heavy"]
+    assert "httpx" not in loaded["heavy"]
     assert not any(
         n.startswith(("dataward.rights", "dataward.retention")) for n in loaded["dataward"]
     )
@@ -94,3 +95,29 @@ def test_a_mistyped_command_is_a_usage_error_with_a_suggestion() -> None:
     result = runner.invoke(cli.app, ["rihgts"])
     assert result.exit_code == 2
     assert "rights" in result.output
+
+
+def test_garbage_collection_resumes_once_a_command_is_built() -> None:
+    """Paused for the imports only: serve, worker and long sweeps must collect as usual."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys\n"
+            "from dataward import cli\n"
+            "sys.argv = ['dataward', 'check', '--help']\n"
+            "enabled = []\n"
+            "built = cli.build\n"
+            "cli.build = lambda c: (enabled.append(gc.isenabled()), built(c))[1]\n"
+            "try:\n"
+            "    cli.main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(enabled, gc.isenabled())\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[False] True"

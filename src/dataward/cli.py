@@ -73,10 +73,11 @@ class LazyGroup(TyperGroup):
         found = self.commands.get(cmd_name)
         if isinstance(found, Listed) and not self.listing:
             found = self.commands[cmd_name] = build(found.entry)
-            # The imports are done: later collections need not scan them, and a long command
-            # (serve, worker, a large sweep) must collect its garbage as usual.
-            gc.freeze()
-            gc.enable()
+            if not gc.isenabled():  # paused by main() for the imports, which are done now:
+                # later collections need not scan them, and a long command (serve, worker,
+                # a large sweep) must collect its garbage as usual.
+                gc.freeze()
+                gc.enable()
         return found
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

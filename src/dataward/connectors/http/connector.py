@@ -20,9 +20,7 @@ for (a fuzzy match, an ignored parameter) never puts another person's record in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from dataward.connectors.base import (
     Connector,
@@ -43,6 +41,11 @@ from dataward.connectors.http.endpoints import (
 )
 from dataward.core.errors import ConnectorError
 
+# httpx is imported by the methods that reach the service: checking a policy reads this class
+# (what the kind needs) and should not pay for an HTTP client it will not use.
+if TYPE_CHECKING:
+    import httpx
+
 SETTINGS = ("base_url", "base_url_env", "token_env", "timeout", "test", "endpoints")
 DEFAULT_TIMEOUT = 10.0
 MAX_PAGES = 1000
@@ -62,6 +65,8 @@ class HttpConnector(Connector):
     _client: httpx.Client | None
 
     def __post_init__(self) -> None:
+        import httpx
+
         name = self.system.name
         settings = ConnectionSettings(name, self.system.connection, self.environ, known=SETTINGS)
         base = settings.secret("base_url")
@@ -102,6 +107,8 @@ class HttpConnector(Connector):
         return ConnectorError(message, system=self.system.name, fix=fix)
 
     def _http(self) -> httpx.Client:
+        import httpx
+
         if self._client is None:
             headers = {"Accept": "application/json", "User-Agent": "dataward"}
             if self._token:
@@ -144,6 +151,8 @@ class HttpConnector(Connector):
         body: Mapping[str, Any] | None = None,
         missing_ok: bool = False,
     ) -> httpx.Response | None:
+        import httpx
+
         target = url or self._url(endpoint, values)
         params = None if url is not None else endpoint.query(values)
         try:
@@ -230,6 +239,8 @@ class HttpConnector(Connector):
     # Connector
 
     def test(self) -> None:
+        import httpx
+
         dataset = self.system.dataset
         missing = [
             c.name
