@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from dataward.core.errors import ConnectorError
 from dataward.policy.schema import Collection, Condition, EraseStrategy, System
 
 Row = dict[str, Any]
@@ -84,6 +85,8 @@ class Connector(ABC):
     base_dir: Path
     environ: Mapping[str, str]
     stats: ConnectorStats = field(default_factory=ConnectorStats)
+    # Kinds that can change rows picked by their values (for collections without a primary key).
+    erases_by_predicate: ClassVar[bool] = False
 
     def __post_init__(self) -> None:  # noqa: B027  # kinds read their connection settings here
         """Read and check the connection settings; reach nothing yet."""
@@ -111,6 +114,19 @@ class Connector(ABC):
     @abstractmethod
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         """Apply the plan to those rows; return how many rows were deleted or changed."""
+
+    def erase_where(
+        self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan
+    ) -> int:
+        """Apply the plan to exactly the rows `fetch(collection, where)` selects: for a collection
+        without a primary key. Kinds that can set `erases_by_predicate`; plans are checked
+        against it before anything changes, so this is reached only by a mistake."""
+        raise ConnectorError(
+            f"collection {collection!r} has no primary key, and this kind of system erases "
+            "rows by key only",
+            system=self.system.name,
+            fix="declare the collection's key field(s) with `primary_key: true`",
+        )
 
     @abstractmethod
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 import phonenumbers
 
 from dataward.connectors.base import Connector, Key, Row
+from dataward.connectors.provenance import OWN, classify
 from dataward.connectors.registry import KINDS, connect
 from dataward.core.errors import PolicyError, Problem
 from dataward.policy.schema import Policy, Reference, System
@@ -104,6 +105,8 @@ class FoundRecord:
     key: Key
     row: Row
     categories: dict[str, list[str]]  # field → its data categories, for fields holding a value
+    via: str = OWN  # whose it is, by how the search reached it (see connectors/provenance.py)
+    matched: tuple[str, ...] = ()  # for an own record, the fields it was selected by
 
 
 @dataclass
@@ -138,6 +141,7 @@ class Link:
 
     source: Address
     target: Address
+    owning: bool = True  # parent to child: what the source's owner owns; False for `to`
 
 
 def open_connectors(
@@ -236,7 +240,7 @@ def traversal_links(policy: Policy) -> list[Link]:
                 for reference in item.references:
                     target = resolve_reference(policy, system.name, reference.to)
                     if _direction(reference) == "to":
-                        links.append(Link(source=holder, target=target))
+                        links.append(Link(source=holder, target=target, owning=False))
                     else:
                         links.append(Link(source=target, target=holder))
     return links
@@ -347,6 +351,7 @@ def find_person(
 
     for node in nodes:
         _collect(found, node, connectors[node[0]], rows_by_node.get(node, {}))
+    found.records = classify(found.records, connectors, seeds, links)
     return found
 
 

@@ -202,6 +202,13 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
         secrets = who.secrets()
         leads = found_through(ctx.policy)
         states = {t.system: t for t in tasks}
+        step.prepare(
+            ctx,
+            request,
+            {n: c for n, c in connectors.items() if n not in down},
+            found,
+            [t.system for t in tasks if t.state != TaskState.DONE and t.mode != TaskMode.MANUAL],
+        )
         for task in run_order(ctx.policy, tasks):
             if task.state == TaskState.DONE:
                 continue

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row
 from dataward.connectors.environment import ConnectionSettings
 from dataward.connectors.sql.client import TableClient
+from dataward.connectors.sql.matching import erase_matching
 from dataward.connectors.sql.tables import DeclaredTables
 from dataward.core.errors import ConnectorError
 
@@ -74,6 +75,7 @@ def connect_args(backend: str, timeout: float) -> dict[str, Any]:
 
 
 class SqlConnector(Connector):
+    erases_by_predicate = True
     _url: URL
     _engine_instance: Engine | None
     _client: TableClient
@@ -151,6 +153,11 @@ class SqlConnector(Connector):
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         return self._client.erase(collection, keys, plan)
+
+    def erase_where(
+        self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan
+    ) -> int:
+        return erase_matching(self._client, collection, where, plan)
 
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
         return self._client.rectify(collection, keys, changes)
