@@ -10,11 +10,15 @@ from dataward.connectors.traversal import FoundRecord, FoundSet, erasure_order
 from dataward.core.clock import today
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
-from dataward.retention import service as retention
 from dataward.rights import erasure as planning
 from dataward.rights.context import ExecutionContext, Outcome
 from dataward.rights.erasure import Decision, HoldReason, collection_of
-from dataward.rights.erasure_plan import ErasurePlanned, plan_request, predicate_of
+from dataward.rights.erasure_plan import (
+    ErasurePlanned,
+    person_hold_of,
+    plan_request,
+    predicate_of,
+)
 from dataward.rights.models import ItemOutcome, RequestKind, RequestTask, RightsRequest, TaskMode
 from dataward.rights.rectification import plan_rectification
 from dataward.rights.requester import Requester
@@ -43,13 +47,7 @@ class ErasureStep(Step):
         if self.whole_person:
             # S-08: an erased person must never be re-subscribed by a later import.
             suppress(ctx, request, who, "erasure request")
-        holds = retention.person_holds(
-            session=ctx.session, keyring=ctx.keyring, identities=who.identities
-        )
-        if holds:
-            reasons = "; ".join(h.reason for h in holds)
-            reviews = [h.review_on for h in holds if h.review_on is not None]
-            self.person_hold = HoldReason(reasons, max(reviews) if reviews else None)
+        self.person_hold = person_hold_of(ctx.session, ctx.keyring, who.identities)
 
     def prepare(
         self,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Connector, Key
 from dataward.connectors.provenance import OWN, REFERENCED
-from dataward.connectors.traversal import FoundRecord, _row_identity, foreign_keys
+from dataward.connectors.traversal import FoundRecord, Identities, _row_identity, foreign_keys
+from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict
 from dataward.policy.schema import Policy
 from dataward.retention import service as retention
@@ -55,6 +56,15 @@ def held_records(
         ):
             held[(system, collection, key)] = hold_reason(holds, collection, key)
     return held
+
+
+def person_hold_of(session: Session, keyring: Keyring, identities: Identities) -> HoldReason | None:
+    """The legal holds on the person, as one reason, when there are any."""
+    holds = retention.person_holds(session=session, keyring=keyring, identities=identities)
+    if not holds:
+        return None
+    reviews = [h.review_on for h in holds if h.review_on is not None]
+    return HoldReason("; ".join(h.reason for h in holds), max(reviews) if reviews else None)
 
 
 def _loose(value: object) -> str | None:
