@@ -13,6 +13,7 @@ touched a source system, so the evidence of what was done survives a crash after
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from dataward.policy.service import load_policy
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
 from dataward.rights.context import ConnectorCache, ExecutionContext, Outcome, automatic
-from dataward.rights.locks import run_lock
+from dataward.rights.locks import person_lock, run_lock
 from dataward.rights.models import (
     RequestKind,
     RequestState,
@@ -56,6 +57,8 @@ from dataward.rights.tasks import (
 from dataward.rights.verification import EXECUTE_JOB
 
 RUNNABLE = frozenset({RequestState.VERIFIED, RequestState.IN_PROGRESS})
+# Kinds that change a person's records run one at a time per person (see rights/locks.py).
+PER_PERSON = frozenset({RequestKind.ERASURE, RequestKind.RECTIFICATION})
 
 
 def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
@@ -155,7 +158,12 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     """Run (or resume) the request on every system; see the module docstring."""
     if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
         return Outcome(request=request)
-    with run_lock(ctx.session, ctx.home, request.id, request.reference):
+    with ExitStack() as locks:
+        locks.enter_context(run_lock(ctx.session, ctx.home, request.id, request.reference))
+        if RequestKind(request.kind) in PER_PERSON:
+            locks.enter_context(
+                person_lock(ctx.session, ctx.home, request.person_pseudonym, request.reference)
+            )
         # What another run did before this one took the lock counts: read it afresh.
         ctx.session.flush()
         ctx.session.expire(request)
