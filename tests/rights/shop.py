@@ -3,7 +3,8 @@
 Alice and Bob are customers. Alice's home address (1) is also where Bob's order ships and Bob's
 card is billed; address 3 is used only by one of Alice's orders. Products are the catalogue
 (`system.operations` only). `order_item` and `visit` have no primary key, as in Fides' sample.
-Both people asked the same member of staff for help, whose own address is 4.
+Both people asked the same member of staff for help (staff are found from their own records,
+as in Fides' sample, so a customer's search does not reach them).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from dataward.core.clock import Clock
+from dataward.core.crypto import Keyring
 from dataward.policy.service import LoadedPolicy, load_policy
+from dataward.rights import service
+from dataward.rights.models import RequestKind, RightsRequest
+from dataward.rights.schemas import RequesterIdentities
 
 ALICE = "alice@shop.example"
 BOB = "bob@shop.example"
@@ -143,7 +149,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": 500, "email": ALICE, "opened": D, "employee_id": 1},
         {"id": 501, "email": BOB, "opened": D, "employee_id": 1},
     ],
-    "report": [{"id": 1, "email": ALICE, "total_visits": 3}, {"id": 2, "email": BOB, "total_visits": 1}],
+    "report": [
+        {"id": 1, "email": ALICE, "total_visits": 3},
+        {"id": 2, "email": BOB, "total_visits": 1},
+    ],
     "visit": [
         {"email": ALICE, "last_visit": D},
         {"email": ALICE, "last_visit": date(2026, 1, 6)},
@@ -247,7 +256,7 @@ DATASET = textwrap.dedent(
               - name: employee_id
                 data_categories: [user.unique_id]
                 fides_meta:
-                  references: [{dataset: shop_db, field: employee.id, direction: to}]
+                  references: [{dataset: shop_db, field: employee.id, direction: from}]
           - name: report
             fields:
               - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
@@ -339,3 +348,33 @@ def build_shop(folder: Path, url: str, engine: sa.Engine) -> Shop:
     shop.empty()
     shop.fill()
     return shop
+
+
+def shop_request(
+    session: Any,
+    *,
+    keyring: Keyring,
+    clock: Clock,
+    loaded: LoadedPolicy,
+    kind: RequestKind,
+    email: str,
+) -> RightsRequest:
+    """A request opened and verified by staff, as the direct commands do."""
+    request = service.open_request(
+        session=session,
+        keyring=keyring,
+        clock=clock,
+        actor="cli:olivia",
+        kind=kind,
+        identities=RequesterIdentities(email=email),
+        policy=loaded,
+    )
+    service.verify_with_evidence(
+        session=session,
+        clock=clock,
+        request=request,
+        actor="cli:olivia",
+        evidence="account login and order number checked",
+    )
+    session.commit()
+    return request
