@@ -17,6 +17,7 @@ from dataward.connectors.provenance import OWN, REFERENCED
 from dataward.connectors.traversal import Identities, find_person, open_connectors
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
+from dataward.policy.service import load_policy
 from dataward.rights.context import ExecutionContext, Retry
 from dataward.rights.erasure_preview import PlannedRow, preview_erasure
 from dataward.rights.execution import run_request
@@ -232,3 +233,27 @@ def test_bob_erased_after_alice_loses_only_his_own(
     assert _ids(after, "product") == [1, 2]
     assert after["visit"] == [] and len(after["order_item"]) == 3
     assert {o["customer_id"] for o in after["orders"]} == {None}
+
+
+def test_rows_without_a_primary_key_found_through_a_reference_are_erased_exactly(
+    db: Session, keyring: Keyring, clock: FixedClock, shop: Shop, tmp_path: Path
+) -> None:
+    # Order lines that say something of the person (a gift message) are theirs to erase: by
+    # the reference that found them, since they have no key.
+    dataset = shop.folder / "shop.fides.yml"
+    dataset.write_text(
+        dataset.read_text().replace(
+            "- {name: quantity, data_categories: [system.operations]}",
+            "- {name: quantity, data_categories: [user.behavior.purchase_history]}",
+        )
+    )
+    shop.loaded = load_policy(shop.loaded.path)
+    request = _erase(db, keyring, clock, shop, tmp_path, ALICE)
+
+    after = shop.snapshot()
+    assert request.state == RequestState.AWAITING_REVIEW
+    assert [i["order_id"] for i in after["order_item"]] == [20]  # Bob's line stays
+    # Nothing of Alice's points to her orders any more: they go, and the address only they used.
+    assert _ids(after, "orders") == [20]
+    assert _ids(after, "address") == [1, 2, 4]
+    assert _ids(after, "product") == [1, 2]
