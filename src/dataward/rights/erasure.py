@@ -5,6 +5,11 @@ unless a legal hold or the collection's exemption keeps it; an exemption lasts u
 retention rule, applied to the record's own date, runs out. A record that a kept record points
 to (a customer row under kept invoices) is anonymised instead of deleted, so the kept record
 still refers to something and the source's foreign keys hold.
+
+Only what is the person's is erased (connectors/provenance.py): a record the search reached
+against a reference's direction (the product an order names) stays while anyone else's record
+points to it, one reached only through such a record stays, and a collection holding no
+personal data categories is never erased.
 """
 
 from __future__ import annotations
