@@ -6,6 +6,7 @@ Each test runs on SQLite, and on PostgreSQL and MariaDB where their URLs are set
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dataward.connectors.provenance import OWN, REFERENCED
-from dataward.connectors.traversal import Identities, find_person, open_connectors
+from dataward.connectors.provenance import BEYOND, OWN, REFERENCED
+from dataward.connectors.traversal import FoundRecord, Identities, find_person, open_connectors
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.policy.service import load_policy
 from dataward.rights.context import ExecutionContext, Retry
+from dataward.rights.erasure import plan_erasure
 from dataward.rights.erasure_preview import PlannedRow, preview_erasure
 from dataward.rights.execution import run_request
 from dataward.rights.models import ItemOutcome, RequestKind, RequestState
@@ -257,3 +259,11 @@ def test_rows_without_a_primary_key_found_through_a_reference_are_erased_exactly
     assert _ids(after, "orders") == [20]
     assert _ids(after, "address") == [1, 2, 4]
     assert _ids(after, "product") == [1, 2]
+
+
+def test_a_record_reached_only_through_a_shared_one_is_never_erased(shop: Shop) -> None:
+    # E.g. a member of staff's address, reached through the staff record a customer's request
+    # names: not the customer's, whoever else points to it.
+    record = FoundRecord("shop", "address", (4,), {"id": 4, "street": "Staff Row"}, {}, via=BEYOND)
+    [decision] = plan_erasure(policy=shop.loaded.policy, records=[record], today=date(2026, 3, 2))
+    assert (decision.outcome, decision.ground) == (ItemOutcome.KEPT, "not_the_persons")
