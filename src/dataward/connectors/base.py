@@ -150,6 +150,8 @@ class Connector(ABC):
     base_dir: Path
     environ: Mapping[str, str]
     stats: ConnectorStats = field(default_factory=ConnectorStats)
+    # Kinds that can change rows picked by their values (for collections without a primary key).
+    erases_by_predicate: ClassVar[bool] = False
 
     # `connection:` must hold one of these to reach the data; the policy checker asks.
     connection_settings: ClassVar[tuple[str, ...]] = ()
@@ -182,6 +184,19 @@ class Connector(ABC):
     @abstractmethod
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         """Apply the plan to those rows; return how many rows were deleted or changed."""
+
+    def erase_where(
+        self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan
+    ) -> int:
+        """Apply the plan to exactly the rows `fetch(collection, where)` selects: for a collection
+        without a primary key. Kinds that can set `erases_by_predicate`; plans are checked
+        against it before anything changes, so this is reached only by a mistake."""
+        raise ConnectorError(
+            f"collection {collection!r} has no primary key, and this kind of system erases "
+            "rows by key only",
+            system=self.system.name,
+            fix="declare the collection's key field(s) with `primary_key: true`",
+        )
 
     @abstractmethod
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 import phonenumbers
 
 from dataward.connectors.base import Connector, Key, Row
+from dataward.connectors.provenance import OWN, classify
 from dataward.connectors.registry import KINDS, connect
 from dataward.core.errors import PolicyError, Problem
 from dataward.policy.graph import (
@@ -108,6 +109,8 @@ class FoundRecord:
     key: Key
     row: Row
     categories: dict[str, list[str]]  # field → its data categories, for fields holding a value
+    via: str = OWN  # whose it is, by how the search reached it (see connectors/provenance.py)
+    matched: tuple[str, ...] = ()  # for an own record, the fields it was selected by
 
 
 @dataclass
@@ -251,6 +254,7 @@ def find_person(
 
     for node in nodes:
         _collect(found, node, connectors[node[0]], rows_by_node.get(node, {}))
+    found.records = classify(found.records, connectors, seeds, links)
     return found
 
 

@@ -43,14 +43,19 @@ def check_datasets(checker: Checker) -> None:
     for path, system, collection in checker.collection_paths():
         node = (system.name, collection.name)
         edges.setdefault(node, [])
-        identities = [f.name for f in collection.fields if f.identity]
+        # A collection without a primary key is read, and erased by the values that found its
+        # rows, in SQL systems (Fides accepts such collections); other kinds erase by key only.
         # A rejected `primary_key: maybe` was left out; do not also say the key is missing.
-        if identities and not collection.primary_key and not checker.partial.altered(path):
-            checker.error(
+        if (
+            not collection.primary_key
+            and system.connector != "sql"
+            and not checker.partial.altered(path)
+        ):
+            checker.warning(
                 (*path, "name"),
-                f"collection {collection.name!r} has identity fields ({', '.join(identities)}) "
-                "but no primary key",
-                "mark its key field(s) `primary_key: true`: records are erased and held by key",
+                f"collection {collection.name!r} has no primary key: its records can be found "
+                f"but a {system.connector} system cannot erase them",
+                "mark its key field(s) `primary_key: true`",
             )
         for index, item in enumerate(collection.fields):
             for number, reference in enumerate(item.references):

@@ -22,6 +22,7 @@ class Link:
 
     source: Address
     target: Address
+    owning: bool = True  # parent to child: what the source's owner owns; False for `to`
 
 
 def resolve_reference(policy: Policy, system: str, reference: str) -> Address:
@@ -81,7 +82,7 @@ def traversal_links(policy: Policy) -> list[Link]:
                 for reference in item.references:
                     target = resolve_reference(policy, system.name, reference.to)
                     if _direction(reference) == "to":
-                        links.append(Link(source=holder, target=target))
+                        links.append(Link(source=holder, target=target, owning=False))
                     else:
                         links.append(Link(source=target, target=holder))
     return links

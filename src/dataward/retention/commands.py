@@ -174,6 +174,8 @@ def sweep_command(
         print_json(report.as_dict())
     else:
         out.print(_summary_table(report))
+        for problem in report.unresolved_holds:
+            out.print(f"warning: {problem}", markup=False)
         total = sum(o.acted for o in report.outcomes)
         held = sum(o.held for o in report.outcomes)
         if report.dry_run:

@@ -366,10 +366,14 @@ def person_held_records(
     keyring: Keyring,
     loaded: LoadedPolicy,
     connectors: Mapping[str, Connector],
+    unresolved: list[str] | None = None,
 ) -> dict[tuple[str, str], dict[str, set[int]]]:
     """(system, collection) → key digest → ids of the person holds keeping that record.
 
     Resolved afresh at each sweep: the person's records today, found as a rights request would.
+    A hold whose person cannot be read (forgotten before holds stopped the forgetting) is
+    told in `unresolved` when given: it keeps nothing it can find, and a sweep must not stop
+    for it. Without `unresolved` it raises UnresolvableHold, as before.
     """
     held: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     query = select(LegalHold).where(
@@ -377,17 +381,25 @@ def person_held_records(
     )
     for hold in session.scalars(query.order_by(LegalHold.id)):
         if hold.person_pseudonym is None:
-            raise UnresolvableHold(f"legal hold {hold.id} names no person")
+            problem = UnresolvableHold(f"legal hold {hold.id} names no person")
+            if unresolved is None:
+                raise problem
+            unresolved.append(problem.message)
+            continue
         person = people.get_person(session=session, pseudonym=hold.person_pseudonym)
         try:
             details = people.reveal(session=session, keyring=keyring, person=person)
         except people.PersonErased as exc:
-            raise UnresolvableHold(
+            problem = UnresolvableHold(
                 f"legal hold {hold.id} is on a person Dataward has since forgotten, so their "
                 "records cannot be found and nothing would keep them",
                 fix=f"place record holds on what must be kept, then `dataward holds release "
                 f"{hold.id}`",
-            ) from exc
+            )
+            if unresolved is None:
+                raise problem from exc
+            unresolved.append(f"{problem.message}; {problem.fix}")
+            continue
         identities = Identities.of(email=details.email, phone=details.phone)
         if not identities:
             continue

@@ -66,6 +66,8 @@ class SweepReport:
     started_at: datetime
     finished_at: datetime | None = None
     outcomes: list[CollectionOutcome] = field(default_factory=list)
+    # Person holds that could not be resolved (their person was forgotten): told, not fatal.
+    unresolved_holds: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,4 +88,5 @@ class SweepReport:
             "acted": sum(o.acted for o in self.outcomes),
             "held": sum(o.held for o in self.outcomes),
             "collections": [o.as_dict() for o in self.outcomes],
+            "unresolved_holds": list(self.unresolved_holds),
         }

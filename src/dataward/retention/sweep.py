@@ -87,7 +87,11 @@ def sweep(
         with runtime.transaction() as session:
             keyring.attach(session)
             person_held = person_held_records(
-                session=session, keyring=keyring, loaded=loaded, connectors=connectors
+                session=session,
+                keyring=keyring,
+                loaded=loaded,
+                connectors=connectors,
+                unresolved=report.unresolved_holds,
             )
             if not dry_run:
                 close_interrupted_runs(session=session, clock=clock, actor=actor)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dataward.connectors.base import Connector, ErasurePlan, Key
 from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.core.clock import today
-from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, ConnectorError
 from dataward.people import service as people
 from dataward.policy.graph import erasure_order
-from dataward.retention import service as retention
-from dataward.retention.service import HoldScope, LegalHold
 from dataward.rights import erasure as planning
 from dataward.rights.context import ExecutionContext, Outcome
 from dataward.rights.erasure import Decision, HoldReason, collection_of
+from dataward.rights.erasure_plan import (
+    ErasurePlanned,
+    person_hold_of,
+    plan_request,
+    predicate_of,
+)
 from dataward.rights.models import ItemOutcome, RequestKind, RequestTask, RightsRequest, TaskMode
 from dataward.rights.rectification import plan_rectification
 from dataward.rights.requester import Requester
@@ -24,26 +27,12 @@ from dataward.rights.restriction import is_marketing, plan_restriction
 from dataward.rights.steps import (
     Step,
     Summary,
-    by_collection,
     event,
     item_counts,
     key_digest,
     record_items,
     suppress,
 )
-
-
-def hold_reason(
-    holds: Sequence[LegalHold], collection: str, key: Key, *, keyring: Keyring
-) -> HoldReason:
-    """Why a held record is held: its own hold, else its collection's."""
-    text = ",".join("" if v is None else str(v) for v in key)
-    mine = [h for h in holds if h.collection == collection]
-    for scope in (HoldScope.RECORD, HoldScope.COLLECTION):
-        for hold in mine:
-            if hold.scope == scope and (scope == HoldScope.COLLECTION or hold.record_key == text):
-                return HoldReason(retention.reason_text(hold, keyring=keyring), hold.review_on)
-    return HoldReason("a legal hold on this record")
 
 
 class ErasureStep(Step):
@@ -53,48 +42,41 @@ class ErasureStep(Step):
     def __init__(self, *, whole_person: bool = True) -> None:
         self.person_hold: HoldReason | None = None
         self.whole_person = whole_person
+        self.planned: ErasurePlanned | None = None
 
     def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
         if self.whole_person:
             # S-08: an erased person must never be re-subscribed by a later import.
             suppress(ctx, request, who, "erasure request")
-        holds = retention.person_holds(
-            session=ctx.session, keyring=ctx.keyring, identities=who.identities
-        )
-        if holds:
-            reasons = "; ".join(retention.reason_text(h, keyring=ctx.keyring) for h in holds)
-            reviews = [h.review_on for h in holds if h.review_on is not None]
-            self.person_hold = HoldReason(reasons, max(reviews) if reviews else None)
+        self.person_hold = person_hold_of(ctx.session, ctx.keyring, who.identities)
 
-    def decide(
-        self, ctx: ExecutionContext, system: str, records: Sequence[FoundRecord]
-    ) -> list[Decision]:
-        held: dict[tuple[str, str, Key], HoldReason] = {}
-        grouped = by_collection(records)
-        holds = (
-            [h for h in retention.list_holds(session=ctx.session) if h.system == system]
-            if grouped
-            else []
-        )
-        # Only collections with a hold on them are asked about each key: most have none.
-        concerned = {h.collection for h in holds}
-        for collection, group in grouped.items():
-            if collection not in concerned:
-                continue
-            keys = [r.key for r in group]
-            for key in retention.held_keys(
-                session=ctx.session, system=system, collection=collection, keys=keys
-            ):
-                held[(system, collection, key)] = hold_reason(
-                    holds, collection, key, keyring=ctx.keyring
-                )
-        return planning.plan_erasure(
+    def prepare(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        connectors: Mapping[str, Connector],
+        found: FoundSet,
+        systems: Sequence[str],
+    ) -> None:
+        """Plan every system's part and check it before the first change; record the plan
+        (the request's review lists each record and what happens to it, or why it stays)."""
+        self.planned = plan_request(
+            session=ctx.session,
+            keyring=ctx.keyring,
             policy=ctx.policy,
-            records=records,
+            connectors=connectors,
+            records=found.records,
+            systems=systems,
             today=today(ctx.clock),
-            held=held,
             person_hold=self.person_hold,
         )
+        record_items(
+            ctx,
+            request,
+            ((d.record, d.outcome, d.ground, d.reason, d.until_on) for d in self.planned.all()),
+        )
+        # The plan is evidence before the source changes: a crash after this finds it again.
+        ctx.checkpoint()
 
     @staticmethod
     def apply(
@@ -128,14 +110,12 @@ class ErasureStep(Step):
         records: Sequence[FoundRecord],
         found: FoundSet,
     ) -> tuple[Summary, int]:
-        decisions = self.decide(ctx, task.system, records)
+        if self.planned is None or task.system not in self.planned.decisions:
+            self.prepare(ctx, request, {task.system: connector}, found, [task.system])
+        assert self.planned is not None
+        decisions = self.planned.decisions[task.system]
         if not decisions:
             return item_counts(request, task.system), 1
-        record_items(
-            ctx, request, ((d.record, d.outcome, d.ground, d.reason, d.until_on) for d in decisions)
-        )
-        # The plan is evidence before the source changes: a crash after this finds it again.
-        ctx.checkpoint()
         tries = 0
         by_place: dict[str, list[Decision]] = {}
         for decision in decisions:
@@ -160,7 +140,15 @@ class ErasureStep(Step):
                 )
                 assert plan is not None
                 keys = [r.key for r in chosen]
-                changed, used = self.apply(ctx, connector, name, keys, plan, outcome_kind)
+                if collection.primary_key:
+                    changed, used = self.apply(ctx, connector, name, keys, plan, outcome_kind)
+                else:
+                    # No key to name the rows by: the values that selected them (checked, when
+                    # planned, to select no row that stays).
+                    where = predicate_of([d for d in group if d.outcome == outcome_kind])
+                    changed, used = ctx.retry.run(
+                        lambda n=name, w=where, p=plan: connector.erase_where(n, w, p)  # type: ignore[misc]
+                    )
                 tries = max(tries, used)
                 evidence[outcome_kind.value] = {
                     "count": len(keys),
@@ -196,6 +184,17 @@ class ErasureStep(Step):
         self.tell_recipients(ctx, request, outcome)
         if not self.whole_person:
             return  # the person's other data stays, and so does what Dataward needs for it
+        if self.person_hold is not None:
+            # A legal hold keeps the person's records, and Dataward's own copy with them: the
+            # hold names the person, and forgetting them would leave it naming no one.
+            outcome.forget_held = self.person_hold.reason
+            event(
+                ctx,
+                request,
+                "rights.erasure.forget_held",
+                {"reason": "a legal hold on the person"},
+            )
+            return
         # S-06: Dataward's own copy goes too, in every backup: its key is destroyed.
         people.forget(
             session=ctx.session,

@@ -139,6 +139,8 @@ class Outcome:
     package: bytes | None = None
     stopped: str | None = None
     notify: list[str] = field(default_factory=list)
+    # An erasure whose person is under a legal hold: why Dataward's own copy was not forgotten.
+    forget_held: str | None = None
 
     @property
     def finished(self) -> bool:

@@ -154,6 +154,7 @@ def _report(
             for t in request.tasks
         ],
         "kept": _kept(request, keyring),
+        "forget_held": outcome.forget_held,
         "recipients_to_tell": outcome.notify,
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
@@ -180,6 +181,12 @@ def _print(report: Mapping[str, Any]) -> None:
         out.print(
             f"  kept {kept['records']} in {kept['system']}.{kept['collection']}: "
             f"{kept['ground']}: {kept['reason']} ({until})",
+            markup=False,
+        )
+    if report.get("forget_held"):
+        out.print(
+            f"  the person is under a legal hold ({report['forget_held']}): their records and "
+            "Dataward's own copy of them are kept until it is released",
             markup=False,
         )
     if report["recipients_to_tell"]:

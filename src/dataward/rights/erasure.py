@@ -5,6 +5,11 @@ unless a legal hold or the collection's exemption keeps it; an exemption lasts u
 retention rule, applied to the record's own date, runs out. A record that a kept record points
 to (a customer row under kept invoices) is anonymised instead of deleted, so the kept record
 still refers to something and the source's foreign keys hold.
+
+Only what is the person's is erased (connectors/provenance.py): a record the search reached
+against a reference's direction (the product an order names) stays while anyone else's record
+points to it, one reached only through such a record stays, and a collection holding no
+personal data categories is never erased.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from dataward.connectors.base import ErasurePlan, FieldErasure, Key, Row
+from dataward.connectors.provenance import BEYOND, REFERENCED
 from dataward.connectors.service import FoundRecord
 from dataward.core.clock import london_date
 from dataward.policy.graph import foreign_keys
@@ -30,6 +36,20 @@ from dataward.rights.deadlines import add_months
 from dataward.rights.models import ItemOutcome
 
 LEGAL_HOLD = "legal_hold"
+# Grounds for keeping a record that is not the person's to erase.
+NOT_PERSONAL = "not_personal_data"
+NOT_PERSONAL_REASON = "its collection holds no personal data categories: never erased"
+NOT_THEIRS = "not_the_persons"
+NOT_THEIRS_REASON = "reached only through a record shared with others: not the person's"
+SHARED = "shared_record"
+
+
+def holds_personal_data(collection: Collection) -> bool:
+    """Personal data is the `user` branch of the taxonomy; a collection whose fields name only
+    others (`system.operations`: a product in the catalogue) holds none. One that names no
+    categories at all is not known to hold none, and is treated as personal."""
+    categories = [c for field in collection.fields for c in field.categories]
+    return not categories or any(c == "user" or c.startswith("user.") for c in categories)
 
 
 @dataclass(frozen=True)
@@ -240,11 +260,18 @@ def _initial(
     today: date,
     held: Mapping[tuple[str, str, Key], HoldReason],
     person_hold: HoldReason | None,
+    shared: Mapping[int, str],
 ) -> Decision:
     hold = person_hold or held.get((record.system, record.collection, record.key))
     if hold is not None:
         return Decision(record, ItemOutcome.HELD, LEGAL_HOLD, hold.reason, hold.review_on)
     collection = index.collection(record.system, record.collection)
+    if not holds_personal_data(collection):
+        return Decision(record, ItemOutcome.KEPT, NOT_PERSONAL, NOT_PERSONAL_REASON)
+    if record.via == BEYOND:
+        return Decision(record, ItemOutcome.KEPT, NOT_THEIRS, NOT_THEIRS_REASON)
+    if record.via == REFERENCED and id(record) in shared:
+        return Decision(record, ItemOutcome.KEPT, SHARED, shared[id(record)])
     exemption = collection.exemption
     if exemption is not None and matches(
         parse_where(exemption.where) if exemption.where else [], record.row
@@ -266,10 +293,14 @@ def plan_erasure(
     today: date,
     held: Mapping[tuple[str, str, Key], HoldReason] | None = None,
     person_hold: HoldReason | None = None,
+    shared: Mapping[int, str] | None = None,
 ) -> list[Decision]:
-    """One decision per found record, in the order the records were given."""
+    """One decision per found record, in the order the records were given. `shared`: why
+    each referenced record that others' records still point to is kept, by `id(record)`."""
     index = Index(policy, records)
-    decisions = {id(r): _initial(index, r, today, held or {}, person_hold) for r in records}
+    decisions = {
+        id(r): _initial(index, r, today, held or {}, person_hold, shared or {}) for r in records
+    }
     # Anything that stays at the source keeps what it still points to, transitively: an
     # anonymised record whose plan blanks its reference field no longer points anywhere.
     queue = [d for d in decisions.values() if d.outcome != ItemOutcome.ERASED]

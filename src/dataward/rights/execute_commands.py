@@ -23,6 +23,7 @@ from dataward.rights.direct import (
     identities_from,
     write_stored_package,
 )
+from dataward.rights.erasure_preview import dry_run_command
 from dataward.rights.models import RequestKind
 from dataward.rights.rectification import check_categories, normalise_change, parse_changes
 
@@ -133,8 +134,25 @@ def erase(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="List every row the erasure would delete, change or keep (and why); "
+            "open no request and change nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Erase or anonymise a person everywhere, except what an exemption or hold keeps (Art 17)."""
+    if dry_run:
+        dry_run_command(
+            policy=policy or DEFAULT_POLICY,
+            identities=identities_from(email, phone, ref),
+            env_file=env_file,
+            systems=system,
+            json_output=as_json,
+        )
+        return
     execute(
         kind=RequestKind.ERASURE,
         policy=policy,

@@ -13,6 +13,7 @@ touched a source system, so the evidence of what was done survives a crash after
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ from dataward.core.errors import Conflict, ConnectorError, DatawardError
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
 from dataward.rights.context import ExecutionContext, Outcome, automatic
-from dataward.rights.locks import run_lock
+from dataward.rights.locks import person_lock, run_lock
 from dataward.rights.models import (
     RequestKind,
     RequestState,
@@ -50,6 +51,8 @@ from dataward.rights.tasks import (
 )
 
 RUNNABLE = frozenset({RequestState.VERIFIED, RequestState.IN_PROGRESS})
+# Kinds that change a person's records run one at a time per person (see rights/locks.py).
+PER_PERSON = frozenset({RequestKind.ERASURE, RequestKind.RECTIFICATION})
 
 
 def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
@@ -149,7 +152,12 @@ def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     """Run (or resume) the request on every system; see the module docstring."""
     if RequestState(request.state) in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED):
         return Outcome(request=request)
-    with run_lock(ctx.session, ctx.home, request.id, request.reference):
+    with ExitStack() as locks:
+        locks.enter_context(run_lock(ctx.session, ctx.home, request.id, request.reference))
+        if RequestKind(request.kind) in PER_PERSON:
+            locks.enter_context(
+                person_lock(ctx.session, ctx.home, request.person_pseudonym, request.reference)
+            )
         # What another run did before this one took the lock counts: read it afresh.
         ctx.session.flush()
         ctx.session.expire(request)
@@ -196,6 +204,13 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
         secrets = who.secrets()
         leads = found_through(ctx.policy)
         states = {t.system: t for t in tasks}
+        step.prepare(
+            ctx,
+            request,
+            {n: c for n, c in connectors.items() if n not in down},
+            found,
+            [t.system for t in tasks if t.state != TaskState.DONE and t.mode != TaskMode.MANUAL],
+        )
         for task in run_order(ctx.policy, tasks):
             if task.state == TaskState.DONE:
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -139,6 +139,16 @@ class Step:
 
     def before(self, ctx: ExecutionContext, request: RightsRequest, who: Requester) -> None:
         return None
+
+    def prepare(
+        self,
+        ctx: ExecutionContext,
+        request: RightsRequest,
+        connectors: Mapping[str, Connector],
+        found: FoundSet,
+        systems: Sequence[str],
+    ) -> None:
+        """After the search, before any system is acted on: plan and check the whole run."""
 
     def act(
         self,

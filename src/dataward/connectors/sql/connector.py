@@ -78,6 +78,7 @@ def connect_args(backend: str, timeout: float) -> dict[str, Any]:
 
 class SqlConnector(Connector):
     connection_settings = ("url_env", "url")
+    erases_by_predicate = True
 
     _url: URL
     _engine_instance: Engine | None
@@ -165,6 +166,13 @@ class SqlConnector(Connector):
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         return self._client.erase(collection, keys, plan)
+
+    def erase_where(
+        self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan
+    ) -> int:
+        from dataward.connectors.sql.matching import erase_matching
+
+        return erase_matching(self._client, collection, where, plan)
 
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
         return self._client.rectify(collection, keys, changes)

@@ -120,6 +120,15 @@ class DeclaredTables:
         self, collection: str, where: Mapping[str, Iterable[Any]]
     ) -> Iterator[Select[Any]]:
         """One SELECT per batch of at most MAX_IN values, OR-ing the fields' IN lists."""
+        table = self._tables[collection]
+        for clause in self.match_batches(collection, where):
+            yield select(*table.c).where(clause)
+
+    def match_batches(
+        self, collection: str, where: Mapping[str, Iterable[Any]]
+    ) -> Iterator[ColumnElement[bool]]:
+        """The fields' IN lists OR-ed, in batches of at most MAX_IN values: the rows a fetch
+        selects, for erasing exactly those where there is no key to name them by."""
         info = self._collections[collection]
         table = self._tables[collection]
         pairs: list[tuple[str, Any]] = []
@@ -143,7 +152,7 @@ class DeclaredTables:
                 self._match(table.c[name], info.field(name), values)
                 for name, values in by_field.items()
             ]
-            yield select(*table.c).where(or_(*clauses))
+            yield or_(*clauses)
 
     def _folds(self, field: DatasetField | None) -> bool:
         return self.casefold_identities and field is not None and field.identity == "email"
