@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import Result
-from dataward.core.tables import metadata
 from typer.testing import CliRunner
 
 from dataward.core import migrate
 from dataward.core.crypto import create_master_key_file
 from dataward.core.db import make_engine
+from dataward.domains import metadata
 
 from .shop import ALICE, Shop, build_shop
 
