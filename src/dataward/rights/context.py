@@ -118,6 +118,10 @@ class Outcome:
     package: bytes | None = None
     stopped: str | None = None
     notify: list[str] = field(default_factory=list)
+    # Identities given but not proved, so not searched by, each with why.
+    dropped: list[str] = field(default_factory=list)
+    # Systems whose records naming someone else wait for staff review.
+    review: dict[str, str] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:

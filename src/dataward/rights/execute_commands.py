@@ -52,6 +52,14 @@ RetriesOption = Annotated[
     int, typer.Option("--retries", min=1, max=10, help="Tries per system before it fails.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+EvidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence",
+        help="What you checked to tie the identities to the person (required with --phone or"
+        " --ref).",
+    ),
+]
 PurposeOption = Annotated[
     list[str], typer.Option("--purpose", help="The purpose (data_use key), e.g. marketing.")
 ]
@@ -82,6 +90,7 @@ def access(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Find everything held on a person and write the access package (Art 15)."""
     execute(
@@ -94,6 +103,7 @@ def access(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -115,6 +125,7 @@ def erase(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Erase or anonymise a person everywhere, except what an exemption or hold keeps (Art 17)."""
     execute(
@@ -127,6 +138,7 @@ def erase(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -143,6 +155,7 @@ def rectify(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Correct a value in every system holding that category for the person (Art 16)."""
     loaded = load_policy(policy or DEFAULT_POLICY)
@@ -159,6 +172,7 @@ def rectify(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -172,6 +186,7 @@ def restrict(
     env_file: EnvFileOption = None,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Restrict the use of a person's data for a purpose (Art 18)."""
     execute(
@@ -183,6 +198,7 @@ def restrict(
         env_file=env_file,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -196,6 +212,7 @@ def object_to(
     env_file: EnvFileOption = None,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Record an objection to a purpose; to direct marketing it is absolute (Art 21)."""
     execute(
@@ -207,6 +224,7 @@ def object_to(
         env_file=env_file,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -222,6 +240,7 @@ def portability(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """The data given by consent or under a contract, as JSON and CSV (Art 20)."""
     execute(
@@ -234,6 +253,7 @@ def portability(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
