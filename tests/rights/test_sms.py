@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.core.clock import FixedClock
@@ -22,7 +23,7 @@ from dataward.core.crypto import Keyring
 from dataward.core.errors import ConfigurationError, ConnectorError
 from dataward.policy.service import LoadedPolicy
 from dataward.rights import service
-from dataward.rights.models import IdentityMethod
+from dataward.rights.models import IdentityMethod, VerificationCode
 from dataward.rights.schemas import PHONE_NUMBER
 from dataward.rights.sms import EmailToSmsGateway, HttpSmsGateway, sms_transport
 
@@ -175,3 +176,23 @@ def test_gateway_settings_that_cannot_work_are_named() -> None:
         )
     with pytest.raises(ConfigurationError, match="--by-call-back"):
         sms_transport(Settings())
+
+
+def test_a_phone_code_without_an_sms_gateway_says_what_to_set_or_to_call_back(
+    session: Session, clock: FixedClock, keyring: Keyring, policy: LoadedPolicy
+) -> None:
+    by_phone = open_request(
+        session, keyring=keyring, clock=clock, policy=policy, email=None, phone="07700 900123"
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        service.send_code(
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            settings=Settings(),
+            request=by_phone,
+            actor=OPERATOR,
+        )
+    assert "DATAWARD_SMS_" in str(caught.value)
+    assert "--by-call-back" in str(caught.value)
+    assert session.scalars(select(VerificationCode)).all() == []

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from dataward.audit.models import AuditEvent
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
-from dataward.core.errors import ConfigurationError, Conflict, ConnectorError, UsageError
+from dataward.core.errors import Conflict, ConnectorError, UsageError
 from dataward.core.jobs import Job
 from dataward.policy.service import LoadedPolicy
 from dataward.rights import service
@@ -193,19 +193,6 @@ def test_a_request_without_an_email_cannot_be_sent_a_code_by_email(
             actor=OPERATOR,
             by="email",
         )
-
-
-def test_a_phone_code_without_an_sms_gateway_says_what_to_set_or_to_call_back(
-    session: Session, clock: FixedClock, keyring: Keyring, policy: LoadedPolicy
-) -> None:
-    by_phone = open_request(
-        session, keyring=keyring, clock=clock, policy=policy, email=None, phone="07700 900123"
-    )
-    with pytest.raises(ConfigurationError) as caught:
-        _send(session, keyring, clock, by_phone, free_port())
-    assert "DATAWARD_SMS_" in str(caught.value)
-    assert "--by-call-back" in str(caught.value)
-    assert session.scalars(select(VerificationCode)).all() == []
 
 
 # the code

@@ -27,23 +27,25 @@ CONTACT = {EMAIL: "email address", PHONE_NUMBER: "phone number"}
 
 
 def foreign_identity(policy: Policy, record: FoundRecord, proved: Identities) -> str | None:
-    """Why this record seems to be someone else's, or None: one of its email or phone fields
-    holds a value other than every one the requester proved of that kind."""
+    """Why this record seems to be someone else's, or None: for a kind of contact identity
+    the requester proved, the record holds values of that kind and none of them is theirs.
+    A record naming two people of one kind (a call's caller and callee) still names them."""
     try:
         collection = collection_of(policy, record.system, record.collection)
     except KeyError:
         return None
+    held: dict[str, list[tuple[str, str]]] = {}
     for item in collection.fields:
         kind = PHONE_NUMBER if item.identity == "phone" else item.identity
-        if kind not in CONTACT or not proved.values.get(kind):
-            continue
         value = record.row.get(item.name)
-        if value is None or not str(value).strip():
-            continue
-        if normalise(kind, str(value)) not in proved.values[kind]:
+        if kind in CONTACT and proved.values.get(kind) and value is not None and str(value).strip():
+            held.setdefault(kind, []).append((item.name, normalise(kind, str(value))))
+    for kind, fields in sorted(held.items()):
+        if not any(value in proved.values[kind] for _name, value in fields):
+            names = ", ".join(repr(name) for name, _value in fields)
             return (
-                f"its field {item.name!r} holds a {CONTACT[kind]} other than the requester's"
-                " verified one"
+                f"its {CONTACT[kind]} ({names}) is not the requester's verified one: it may be"
+                " someone else's record"
             )
     return None
 
