@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from dataward.connectors.traversal import FoundRecord, Identities
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
-from dataward.policy.service import LoadedPolicy
+from dataward.policy.service import LoadedPolicy, load_policy
 from dataward.rights import service
 from dataward.rights.context import Outcome
-from dataward.rights.crosscheck import decide
+from dataward.rights.crosscheck import decide, foreign_identity
 from dataward.rights.execution import run_request
 from dataward.rights.models import RequestKind, ReviewDecision, RightsRequest, TaskState
 from dataward.rights.schemas import PHONE_NUMBER, RequesterIdentities
@@ -32,7 +33,7 @@ from .household import (
     no_gateway,
     verify_email_by_code,
 )
-from .request_factories import OPERATOR, write_policy
+from .request_factories import OPERATOR, POLICY, write_policy
 
 
 @pytest.fixture
@@ -204,3 +205,26 @@ def test_an_erasure_leaves_the_row_naming_someone_else_until_staff_decide(
     db.commit()
     assert _run(db, keyring, clock, policy, billing, tmp_path / "home", request).finished
     assert customer_ids(billing) == [2, 3, 4]
+
+
+CALLS = """\
+        - name: calls
+          fields:
+            - {name: id, primary_key: true}
+            - {name: caller, categories: [user.contact.phone_number], identity: phone_number}
+            - {name: callee, categories: [user.contact.phone_number], identity: phone_number}
+"""
+
+
+def test_a_call_between_the_requester_and_someone_else_is_not_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "dataward.yaml"
+    path.write_text(POLICY.format(nation="england-and-wales") + CALLS, encoding="utf-8")
+    policy = load_policy(path).policy
+    proved = Identities.of(email=ALICE, phone=ALICE_PHONE)
+    call = {"id": 1, "caller": "07700900001", "callee": "07700900555"}
+    assert foreign_identity(policy, FoundRecord("billing", "calls", (1,), call, {}), proved) is None
+    partner = {"id": 4, "email": PARTNER, "mobile": "07700900001", "account_number": "AC-4004"}
+    reason = foreign_identity(
+        policy, FoundRecord("billing", "customers", (4,), partner, {}), proved
+    )
+    assert reason is not None and "email address ('email')" in reason
