@@ -20,15 +20,22 @@ from sqlalchemy.orm import Session
 from dataward.core.clock import FixedClock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
-from dataward.core.errors import ConfigurationError, ConnectorError
+from dataward.core.errors import ConfigurationError, ConnectorError, UsageError
 from dataward.policy.service import LoadedPolicy
 from dataward.rights import service
 from dataward.rights.models import IdentityMethod, VerificationCode
 from dataward.rights.schemas import PHONE_NUMBER
 from dataward.rights.sms import EmailToSmsGateway, HttpSmsGateway, sms_transport
 
-from .household import ALICE_PHONE
-from .request_factories import OPERATOR, free_port, open_request, smtp_server, write_policy
+from .household import ALICE_PHONE, Texts
+from .request_factories import (
+    OPERATOR,
+    code_in,
+    free_port,
+    open_request,
+    smtp_server,
+    write_policy,
+)
 
 CODE_TEXT = r"your code for request DW-2026-\d{6} is (\d{6})\."
 
@@ -196,3 +203,51 @@ def test_a_phone_code_without_an_sms_gateway_says_what_to_set_or_to_call_back(
     assert "DATAWARD_SMS_" in str(caught.value)
     assert "--by-call-back" in str(caught.value)
     assert session.scalars(select(VerificationCode)).all() == []
+
+
+def test_with_codes_out_to_both_email_and_phone_the_verifier_says_which_one_it_is(
+    session: Session, clock: FixedClock, keyring: Keyring, policy: LoadedPolicy
+) -> None:
+    request = open_request(session, keyring=keyring, clock=clock, policy=policy, phone=ALICE_PHONE)
+    texts = Texts()
+    with smtp_server() as (inbox, port):
+        for by in ("email", "sms"):
+            service.send_code(
+                session=session,
+                keyring=keyring,
+                clock=clock,
+                settings=Settings(smtp_host="127.0.0.1", smtp_port=port),
+                request=request,
+                actor=OPERATOR,
+                by=by,
+                sms=texts,
+            )
+    with pytest.raises(UsageError, match="--identity email or --identity phone"):
+        service.verify_with_code(
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            request=request,
+            code=texts.last_code(),
+            actor="web:requester",
+        )
+    # The SMS code does not prove the email, nor the emailed code the phone.
+    wrong = service.verify_with_code(
+        session=session,
+        keyring=keyring,
+        clock=clock,
+        request=request,
+        code=texts.last_code(),
+        actor="web:requester",
+        identity="email",
+    )
+    assert not wrong.ok
+    assert service.verify_with_code(
+        session=session,
+        keyring=keyring,
+        clock=clock,
+        request=request,
+        code=code_in(inbox.messages[0]),
+        actor="web:requester",
+        identity="email",
+    ).ok

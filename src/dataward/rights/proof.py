@@ -197,6 +197,11 @@ def verify_with_code(
     """Check the code; a failed check is returned (and audited), not raised, so it is counted.
     A right code proves only the address it was sent to."""
     _require_provable(request)
+    if identity is None and len(verification.live_identities(session, request)) > 1:
+        raise UsageError(
+            "codes were sent to both the requester's email and phone",
+            fix="say which this one is: --identity email or --identity phone",
+        )
     check = verification.check_code(
         session=session, keyring=keyring, clock=clock, request=request, code=code, identity=identity
     )

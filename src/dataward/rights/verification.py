@@ -108,6 +108,11 @@ def _live_codes(
     return list(session.scalars(query.order_by(VerificationCode.id.desc())))
 
 
+def live_identities(session: Session, request: RightsRequest) -> set[str]:
+    """The identities a code is out for and still unused."""
+    return {row.identity for row in _live_codes(session, request)}
+
+
 def issue_code(
     *,
     session: Session,
