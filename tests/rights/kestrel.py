@@ -238,7 +238,7 @@ def verified_request(
         purposes=purposes,
         details=details,
     )
-    service.verify_with_evidence(
+    service.assert_identities(
         session=session,
         clock=clock,
         request=request,

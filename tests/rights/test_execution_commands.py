@@ -119,6 +119,8 @@ def test_rectify_with_a_value_a_system_cannot_hold_exits_1_and_says_where(
         "rectify",
         "--phone",
         ALICE_PHONE,
+        "--evidence",
+        "called the number back; caller confirmed the account postcode",
         "--set",
         "user.contact.phone_number=07700 900555",
         "--retries",

@@ -177,14 +177,22 @@ def test_an_unreachable_mail_server_is_a_clear_error(
     assert "DATAWARD_SMTP_HOST" in caught.value.fix
 
 
-def test_a_request_without_an_email_cannot_be_sent_a_code(
+def test_a_request_without_an_email_cannot_be_sent_a_code_by_email(
     session: Session, clock: FixedClock, keyring: Keyring, policy: LoadedPolicy
 ) -> None:
     by_phone = open_request(
         session, keyring=keyring, clock=clock, policy=policy, email=None, phone="07700 900123"
     )
     with pytest.raises(Conflict, match="no email address"):
-        _send(session, keyring, clock, by_phone, free_port())
+        service.send_code(
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            settings=mail_settings(free_port()),
+            request=by_phone,
+            actor=OPERATOR,
+            by="email",
+        )
 
 
 # the code

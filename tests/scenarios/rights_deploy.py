@@ -154,7 +154,7 @@ class Desk:
             details=details,
             name=known.name,
         )
-        service.verify_with_evidence(
+        service.assert_identities(
             session=self.session,
             clock=self.clock,
             request=request,

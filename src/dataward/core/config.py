@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "privacy@localhost"
+    # Verification codes for phone numbers: an email-to-SMS gateway's domain, or an HTTP one.
+    sms_email_domain: str | None = Field(
+        default=None, description="Email-to-SMS gateway: codes go to <number>@<this domain>."
+    )
+    sms_http_url: str | None = Field(
+        default=None, description="HTTP SMS gateway: codes are POSTed here as JSON."
+    )
+    sms_http_token: SecretStr | None = Field(
+        default=None, description="Bearer token for DATAWARD_SMS_HTTP_URL."
+    )
     checkpoint_every: int = Field(default=1000, ge=1)
     policy: Path | None = Field(
         default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."

@@ -33,9 +33,11 @@ from dataward.policy.service import load_policy
 from dataward.rights import service
 from dataward.rights.context import require_configured
 from dataward.rights.deadline_commands import deadline
+from dataward.rights.identities import label, parse_label
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.rectification import check_categories, normalise_change, parse_changes
-from dataward.rights.schemas import RequesterIdentities
+from dataward.rights.review_commands import review
+from dataward.rights.schemas import EMAIL, PHONE_NUMBER, RequesterIdentities
 from dataward.rights.views import print_detail, summary_line, time_left
 
 rights_app = typer.Typer(
@@ -50,6 +52,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 def register(app: typer.Typer) -> None:
     rights_app.command("deadline")(deadline)
+    rights_app.command("review")(review)
     app.add_typer(rights_app, name="rights")
 
 
@@ -134,6 +137,13 @@ def open_(
         f" or `dataward rights verify {summary.reference} --evidence TEXT`",
         markup=False,
     )
+    if phone or ref:
+        out.print(
+            "a phone number is searched by only once verified (`send-code --by sms`, or"
+            " `verify --identity phone --by-call-back --evidence TEXT`), a reference only once"
+            " staff verify it (`verify --identity ref:KEY --evidence TEXT`)",
+            markup=False,
+        )
 
 
 def _organisation_of(request: RightsRequest) -> str | None:
@@ -146,8 +156,14 @@ def _organisation_of(request: RightsRequest) -> str | None:
 
 @rights_app.command("send-code")
 @handle_errors
-def send_code(reference: ReferenceArgument) -> None:
-    """Email the requester a one-time code to prove it is them."""
+def send_code(
+    reference: ReferenceArgument,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="email or sms (default: the first of the two not yet verified)."),
+    ] = None,
+) -> None:
+    """Send the requester a one-time code, by email or SMS, to prove that address is theirs."""
     rt = ready_runtime()
     keyring = _keyring(rt)
     with rt.transaction() as session:
@@ -160,9 +176,14 @@ def send_code(reference: ReferenceArgument) -> None:
             request=request,
             actor=cli_actor(),
             organisation=_organisation_of(request),
+            by=by,
         )
-        ref, expires = request.reference, row.expires_at
-    out.print(f"code sent for {ref}; it expires at {expires:%Y-%m-%d %H:%M} UTC", markup=False)
+        ref, expires, sent_to = request.reference, row.expires_at, label(row.identity)
+    out.print(
+        f"code sent for {ref} to the requester's {sent_to}; it expires at"
+        f" {expires:%Y-%m-%d %H:%M} UTC",
+        markup=False,
+    )
 
 
 @rights_app.command("verify")
@@ -182,12 +203,28 @@ def verify(
             "--identity-on", formats=DATE_FORMATS, help="Day the evidence arrived (default today)."
         ),
     ] = None,
+    identity: Annotated[
+        str | None,
+        typer.Option("--identity", help="Which identity: email (default), phone or ref:KEY."),
+    ] = None,
+    by_call_back: Annotated[
+        bool,
+        typer.Option(
+            "--by-call-back",
+            help="For a phone: staff rang it back; --evidence says what they checked.",
+        ),
+    ] = False,
 ) -> None:
-    """Record the requester's identity as proved; the request then runs on every system."""
+    """Record one of the requester's identities as proved; only proved ones are searched."""
     if (code is None) == (evidence is None):
         raise UsageError("give either --code or --evidence", fix="one of them, not both")
     if code is not None and identity_on is not None:
         raise UsageError("--identity-on goes with --evidence: a code proves identity today")
+    if by_call_back and evidence is None:
+        raise UsageError("a call-back is recorded with what was checked", fix="add --evidence TEXT")
+    which = parse_label(identity) if identity is not None else None
+    if by_call_back and which is None:
+        which = PHONE_NUMBER
     rt = ready_runtime()
     keyring = _keyring(rt)
     with rt.transaction() as session:
@@ -206,6 +243,7 @@ def verify(
                 request=request,
                 code=code,
                 actor=cli_actor(),
+                identity=which,
             )
             # The failed attempt is committed with the transaction: it must count.
             failure = None if check.ok else check.explain(request.reference)
@@ -217,8 +255,11 @@ def verify(
                 actor=cli_actor(),
                 evidence=evidence or "",
                 identity_on=_day(identity_on),
+                identity=which or EMAIL,
+                call_back=by_call_back,
             )
         ref, start_on, due_on = request.reference, request.start_on, request.effective_due_on
+        unproved = [label(r.identity) for r in request.identities if not r.verified]
     if failure is not None:
         err.print(f"error: {failure}", markup=False)
         raise typer.Exit(EXIT_FAILED)
@@ -226,6 +267,11 @@ def verify(
         f"{ref} verified: the clock runs from {start_on}, due {due_on}; queued to run",
         markup=False,
     )
+    if unproved:
+        out.print(
+            f"not verified, so not searched unless verified before it runs: {', '.join(unproved)}",
+            markup=False,
+        )
 
 
 @rights_app.command("list")

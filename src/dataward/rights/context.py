@@ -141,6 +141,10 @@ class Outcome:
     notify: list[str] = field(default_factory=list)
     # An erasure whose person is under a legal hold: why Dataward's own copy was not forgotten.
     forget_held: str | None = None
+    # Identities given but not proved, so not searched by, each with why.
+    dropped: list[str] = field(default_factory=list)
+    # Systems whose records naming someone else wait for staff review.
+    review: dict[str, str] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:

@@ -59,6 +59,7 @@ def _open_or_get(
     identities: RequesterIdentities,
     purposes: Sequence[str],
     details: Mapping[str, Any] | None,
+    evidence: str | None,
 ) -> RightsRequest:
     actor = cli_actor()
     if reference is not None:
@@ -72,6 +73,12 @@ def _open_or_get(
         return request
     if kind is None:
         raise UsageError("name the kind of request to open")
+    if (identities.phone or identities.extra) and not (evidence and evidence.strip()):
+        raise UsageError(
+            "say what you checked to tie the phone number or reference to the person",
+            fix="add --evidence, e.g. --evidence 'called the number back; caller confirmed the"
+            " account postcode'",
+        )
     request = service.open_request(
         session=session,
         keyring=keyring,
@@ -83,12 +90,14 @@ def _open_or_get(
         purposes=purposes,
         details=details,
     )
-    service.verify_with_evidence(
+    # Staff at the server vouch for what they typed; for a phone or a reference they must say
+    # what tied it to the person, as a requester would have to prove it.
+    service.assert_identities(
         session=session,
         clock=rt.clock,
         request=request,
         actor=actor,
-        evidence=f"direct CLI request by {getpass.getuser()}",
+        evidence=evidence or f"direct CLI request by {getpass.getuser()}",
     )
     return request
 
@@ -155,6 +164,12 @@ def _report(
         ],
         "kept": _kept(request, keyring),
         "forget_held": outcome.forget_held,
+        "identities_not_searched": outcome.dropped,
+        "needs_review": [
+            {"id": i.id, "system": i.system, "collection": i.collection, "reason": i.reason}
+            for i in request.review_items
+            if i.decision is None
+        ],
         "recipients_to_tell": outcome.notify,
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
@@ -189,6 +204,13 @@ def _print(report: Mapping[str, Any]) -> None:
             "Dataward's own copy of them are kept until it is released",
             markup=False,
         )
+    for dropped in report["identities_not_searched"]:
+        out.print(f"  not searched by {dropped}", markup=False)
+    for item in report["needs_review"]:
+        out.print(
+            f"  needs review #{item['id']} {item['system']}.{item['collection']}: {item['reason']}",
+            markup=False,
+        )
     if report["recipients_to_tell"]:
         names = ", ".join(report["recipients_to_tell"])
         out.print(f"tell these recipients (Art 19): {names}", markup=False)
@@ -218,6 +240,7 @@ def execute(
     retries: int = 3,
     confirm_system: str | None = None,
     as_json: bool = False,
+    evidence: str | None = None,
 ) -> None:
     """Open (or find) the request, run it, write its package; exit 1 unless it finished.
 
@@ -249,6 +272,7 @@ def execute(
             identities=identities or RequesterIdentities(),
             purposes=purposes,
             details=details,
+            evidence=evidence,
         )
         if confirm_system is not None:
             complete_manual_task(

@@ -67,6 +67,14 @@ RetriesOption = Annotated[
     int, typer.Option("--retries", min=1, max=10, help="Tries per system before it fails.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+EvidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence",
+        help="What you checked to tie the identities to the person (required with --phone or"
+        " --ref).",
+    ),
+]
 PurposeOption = Annotated[
     list[str], typer.Option("--purpose", help="The purpose (data_use key), e.g. marketing.")
 ]
@@ -99,6 +107,7 @@ def access(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Find everything held on a person and write the access package (Art 15)."""
     execute(
@@ -113,6 +122,7 @@ def access(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -142,6 +152,7 @@ def erase(
             "open no request and change nothing.",
         ),
     ] = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Erase or anonymise a person everywhere, except what an exemption or hold keeps (Art 17)."""
     if dry_run:
@@ -163,6 +174,7 @@ def erase(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -179,6 +191,7 @@ def rectify(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Correct a value in every system holding that category for the person (Art 16)."""
     loaded = load_policy(policy or DEFAULT_POLICY)
@@ -195,6 +208,7 @@ def rectify(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -208,6 +222,7 @@ def restrict(
     env_file: EnvFileOption = None,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Restrict the use of a person's data for a purpose (Art 18)."""
     execute(
@@ -219,6 +234,7 @@ def restrict(
         env_file=env_file,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -232,6 +248,7 @@ def object_to(
     env_file: EnvFileOption = None,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Record an objection to a purpose; to direct marketing it is absolute (Art 21)."""
     execute(
@@ -243,6 +260,7 @@ def object_to(
         env_file=env_file,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 
@@ -260,6 +278,7 @@ def portability(
     complete: CompleteOption = False,
     retries: RetriesOption = 3,
     as_json: JsonOption = False,
+    evidence: EvidenceOption = None,
 ) -> None:
     """The data given by consent or under a contract, as JSON and CSV (Art 20)."""
     execute(
@@ -274,6 +293,7 @@ def portability(
         complete=complete,
         retries=retries,
         as_json=as_json,
+        evidence=evidence,
     )
 
 

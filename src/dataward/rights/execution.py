@@ -29,6 +29,8 @@ from dataward.core.errors import Conflict, ConnectorError, DatawardError
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
 from dataward.rights.context import ExecutionContext, Outcome, automatic
+from dataward.rights.crosscheck import screen, waiting_text
+from dataward.rights.identities import label
 from dataward.rights.locks import person_lock, run_lock
 from dataward.rights.models import (
     RequestKind,
@@ -40,7 +42,7 @@ from dataward.rights.models import (
 )
 from dataward.rights.reading import AccessStep, PortabilityStep
 from dataward.rights.requester import Requester, requester_of
-from dataward.rights.steps import Step
+from dataward.rights.steps import Step, event
 from dataward.rights.tasks import complete_manual_task as complete_manual_task
 from dataward.rights.tasks import (
     ensure_tasks,
@@ -171,6 +173,14 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
     _start(ctx, request)
     ctx.keyring.attach(ctx.session)
     who = requester_of(ctx.session, ctx.keyring, request)
+    if not who.identities:
+        raise Conflict(
+            f"none of the identities of request {request.reference} is verified",
+            fix=f"verify one first (`dataward rights verify {request.reference}`)",
+        )
+    outcome.dropped = [f"{label(d.identity)}: {d.reason}" for d in who.dropped]
+    if who.dropped:
+        event(ctx, request, "rights.identities.dropped", {"identities": outcome.dropped})
     scope = scope_of(ctx.policy, who.details)
     tasks = ensure_tasks(ctx, request, scope)
     step = step_for(request.kind, whole_person=scope is None)
@@ -200,6 +210,8 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
                 "unreachable": sorted(down),
             },
         )
+        screened = screen(ctx, request, found, who.identities)
+        found = outcome.found = screened.found
         waiting = waiting_on(ctx.policy, down)
         secrets = who.secrets()
         leads = found_through(ctx.policy)
@@ -232,6 +244,11 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
                     "more of the person's records here"
                 )
                 outcome.waiting[task.system] = task.last_error
+                continue
+            if task.system in screened.undecided:
+                task.state = TaskState.PENDING
+                task.last_error = waiting_text(request.reference, screened.undecided[task.system])
+                outcome.review[task.system] = task.last_error
                 continue
             blocked = sorted(
                 name

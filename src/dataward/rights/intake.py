@@ -22,6 +22,7 @@ from dataward.people.models import Person
 from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.rights.deadlines import due_date
+from dataward.rights.identities import record_given
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.schemas import EMAIL, PHONE_NUMBER, RequesterIdentities, SealedDetails
 
@@ -156,7 +157,7 @@ def open_request(
     session.add(request)
     session.flush()
     request.reference = f"DW-{received_on.year}-{request.id:06d}"
-    session.flush()
+    record_given(session=session, request=request, identities=checked.by_type())
     audit.record(
         session=session,
         clock=clock,

@@ -123,6 +123,8 @@ class AccessLetter:
     places: list[PlaceLine] = field(default_factory=list)
     uses_consent: bool = False
     portability: bool = False
+    # What the search left out and why, e.g. an identity given but never verified.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def holds_data(self) -> bool:
@@ -189,6 +191,7 @@ def build_letter(
     kept: Sequence[KeptLine] = (),
     addressee: str | None = None,
     places: Sequence[PlaceLine] = (),
+    notes: Sequence[str] = (),
 ) -> AccessLetter:
     """`held`: system → categories of the non-empty fields found; `searched`: every collection
     looked at, with how many of the person's records it returned."""
@@ -238,6 +241,7 @@ def build_letter(
         places=list(places),
         uses_consent=any(a.lawful_basis == LawfulBasis.CONSENT for a in holding),
         portability=any(portable(a) for a in holding),
+        notes=list(notes),
     )
 
 

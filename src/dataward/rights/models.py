@@ -127,6 +127,12 @@ class RightsRequest(Base):
     items: Mapped[list[RequestItem]] = relationship(
         back_populates="request", order_by="RequestItem.id", cascade="all, delete-orphan"
     )
+    identities: Mapped[list[RequestIdentity]] = relationship(
+        order_by="RequestIdentity.id", cascade="all, delete-orphan"
+    )
+    review_items: Mapped[list[ReviewItem]] = relationship(
+        order_by="ReviewItem.id", cascade="all, delete-orphan"
+    )
 
     @property
     def effective_due_on(self) -> date:
@@ -216,3 +222,75 @@ class VerificationCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when a newer code replaces this one, so only the latest can be used.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The identity the code proves ("email" or "phone_number"): a code proves only its address.
+    identity: Mapped[str] = mapped_column(sa.String(100), default="email", server_default="email")
+    # Keyed digest of the address it went to, so sends per address can be counted across
+    # requests without keeping the address itself.
+    address_digest: Mapped[str | None] = mapped_column(sa.String(128), index=True)
+
+
+class IdentityMethod(enum.StrEnum):
+    EMAIL_CODE = "email_code"
+    SMS_CODE = "sms_code"
+    # Staff rang the number back and checked who answered.
+    CALL_BACK = "call_back"
+    # Staff checked a document or record (an invoice, a passport) against the requester.
+    EVIDENCE = "evidence"
+    # Staff running a direct command at the server vouched for the identities they gave.
+    STAFF_ASSERTED = "staff_asserted"
+
+
+class RequestIdentity(Base):
+    """One identity a request was opened with, by type only (the value is sealed elsewhere),
+    and whether it was proved: only proved identities are searched by."""
+
+    __tablename__ = "rights_request_identities"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "request_id", "identity", name="uq_rights_request_identities_request_identity"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    # "email", "phone_number" or a reference type a dataset declares ("customer_number").
+    identity: Mapped[str] = mapped_column(sa.String(100))
+    method: Mapped[IdentityMethod | None] = mapped_column(_enum(IdentityMethod, "identity_method"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by: Mapped[str | None] = mapped_column(sa.String(200))
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class ReviewDecision(enum.StrEnum):
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+
+
+class ReviewItem(Base):
+    """A record found for the request that names someone else: set aside until staff decide
+    whether it is the requester's (include) or not (exclude)."""
+
+    __tablename__ = "rights_review_items"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "request_id", "system", "collection", "key_digest", name="uq_rights_review_items_record"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(sa.String(200))
+    collection: Mapped[str] = mapped_column(sa.String(200))
+    key_digest: Mapped[str] = mapped_column(sa.String(128))
+    # Why it was set aside, without the other person's value.
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decision: Mapped[ReviewDecision | None] = mapped_column(
+        _enum(ReviewDecision, "review_decision")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    note: Mapped[str | None] = mapped_column(sa.Text)

@@ -177,6 +177,7 @@ class AccessStep(Step):
             kept=kept_before(ctx, found),
             addressee=who.name,
             places=places,
+            notes=[d.note for d in who.dropped],
         )
         package = Package(
             reference=request.reference,
@@ -188,6 +189,7 @@ class AccessStep(Step):
             searched=searched,
             letter_html=render_letter(letter),
             held_for=held_for,
+            notes=[d.note for d in who.dropped],
         )
         _store(ctx, request, who, package, outcome)
 
@@ -231,6 +233,6 @@ class PortabilityStep(Step):
             records=records,
             files=files,
             searched=searched_lines(ctx.policy, found),
-            notes=[NOTE],
+            notes=[NOTE, *(d.note for d in who.dropped)],
         )
         _store(ctx, request, who, package, outcome)

@@ -1,4 +1,6 @@
-"""The person a request is about, decrypted for the length of a run and never stored again."""
+"""The person a request is about, decrypted for the length of a run and never stored again.
+
+Only the identities that were proved are searched by (identities.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict
 from dataward.people import service as people
 from dataward.people.models import Person
-from dataward.rights import intake
+from dataward.rights import identities, intake
+from dataward.rights.identities import Dropped
 from dataward.rights.models import RightsRequest
-from dataward.rights.schemas import RequesterIdentities
+from dataward.rights.schemas import EMAIL, PHONE_NUMBER, RequesterIdentities
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class Requester:
     name: str | None
     extra: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    # Identities given but not proved: never searched by, only kept out of error messages.
+    dropped: list[Dropped] = field(default_factory=list)
+    unproved_values: frozenset[str] = frozenset()
 
     @property
     def identities(self) -> Identities:
@@ -34,6 +40,7 @@ class Requester:
     def secrets(self) -> set[str]:
         """Every identifying value, to keep out of stored error messages."""
         values = {v for v in (self.email, self.phone, self.name) if v}
+        values.update(self.unproved_values)
         values.update(v for v in self.extra.values() if v)
         for kinds in self.identities.values.values():
             values.update(kinds)
@@ -53,11 +60,17 @@ def requester_of(session: Session, keyring: Keyring, request: RightsRequest) -> 
         )
     given = intake.request_identities(session=session, keyring=keyring, request=request)
     shown = people.reveal(session=session, keyring=keyring, person=person)
+    proved = identities.proved(request)
+    unproved = {
+        value for kind, values in given.by_type().items() if kind not in proved for value in values
+    }
     return Requester(
         person=person,
-        email=given.email,
-        phone=given.phone,
+        email=given.email if EMAIL in proved else None,
+        phone=given.phone if PHONE_NUMBER in proved else None,
         name=shown.name,
-        extra=dict(given.extra),
+        extra={kind: value for kind, value in given.extra.items() if kind in proved},
         details=intake.request_details(session=session, keyring=keyring, request=request),
+        dropped=identities.dropped(request, given.by_type()),
+        unproved_values=frozenset(unproved),
     )

@@ -8,9 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from dataward.rights.models import (
+    IdentityMethod,
     ItemOutcome,
     RequestKind,
     RequestState,
+    ReviewDecision,
     TaskMode,
     TaskState,
     VerificationMethod,
@@ -88,6 +90,36 @@ class ItemOut(BaseModel):
     until_on: date | None
 
 
+class IdentityOut(BaseModel):
+    """One identity the request was opened with (its type, never its value) and its proof."""
+
+    identity: str
+    verified: bool
+    searched_by: bool
+    method: IdentityMethod | None
+    verified_at: datetime | None
+    verified_by: str | None
+    evidence: str | None
+    # Why it is not searched by, when it is not.
+    dropped_because: str | None
+
+
+class ReviewItemOut(BaseModel):
+    """A record that names someone else, set aside until staff include or exclude it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    system: str
+    collection: str
+    key_digest: str
+    reason: str
+    decision: ReviewDecision | None
+    decided_at: datetime | None
+    decided_by: str | None
+    note: str | None
+
+
 class RequestSummary(BaseModel):
     """One line of `rights list`: no personal data, only the pseudonym."""
 
@@ -127,3 +159,5 @@ class RequestDetail(RequestSummary):
     pauses: list[PauseOut]
     tasks: list[TaskOut]
     items: list[ItemOut]
+    identities: list[IdentityOut] = Field(default_factory=list)
+    review: list[ReviewItemOut] = Field(default_factory=list)

@@ -12,12 +12,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dataward.audit import service as audit
 from dataward.core.clock import Clock, today
-from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, NotFound, UsageError
-from dataward.rights import notes, verification, workflow
+from dataward.rights import identities, notes, workflow
 from dataward.rights.deadlines import days_left
 from dataward.rights.intake import declared_identities as declared_identities
 from dataward.rights.intake import open_request as open_request
@@ -25,18 +23,28 @@ from dataward.rights.intake import request_details as request_details
 from dataward.rights.intake import request_identities as request_identities
 from dataward.rights.intake import request_person as request_person
 from dataward.rights.models import (
+    RequestIdentity,
     RequestState,
     RightsRequest,
     TaskState,
-    VerificationCode,
-    VerificationMethod,
 )
-from dataward.rights.schemas import ItemOut, PauseOut, RequestDetail, RequestSummary, TaskOut
+from dataward.rights.proof import assert_identities as assert_identities
+from dataward.rights.proof import send_code as send_code
+from dataward.rights.proof import verify_with_code as verify_with_code
+from dataward.rights.proof import verify_with_evidence as verify_with_evidence
+from dataward.rights.schemas import (
+    IdentityOut,
+    ItemOut,
+    PauseOut,
+    RequestDetail,
+    RequestSummary,
+    ReviewItemOut,
+    TaskOut,
+)
 from dataward.rights.timeline import extend as extend
 from dataward.rights.timeline import open_pause as open_pause
 from dataward.rights.timeline import pause as pause
 from dataward.rights.timeline import resume as resume
-from dataward.rights.verification import CodeCheck
 
 S = RequestState
 
@@ -47,132 +55,6 @@ def get_request(*, session: Session, reference: str) -> RightsRequest:
     if request is None:
         raise NotFound(f"no rights request {wanted}", fix="see `dataward rights list`")
     return request
-
-
-# --- verification ---------------------------------------------------------------------------
-
-
-def _require_unverified(request: RightsRequest) -> None:
-    if request.state == S.PAUSED:
-        raise Conflict(
-            f"request {request.reference} is paused for clarification",
-            fix=f"record the answer first: `dataward rights resume {request.reference}"
-            " --answered-on DATE`",
-        )
-    if not request.is_open:
-        raise Conflict(f"request {request.reference} is {request.state.value}: nothing to verify")
-    if request.state not in (S.RECEIVED, S.AWAITING_VERIFICATION):
-        raise Conflict(f"request {request.reference} is {request.state.value}: already verified")
-
-
-def send_code(
-    *,
-    session: Session,
-    keyring: Keyring,
-    clock: Clock,
-    settings: Settings,
-    request: RightsRequest,
-    actor: str,
-    organisation: str | None = None,
-) -> VerificationCode:
-    """Email a one-time code to the requester; the request then awaits verification."""
-    _require_unverified(request)
-    identities = request_identities(session=session, keyring=keyring, request=request)
-    if identities.email is None:
-        raise Conflict(
-            f"request {request.reference} has no email address to send a code to",
-            fix="verify identity with --evidence after checking it another way",
-        )
-    code, row = verification.issue_code(
-        session=session, keyring=keyring, clock=clock, request=request
-    )
-    if request.state == S.RECEIVED:
-        workflow.transition(
-            session=session,
-            clock=clock,
-            request=request,
-            to=S.AWAITING_VERIFICATION,
-            actor=actor,
-            reason="verification code sent",
-        )
-    audit.record(
-        session=session,
-        clock=clock,
-        actor=actor,
-        action="rights.verification.code_sent",
-        object_type="rights_request",
-        object_id=request.reference,
-        subject=request.person_pseudonym,
-        details={"expires_at": row.expires_at.isoformat()},
-    )
-    message = verification.code_message(
-        settings=settings,
-        to=identities.email,
-        code=code,
-        request=request,
-        expires_at=row.expires_at,
-        organisation=organisation,
-        now=clock.now(),
-    )
-    # Sent last: if the mail server refuses it, the caller's transaction rolls back the code.
-    verification.send_mail(settings, message)
-    return row
-
-
-def verify_with_code(
-    *,
-    session: Session,
-    keyring: Keyring,
-    clock: Clock,
-    request: RightsRequest,
-    code: str,
-    actor: str,
-) -> CodeCheck:
-    """Check the code; a failed check is returned (and audited), not raised, so it is counted."""
-    _require_unverified(request)
-    check = verification.check_code(
-        session=session, keyring=keyring, clock=clock, request=request, code=code
-    )
-    if not check.ok:
-        verification.record_failed_attempt(
-            session=session, clock=clock, request=request, actor=actor, check=check
-        )
-        return check
-    verification.mark_verified(
-        session=session,
-        clock=clock,
-        request=request,
-        actor=actor,
-        method=VerificationMethod.EMAIL_CODE,
-        evidence="one-time code sent to the requester's email address",
-    )
-    return check
-
-
-def verify_with_evidence(
-    *,
-    session: Session,
-    clock: Clock,
-    request: RightsRequest,
-    actor: str,
-    evidence: str,
-    identity_on: date | None = None,
-) -> None:
-    """Staff record what they saw (never the document's number); the clock starts that day."""
-    _require_unverified(request)
-    if not evidence.strip():
-        raise UsageError(
-            "say what identity evidence was seen", fix="--evidence 'passport checked in person'"
-        )
-    verification.mark_verified(
-        session=session,
-        clock=clock,
-        request=request,
-        actor=actor,
-        method=VerificationMethod.EVIDENCE,
-        evidence=evidence.strip(),
-        identity_on=identity_on,
-    )
 
 
 # --- review and closing ---------------------------------------------------------------------
@@ -349,4 +231,19 @@ def describe(request: RightsRequest, *, keyring: Keyring, today_on: date) -> Req
         pauses=[PauseOut.model_validate(p) for p in request.pauses],
         tasks=[TaskOut.model_validate(t) for t in request.tasks],
         items=[ItemOut.model_validate(i) for i in request.items],
+        identities=[identity_out(row) for row in request.identities],
+        review=[ReviewItemOut.model_validate(i) for i in request.review_items],
+    )
+
+
+def identity_out(row: RequestIdentity) -> IdentityOut:
+    return IdentityOut(
+        identity=identities.label(row.identity),
+        verified=row.verified,
+        searched_by=row.verified,
+        method=row.method,
+        verified_at=row.verified_at,
+        verified_by=row.verified_by,
+        evidence=row.evidence,
+        dropped_because=None if row.verified else identities.why_unproved(row.identity),
     )

@@ -34,6 +34,7 @@ from dataward.rights.models import (
     VerificationCode,
     VerificationMethod,
 )
+from dataward.rights.schemas import EMAIL
 
 CODE_DIGITS = 6
 CODE_VALID_FOR = timedelta(hours=24)
@@ -65,6 +66,8 @@ class CodeOutcome(enum.StrEnum):
 class CodeCheck:
     outcome: CodeOutcome
     attempts_left: int
+    # The identity the code proved, when it did.
+    identity: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,24 +87,30 @@ class CodeCheck:
         return "identity verified"
 
 
-def _code_hash(keyring: Keyring, request: RightsRequest, code: str) -> str:
-    # Keyed, and bound to the request: a leaked table does not give away codes by guessing,
-    # and a code for one request cannot verify another.
-    return keyring.digest(f"rights-code:{request.reference}:{code}")
+def _code_hash(keyring: Keyring, request: RightsRequest, code: str, identity: str) -> str:
+    # Keyed, and bound to the request and the address it went to: a leaked table does not give
+    # away codes by guessing, and a code for one request (or one address) proves no other.
+    if identity == EMAIL:
+        return keyring.digest(f"rights-code:{request.reference}:{code}")
+    return keyring.digest(f"rights-code:{request.reference}:{identity}:{code}")
 
 
-def _live_codes(session: Session, request: RightsRequest) -> list[VerificationCode]:
-    return list(
-        session.scalars(
-            select(VerificationCode)
-            .where(
-                VerificationCode.request_id == request.id,
-                VerificationCode.used_at.is_(None),
-                VerificationCode.revoked_at.is_(None),
-            )
-            .order_by(VerificationCode.id.desc())
-        )
+def _live_codes(
+    session: Session, request: RightsRequest, identity: str | None = None
+) -> list[VerificationCode]:
+    query = select(VerificationCode).where(
+        VerificationCode.request_id == request.id,
+        VerificationCode.used_at.is_(None),
+        VerificationCode.revoked_at.is_(None),
     )
+    if identity is not None:
+        query = query.where(VerificationCode.identity == identity)
+    return list(session.scalars(query.order_by(VerificationCode.id.desc())))
+
+
+def live_identities(session: Session, request: RightsRequest) -> set[str]:
+    """The identities a code is out for and still unused."""
+    return {row.identity for row in _live_codes(session, request)}
 
 
 def issue_code(
@@ -110,20 +119,24 @@ def issue_code(
     keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
+    identity: str = EMAIL,
+    address_digest: str | None = None,
     valid_for: timedelta = CODE_VALID_FOR,
 ) -> tuple[str, VerificationCode]:
-    """A fresh code for the request; any earlier unused code stops working."""
+    """A fresh code for one identity of the request; its earlier unused code stops working."""
     keyring.attach(session)
     now = clock.now()
-    for older in _live_codes(session, request):
+    for older in _live_codes(session, request, identity):
         older.revoked_at = now
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row = VerificationCode(
         request_id=request.id,
-        code_hash=_code_hash(keyring, request, code),
+        code_hash=_code_hash(keyring, request, code, identity),
         created_at=now,
         expires_at=now + valid_for,
         attempts=0,
+        identity=identity,
+        address_digest=address_digest,
     )
     session.add(row)
     session.flush()
@@ -200,11 +213,18 @@ def send_mail(settings: Settings, message: EmailMessage) -> None:
 
 
 def check_code(
-    *, session: Session, keyring: Keyring, clock: Clock, request: RightsRequest, code: str
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    code: str,
+    identity: str | None = None,
 ) -> CodeCheck:
-    """Compare a code with the live one, counting the attempt whatever the result."""
+    """Compare a code with the live one (the latest sent, or the latest sent to `identity`),
+    counting the attempt whatever the result."""
     keyring.attach(session)
-    live = _live_codes(session, request)
+    live = _live_codes(session, request, identity)
     if not live:
         return CodeCheck(CodeOutcome.NO_CODE, 0)
     current = live[0]
@@ -216,12 +236,26 @@ def check_code(
     current.attempts += 1
     left = MAX_ATTEMPTS - current.attempts
     given = code.strip().replace(" ", "")
-    if hmac.compare_digest(current.code_hash, _code_hash(keyring, request, given)):
+    expected = _code_hash(keyring, request, given, current.identity)
+    if hmac.compare_digest(current.code_hash, expected):
         current.used_at = now
         session.flush()
-        return CodeCheck(CodeOutcome.VERIFIED, left)
+        return CodeCheck(CodeOutcome.VERIFIED, left, current.identity)
     session.flush()
     return CodeCheck(CodeOutcome.LOCKED if left == 0 else CodeOutcome.WRONG, left)
+
+
+def check_identity_day(*, request: RightsRequest, clock: Clock, identity_on: date | None) -> date:
+    """The day the proof arrived: today unless given, never before receipt or after today."""
+    identity_on = identity_on or today(clock)
+    if identity_on < request.received_on:
+        raise UsageError(
+            f"identity cannot be proved on {identity_on}, before the request was received"
+            f" ({request.received_on})"
+        )
+    if identity_on > today(clock):
+        raise UsageError(f"identity evidence cannot arrive in the future ({identity_on})")
+    return identity_on
 
 
 def mark_verified(
@@ -235,14 +269,7 @@ def mark_verified(
     identity_on: date | None = None,
 ) -> None:
     """Record the proof, restart the clock from it, and hand the request to execution."""
-    identity_on = identity_on or today(clock)
-    if identity_on < request.received_on:
-        raise UsageError(
-            f"identity cannot be proved on {identity_on}, before the request was received"
-            f" ({request.received_on})"
-        )
-    if identity_on > today(clock):
-        raise UsageError(f"identity evidence cannot arrive in the future ({identity_on})")
+    identity_on = check_identity_day(request=request, clock=clock, identity_on=identity_on)
     request.verification_method = method
     request.verified_at = clock.now()
     request.verified_by = actor

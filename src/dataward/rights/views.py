@@ -54,6 +54,19 @@ def print_detail(detail: RequestDetail) -> None:
             f"{detail.verified_at:%Y-%m-%d %H:%M} UTC by {detail.verified_by}"
             f" ({detail.verification_method.value}: {detail.verification_evidence})",
         )
+    for identity in detail.identities:
+        if identity.verified:
+            method = identity.method.value if identity.method else "unknown"
+            show(
+                "identity",
+                f"{identity.identity}: verified by {identity.verified_by} ({method}:"
+                f" {identity.evidence})",
+            )
+        else:
+            show("identity", f"{identity.identity}: not searched: {identity.dropped_because}")
+    for item in detail.review:
+        state = item.decision.value if item.decision else "needs review"
+        show("set aside", f"#{item.id} {item.system}.{item.collection} ({state}): {item.reason}")
     show("refused", detail.refused_reason)
     show("policy", f"{detail.policy_path} (sha256 {detail.policy_digest[:12]})")
     for task in detail.tasks:

@@ -1,0 +1,86 @@
+"""`dataward rights review`: the records set aside because they name someone else, and the
+staff decision to include each in the request or exclude it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
+from dataward.core.errors import UsageError
+from dataward.rights import service
+from dataward.rights.crosscheck import decide, undecided
+from dataward.rights.models import RequestState, ReviewDecision
+from dataward.rights.schemas import ReviewItemOut
+from dataward.rights.verification import queue_execution
+
+
+@handle_errors
+def review(
+    reference: Annotated[str, typer.Argument(help="The request, e.g. DW-2026-000123.")],
+    include: Annotated[
+        list[int] | None,
+        typer.Option("--include", help="A set-aside record (#) that is the requester's."),
+    ] = None,
+    exclude: Annotated[
+        list[int] | None,
+        typer.Option("--exclude", help="A set-aside record (#) that is someone else's."),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What was checked (required to include).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """List the records set aside for review, or include or exclude them; once none is left
+    the request is queued to run again."""
+    both = set(include or ()) & set(exclude or ())
+    if both:
+        raise UsageError(
+            f"record #{min(both)} is both included and excluded", fix="choose one for each"
+        )
+    rt = ready_runtime()
+    with rt.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        decisions = [(i, ReviewDecision.INCLUDE) for i in include or ()]
+        decisions += [(i, ReviewDecision.EXCLUDE) for i in exclude or ()]
+        for item_id, decision in decisions:
+            decide(
+                session=session,
+                clock=rt.clock,
+                request=request,
+                item_id=item_id,
+                decision=decision,
+                actor=cli_actor(),
+                note=note,
+            )
+        left = len(undecided(request))
+        requeued = bool(decisions) and left == 0 and request.state == RequestState.IN_PROGRESS
+        if requeued:
+            decided = len(request.review_items)
+            queue_execution(
+                session=session, clock=rt.clock, request=request, occasion=f"reviewed-{decided}"
+            )
+        items = [ReviewItemOut.model_validate(i) for i in request.review_items]
+        ref = request.reference
+    if as_json:
+        print_json({"reference": ref, "items": [i.model_dump(mode="json") for i in items]})
+        return
+    if not items:
+        out.print(f"{ref}: no records are set aside for review", markup=False)
+    for item in items:
+        state = item.decision.value if item.decision else "needs review"
+        out.print(
+            f"#{item.id} {item.system}.{item.collection} [{state}] {item.reason}", markup=False
+        )
+    if requeued:
+        out.print(
+            f"every record is decided: {ref} is queued to run again"
+            f" (or run it now with `dataward rights run {ref}`)",
+            markup=False,
+        )
+    elif left:
+        out.print(
+            f"decide with `dataward rights review {ref} --include N --note TEXT` or --exclude N",
+            markup=False,
+        )
