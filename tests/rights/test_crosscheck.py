@@ -123,7 +123,7 @@ def test_the_verified_phone_s_row_naming_another_email_waits_for_review_then_is_
     [aside] = request.review_items
     assert aside.decision is None and "'email'" in aside.reason
     assert PARTNER not in aside.reason
-    shown = service.describe(request, today_on=clock.now().date())
+    shown = service.describe(request, keyring=keyring, today_on=clock.now().date())
     assert [i.id for i in shown.review] == [aside.id]
 
     decide(

@@ -144,7 +144,9 @@ def test_the_request_shows_which_identities_were_not_searched_and_why(
         phone=BOB_PHONE,
         extra={"account_number": BOB_ACCOUNT},
     )
-    detail = json.loads(service.describe(request, today_on=clock.now().date()).model_dump_json())
+    detail = json.loads(
+        service.describe(request, keyring=keyring, today_on=clock.now().date()).model_dump_json()
+    )
     shown = {i["identity"]: i for i in detail["identities"]}
     assert shown["email"]["verified"] and shown["email"]["method"] == "email_code"
     assert not shown["phone"]["searched_by"]

@@ -64,6 +64,8 @@ def cli(
     policy = write_policy(tmp_path).path
     env_file = tmp_path / "systems.env"
     env_file.write_text(f"BILLING_DB_URL={build_billing(tmp_path / 'billing')}\n")
+    # Where serve and worker read the systems' variables; opening a request checks them there.
+    monkeypatch.setenv("DATAWARD_SYSTEMS_ENV_FILE", str(env_file))
     from dataward.cli import app
 
     runner = CliRunner()
