@@ -15,12 +15,13 @@ from policy.notice_support import cli_runner, write_policy
 from sqlalchemy.orm import Session
 
 from dataward.core.db import make_engine
+from dataward.examples.catalogue import examples_root
 from dataward.policy.notice import build_notice
 from dataward.policy.notice_check import Status, check_notice
 from dataward.policy.service import load_policy
 from dataward.policy.versions import purposes_awaiting_notice
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_root()
 BUSINESSES = ["msp", "support", "voip", "schools", "telecoms"]
 
 

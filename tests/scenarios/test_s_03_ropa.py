@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from policy.notice_support import cli_runner
 
+from dataward.examples.catalogue import examples_root
 from dataward.policy.ropa import COLUMNS
 from dataward.policy.ropa_files import SHEET
 from dataward.policy.service import load_policy
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_root()
 
 
 @pytest.mark.parametrize("business", ["msp", "support", "voip", "schools", "telecoms"])
