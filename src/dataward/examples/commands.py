@@ -20,7 +20,7 @@ from dataward.examples.catalogue import (
 from dataward.examples.systems import ENV_FILE
 
 examples = typer.Typer(
-    help="The example businesses of PROMISES.md: their policies and sample systems.",
+    help="Five fictional example businesses: their data maps and sample systems.",
     no_args_is_help=True,
 )
 

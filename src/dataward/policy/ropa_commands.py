@@ -15,7 +15,7 @@ from dataward.policy.ropa_files import write_ropa
 from dataward.policy.service import load_policy
 
 ropa_app = typer.Typer(help="The record of processing activities (Art 30).", no_args_is_help=True)
-recipients_app = typer.Typer(help="Processors and other recipients (S-11).", no_args_is_help=True)
+recipients_app = typer.Typer(help="Processors and other recipients.", no_args_is_help=True)
 transfers_app = typer.Typer(help="Personal data sent outside the UK.", no_args_is_help=True)
 
 PolicyArgument = Annotated[
@@ -79,7 +79,7 @@ def transfers(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Recipients and systems outside the UK and the EEA, with their safeguard (msp-09)."""
+    """Recipients and systems outside the UK and the EEA, with their safeguard."""
     entries = list_transfers(load_policy(policy).policy, include_eea=include_eea)
     if as_json:
         print_json([e.model_dump(mode="json") for e in entries])
