@@ -135,3 +135,48 @@ def flags_missing(output: str, category: str, system: str) -> bool:
     return any(
         f"'{category}' is not held in any field of {system}" in line for line in output.splitlines()
     )
+
+
+# An item a business says it holds: (system, collection, field, category).
+Item = tuple[str, str, str, str]
+
+
+def not_returned(deployed: Deployed, emails: list[str], items: dict[str, Item]) -> list[str]:
+    """The items no access package of these people returned with a value under that category."""
+    missing = []
+    for label, (system, collection, field, category) in items.items():
+        found = any(
+            value_of(record, field) not in (None, "") and category in record[field]["categories"]
+            for email in emails
+            for record in deployed.returned(email, system, collection)
+        )
+        if not found:
+            missing.append(label)
+    return missing
+
+
+def not_flagged(deployed: Deployed, items: dict[str, Item]) -> list[str]:
+    """Of the items whose field is the only one of its system holding a category an activity
+    states for that system, those `dataward check` does not flag once the field is taken out."""
+    data = deployed._map()
+    unflagged = []
+    checked = 0
+    for label, (system, collection, field, category) in items.items():
+        (declared,) = [s for s in data["systems"] if s["name"] == system]
+        holders = [
+            f["name"]
+            for c in declared["dataset"]["collections"]
+            for f in c["fields"]
+            if category in f.get("categories", [])
+        ]
+        stated = any(
+            system in a.get("systems", []) and category in a["categories"]
+            for a in data["activities"]
+        )
+        if holders != [field] or not stated:
+            continue  # another field still holds it, or no activity states it: nothing to flag
+        checked += 1
+        if not flags_missing(deployed.check_without(system, collection, field), category, system):
+            unflagged.append(label)
+    assert checked, "no item is the only holder of its category: nothing was checked"
+    return unflagged
