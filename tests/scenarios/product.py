@@ -80,6 +80,17 @@ class Deployed:
             self._archives[email] = package
         return self._packages[email]
 
+    def package_files(self, email: str) -> list[str]:
+        """The names in that person's access package."""
+        self.access(email)
+        with zipfile.ZipFile(self._archives[email]) as archive:
+            return archive.namelist()
+
+    def held_for(self, email: str, system: str, collection: str) -> list[dict[str, Any]]:
+        """Why the package says that collection is held: activity, purpose, basis, recipients."""
+        reasons: list[dict[str, Any]] = self.access(email)["held_for"][system][collection]
+        return reasons
+
     def letter(self, email: str) -> str:
         """The Art 15 letter of that person's access package."""
         self.access(email)
@@ -167,8 +178,8 @@ def not_flagged(deployed: Deployed, items: dict[str, Item]) -> list[str]:
             f["name"]
             for c in declared["dataset"]["collections"]
             for f in c["fields"]
-            if category in f.get("categories", [])
-        ]
+            if any(c == category or c.startswith(f"{category}.") for c in f.get("categories", []))
+        ]  # a field of a finer category (user.device.ip_address) holds user.device too
         stated = any(
             system in a.get("systems", []) and category in a["categories"]
             for a in data["activities"]
