@@ -105,7 +105,7 @@ class Deployed:
 
     def rows(self, system: str, collection: str) -> list[Row]:
         """What the system itself holds, read without Dataward."""
-        (declared,) = [s for s in self._map()["systems"] if s["name"] == system]
+        (declared,) = [s for s in self.data_map()["systems"] if s["name"] == system]
         connection = declared["connection"]
         if "url_env" in connection:
             url = self.connections[connection["url_env"]]
@@ -122,7 +122,7 @@ class Deployed:
 
     def check_without(self, system: str, collection: str, field: str) -> str:
         """`dataward check` on a copy of the map whose `system.collection` lacks `field`."""
-        data = self._map()
+        data = self.data_map()
         (declared,) = [s for s in data["systems"] if s["name"] == system]
         (table,) = [c for c in declared["dataset"]["collections"] if c["name"] == collection]
         kept = [f for f in table["fields"] if f["name"] != field]
@@ -132,7 +132,7 @@ class Deployed:
         cut.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return self.run("check", str(cut), exit_code=None).output
 
-    def _map(self) -> dict[str, Any]:
+    def data_map(self) -> dict[str, Any]:
         loaded: dict[str, Any] = yaml.safe_load(self.policy.read_text(encoding="utf-8"))
         return loaded
 
@@ -169,7 +169,7 @@ def not_returned(deployed: Deployed, emails: list[str], items: dict[str, Item]) 
 def not_flagged(deployed: Deployed, items: dict[str, Item]) -> list[str]:
     """Of the items whose field is the only one of its system holding a category an activity
     states for that system, those `dataward check` does not flag once the field is taken out."""
-    data = deployed._map()
+    data = deployed.data_map()
     unflagged = []
     checked = 0
     for label, (system, collection, field, category) in items.items():

@@ -52,7 +52,7 @@ def test_telecoms_04_the_notice_and_recipient_list_name_the_chat_processor(
 def test_telecoms_04_chats_and_transcripts_are_in_the_processors_system(tmp_path: Path) -> None:
     telecoms = Deployed("telecoms", tmp_path, people=20)
     tom = known_people("telecoms")["tom"]  # chatted on the website 2 months ago
-    (livechat,) = [s for s in telecoms._map()["systems"] if s["name"] == "livechat"]
+    (livechat,) = [s for s in telecoms.data_map()["systems"] if s["name"] == "livechat"]
     processor = livechat["processor"]
     # His access request returns the chat and its transcript from the processor's system...
     chats = telecoms.returned(tom.email, "livechat", "chats")
