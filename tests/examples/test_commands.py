@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from dataward.cli import app
-from dataward.examples import EXAMPLES
+from dataward.examples import EXAMPLES, policy_path
 from dataward.examples.systems import read_env_file
 
 runner = CliRunner()
@@ -35,6 +35,9 @@ def test_generate_builds_the_systems_and_reports_the_environment(tmp_path: Path)
     assert report["environment"] == read_env_file(out / "systems.env")
     assert report["environment"]["VOIP_RECORDINGS_DIR"] == str(out.resolve() / "recordings")
     assert (out / "hr.sqlite").is_file()
+    # A copy of the data map to practise on, beside the systems it describes.
+    assert report["policy"] == str(out.resolve() / "dataward.yaml")
+    assert (out / "dataward.yaml").read_text() == policy_path("voip").read_text()
     words = runner.invoke(app, ["examples", "generate", "voip", "--out", str(out), "--people", "5"])
     assert words.exit_code == 0, words.output
     assert "dataward systems test -p" in words.stdout

@@ -105,7 +105,8 @@ def test_one_row_per_activity_with_the_map_in_each_cell(ropa: Ropa) -> None:
     assert recording["Link to retention and erasure policy document"] == (
         "notice_policy.yaml#retention.calls-3-months"
     )
-    assert recording["Personal data breach?"] == "No breach recorded"
+    # Dataward keeps no breach register, so the record must not claim there was none.
+    assert recording["Personal data breach?"] == "Not recorded in Dataward"
 
 
 def test_rights_follow_the_lawful_basis(ropa: Ropa) -> None:
@@ -118,8 +119,9 @@ def test_rights_follow_the_lawful_basis(ropa: Ropa) -> None:
         "access, rectification, erasure, restriction, objection, "
         "complain to the controller and the ICO"
     )
+    # Nor a consent ledger: the cell says so instead of pointing at one.
     assert row(ropa, "Marketing emails")["Link to record of consent"] == (
-        "Dataward consent ledger, purpose marketing.communications.email"
+        "Not recorded in Dataward"
     )
     assert row(ropa, "Call recording")["Link to record of consent"] == "Not applicable"
 

@@ -15,12 +15,13 @@ from notice.support import cli_runner, write_policy
 from sqlalchemy.orm import Session
 
 from dataward.core.db import make_engine
+from dataward.examples.catalogue import examples_root
 from dataward.notice.build import build_notice
 from dataward.notice.check import Status, check_notice
 from dataward.notice.service import purposes_awaiting_notice
 from dataward.policy.service import load_policy
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_root()
 BUSINESSES = ["msp", "support", "voip", "schools", "telecoms"]
 
 

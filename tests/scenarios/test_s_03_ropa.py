@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from notice.support import cli_runner
 
+from dataward.examples.catalogue import examples_root
 from dataward.policy.service import load_policy
 from dataward.ropa.files import SHEET
 from dataward.ropa.service import COLUMNS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_root()
 
 
 @pytest.mark.parametrize("business", ["msp", "support", "voip", "schools", "telecoms"])
@@ -54,3 +55,26 @@ def test_s_03_ropa_is_exported_from_each_example_as_xlsx_and_csv(
     assert table[0] == list(COLUMNS)
     assert [r[1] for r in table[1:]] == [a.name for a in policy.activities]
     assert [r[: basis + 1] for r in table[1:]] == [r[: basis + 1] for r in rows]
+
+
+def test_s_03_ropa_claims_no_consent_ledger_or_breach_register_dataward_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy_file = EXAMPLES / "support" / "dataward.yaml"
+    policy = load_policy(policy_file).policy
+    run = cli_runner(tmp_path / "home", monkeypatch)
+    csv_file = tmp_path / "ropa.csv"
+    assert run("ropa", "export", str(policy_file), "--out", str(csv_file)).exit_code == 0
+    with csv_file.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    consent = [
+        row
+        for row, activity in zip(rows, policy.activities, strict=True)
+        if activity.lawful_basis == "consent"
+    ]
+    assert consent, "the support example has a consent-based activity (its newsletter)"
+    for row in consent:
+        assert row["Link to record of consent"] == "Not recorded in Dataward"
+    for row in rows:
+        assert row["Personal data breach?"] == "Not recorded in Dataward"
+        assert "ledger" not in " ".join(row.values()).lower()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from notice.support import cli_runner
 
+from dataward.examples.catalogue import examples_root
 from dataward.policy.service import load_policy
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples_root()
 
 
 @pytest.mark.parametrize("business", ["msp", "support", "voip", "schools", "telecoms"])

@@ -1,4 +1,4 @@
-"""The five example businesses of PROMISES.md: their policies and sample-system generators."""
+"""The five example businesses: their policies and sample-system generators."""
 
 from dataward.examples.catalogue import (
     EXAMPLES,

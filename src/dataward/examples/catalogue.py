@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -20,14 +19,8 @@ REFERENCE_DATE = date(2026, 3, 2)
 
 
 def examples_root() -> Path:
-    """The `examples/` folder of a source checkout (src/dataward/examples → repo root)."""
-    root = Path(__file__).resolve().parents[3] / "examples"
-    if not root.is_dir():
-        raise ConfigurationError(
-            f"the example deployments are not installed: {root} does not exist",
-            fix="run Dataward from a source checkout, where examples/ sits next to src/",
-        )
-    return root
+    """The folder holding one sub-folder per example business (shipped inside the package)."""
+    return Path(__file__).resolve().parent / "businesses"
 
 
 def example_dir(name: str) -> Path:
@@ -40,7 +33,7 @@ def example_dir(name: str) -> Path:
     if not (folder / "dataward.yaml").is_file():
         raise ConfigurationError(
             f"example {name!r} is incomplete: {folder / 'dataward.yaml'} is missing",
-            fix="restore the examples/ folder from the repository",
+            fix="reinstall Dataward (pip install --force-reinstall dataward)",
         )
     return folder
 
@@ -51,32 +44,12 @@ def policy_path(name: str) -> Path:
 
 
 def load_generator(name: str) -> ModuleType:
-    """Import `examples/<name>/generate.py` by path (examples/ is not on the import path).
+    """Import the example's generator, `dataward.examples.businesses.<name>.generate`.
 
-    The example's folder is loaded as a private package, so its generator can import its
-    sibling modules (`from .tables import SYSTEMS`). The module has `generate(out_dir, *,
-    people, seed, urls)` and `KNOWN_PEOPLE`.
+    The module has `generate(out_dir, *, people, seed, urls)` and `KNOWN_PEOPLE`.
     """
-    package = f"dataward_example_{name}"
-    module_name = f"{package}.generate"
-    loaded = sys.modules.get(module_name)
-    if loaded is not None:
-        return loaded
     folder = example_dir(name)
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, folder / "__init__.py", submodule_search_locations=[str(folder)]
-        )
-        if spec is None or spec.loader is None:
-            raise ConfigurationError(f"cannot import the example package {folder}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[package]
-            raise
-    generator = importlib.import_module(module_name)
+    generator = importlib.import_module(f"dataward.examples.businesses.{name}.generate")
     for attribute in ("generate", "KNOWN_PEOPLE"):
         if not hasattr(generator, attribute):
             raise ConfigurationError(f"the generator {folder / 'generate.py'} has no {attribute}")

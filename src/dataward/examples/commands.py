@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
@@ -19,8 +20,10 @@ from dataward.examples.catalogue import (
 )
 from dataward.examples.systems import ENV_FILE
 
+POLICY_FILE = "dataward.yaml"
+
 examples = typer.Typer(
-    help="The example businesses: their policies and sample systems.",
+    help="Five fictional example businesses: their data maps and sample systems.",
     no_args_is_help=True,
 )
 
@@ -92,16 +95,20 @@ def generate(
     ),
     json_output: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """Build an example's sample systems and write the environment its policy needs."""
+    """Build an example's sample systems, with a copy of its data map and the environment
+    its policy needs."""
     example_dir(name)
     environment = generate_example(name, out_dir, people=people, seed=seed, urls=_parse_urls(url))
     env_file = out_dir.resolve() / ENV_FILE
+    # A copy beside the systems it describes, to edit and practise on; the shipped one stays.
+    policy = out_dir.resolve() / POLICY_FILE
+    shutil.copyfile(policy_path(name), policy)
     shown = {key: _shown(value) for key, value in environment.items()}
     if json_output:
         print_json(
             {
                 "example": name,
-                "policy": str(policy_path(name)),
+                "policy": str(policy),
                 "out": str(out_dir.resolve()),
                 "env_file": str(env_file),
                 "environment": shown,
@@ -111,6 +118,5 @@ def generate(
     out.print(f"generated {name} ({people} people, seed {seed}) in {out_dir}", markup=False)
     for key, value in sorted(shown.items()):
         out.print(f"  {key}={value}", markup=False)
-    out.print(
-        f"then: dataward systems test -p {policy_path(name)} --env-file {env_file}", markup=False
-    )
+    out.print(f"  and its data map: {policy}", markup=False)
+    out.print(f"then: dataward systems test -p {policy} --env-file {env_file}", markup=False)

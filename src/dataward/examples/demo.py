@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -31,12 +32,29 @@ def _step(title: str, args: list[str]) -> int:
     out.rule(title)
     out.print(f"$ dataward {shlex.join(args)}", style="dim", markup=False)
     try:
-        app(args, standalone_mode=False)
+        # Without standalone mode click hands back a command's exit code instead of raising it.
+        code = app(args, standalone_mode=False)
     except typer.Exit as exit_:
         return int(exit_.exit_code)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    return 0
+    return code if isinstance(code, int) else 0
+
+
+# Written into a demo folder, so --fresh only ever empties a folder the demo made.
+MARKER = ".dataward-demo"
+
+
+def _start_fresh(home: Path) -> None:
+    """Empty the demo folder of a previous run: its database, keys, systems and reports."""
+    if not home.exists():
+        return
+    if not (home / MARKER).is_file() and any(home.iterdir()):
+        raise UsageError(
+            f"{home} was not made by `dataward demo`, so --fresh will not empty it",
+            fix="choose another --home, or empty that folder yourself",
+        )
+    shutil.rmtree(home)
 
 
 @handle_errors
@@ -51,6 +69,12 @@ def demo(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Start the web service at the end.")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Start from an empty demo folder (removes the previous run's data)."
+        ),
+    ] = False,
 ) -> None:
     """Build an example business's systems and run Dataward on them, step by step."""
     if business not in EXAMPLES:
@@ -58,9 +82,12 @@ def demo(
             f"there is no example called {business!r}", fix=f"choose one of: {', '.join(EXAMPLES)}"
         )
     home = home.resolve() / business
+    if fresh:
+        _start_fresh(home)
     systems = home / "systems"
     reports = home / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    (home / MARKER).touch()
     # Every step reads its settings from the environment, like a user's shell would.
     os.environ["DATAWARD_HOME"] = str(home)
     os.environ.pop("DATAWARD_DATABASE_URL", None)
@@ -129,6 +156,10 @@ def demo(
         markup=False,
     )
     if failures:
+        err.print(
+            f"{failures} step(s) failed; to start again from nothing: dataward demo --fresh",
+            markup=False,
+        )
         raise typer.Exit(1)
     if serve:
         _step("Serve", ["serve"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from faker import Faker
+from dataward.core.errors import ConfigurationError
 
 T = TypeVar("T")
 
@@ -215,6 +215,14 @@ class _Pools:
 
 
 def _pools(seed: int, size: int) -> _Pools:
+    # faker comes with the `examples` extra only, so a plain install still loads this module.
+    try:
+        from faker import Faker
+    except ModuleNotFoundError:
+        raise ConfigurationError(
+            "inventing sample people needs faker, which is not installed",
+            fix="install the examples extra: pip install 'dataward[examples]'",
+        ) from None
     fake = Faker("en_GB")
     fake.seed_instance(seed)
 

@@ -43,7 +43,7 @@ NEEDS_SCHEDULE_1 = frozenset(
     }
 )
 
-# People who never bought: PECR's soft opt-in does not reach them (PROMISES voip-05).
+# People who never bought: PECR's soft opt-in does not reach them (voip-05).
 NEVER_BOUGHT = ("prospect", "enquirer")
 
 

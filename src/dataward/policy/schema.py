@@ -118,7 +118,8 @@ class Organisation(Strict):
     representative: str | None = None
     nation: Nation = Nation.ENGLAND_AND_WALES
     telecoms_provider: bool = Field(
-        default=False, description="PECR reg 5A applies to breaches (RULES.md §4)."
+        default=False,
+        description="A telecoms provider: PECR reg 5A applies to its breaches.",
     )
     staff_count: int | None = Field(default=None, ge=1)
 

@@ -20,6 +20,9 @@ from dataward.policy.taxonomy import Taxonomy, taxonomy_for
 from dataward.ropa.recipients import RecipientEntry, assess_transfer, list_recipients
 
 NOT_APPLICABLE = "Not applicable"
+# Consent records and breaches are not kept by Dataward yet; a record of processing must not
+# claim a register the product does not hold, so those cells say where the answer is not.
+NOT_RECORDED = "Not recorded in Dataward"
 
 # The ICO's "Record of processing activities: controller" columns, in its order, with an
 # Art 10 column beside Art 9 and the activity's own name beside its business function.
@@ -236,14 +239,12 @@ def _row(loaded: LoadedPolicy, taxonomy: Taxonomy, activity: Activity) -> dict[s
                 _rights(activity),
                 activity.automated_decision_making or "None",
                 activity.source,
-                f"Dataward consent ledger, purpose {activity.purpose}"
-                if activity.lawful_basis == LawfulBasis.CONSENT
-                else NOT_APPLICABLE,
+                NOT_RECORDED if activity.lawful_basis == LawfulBasis.CONSENT else NOT_APPLICABLE,
                 _lines(locations, "Not mapped to a system"),
                 ("Yes" if dpia.required else "No") if dpia else "Not assessed",
                 (dpia.status or "").replace("_", " ").capitalize() if dpia else "",
                 (dpia.link or "") if dpia else "",
-                "No breach recorded",
+                NOT_RECORDED,
                 "",
                 activity.schedule1_condition or NOT_APPLICABLE,
                 link,

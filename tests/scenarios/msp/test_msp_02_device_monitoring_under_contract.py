@@ -4,9 +4,13 @@ under the contract, tied to the client company, and never used for marketing.
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from dataward.examples.contents import GeneratedExample, build_example, snapshot
+import pytest
+from scenarios.product import Deployed, value_of
+
+from dataward.examples import known_people
+from dataward.examples.contents import GeneratedExample, build_example
 from dataward.policy.schema import LawfulBasis
 from dataward.policy.taxonomy import taxonomy_for
 
@@ -43,23 +47,25 @@ def test_msp_02_monitoring_is_under_the_contract_and_no_marketing_touches_device
 
 
 def test_msp_02_every_monitored_device_and_alert_belongs_to_a_client_company(
-    msp: GeneratedExample,
+    tmp_path: Path,
 ) -> None:
-    rmm = snapshot(msp.system("rmm"), msp.environment)
-    crm = snapshot(msp.system("crm"), msp.environment)
-    clients = {row["name"] for row in crm["companies"]}
-    devices = {row["id"]: row for row in rmm["devices"]}
-    assert {d["kind"] for d in devices.values()} == {
-        "pc",
-        "laptop",
-        "phone",
-        "server",
-        "printer",
-        "router",
+    msp = Deployed("msp", tmp_path, people=20)
+    priya = known_people("msp")["priya"]  # a laptop and a phone of her company's, monitored
+    devices = msp.returned(priya.email, "rmm", "devices")
+    assigned = [d for d in msp.rows("rmm", "devices") if d["assigned_user_email"] == priya.email]
+    assert len(devices) == len(assigned) == 2
+    (company,) = {d["client_company"] for d in assigned}
+    assert {value_of(d, "client_company") for d in devices} == {company}
+    (requester,) = msp.returned(priya.email, "ticketing", "requesters")
+    assert value_of(requester, "company_name") == company
+    alerts = msp.returned(priya.email, "rmm", "alerts")
+    assert alerts and {value_of(a, "device_id") for a in alerts} <= {
+        value_of(d, "id") for d in devices
     }
-    assert all(d["client_company"] in clients for d in devices.values())
-    assert rmm["alerts"]
-    assert all(devices[a["device_id"]]["client_company"] in clients for a in rmm["alerts"])
-    # Shared kit (servers, printers, routers) belongs to the company, not to a person.
-    shared = [d for d in devices.values() if d["kind"] in ("server", "printer", "router")]
-    assert shared and all(d["assigned_user_email"] is None for d in shared)
+    # Why it is held: under the contract only, never for marketing.
+    for collection in ("devices", "alerts"):
+        reasons = msp.held_for(priya.email, "rmm", collection)
+        assert reasons, collection
+        for reason in reasons:
+            assert reason["lawful_basis"] == LawfulBasis.CONTRACT, reason
+            assert "marketing" not in reason["activity"].lower(), reason

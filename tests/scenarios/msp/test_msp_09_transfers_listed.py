@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from notice.support import cli_runner
 
+from dataward.examples.catalogue import policy_path
 from dataward.notice.build import build_notice
 from dataward.policy.service import load_policy
 
-POLICY = Path(__file__).resolve().parents[3] / "examples" / "msp" / "dataward.yaml"
+POLICY = policy_path("msp")
 
 
 def test_msp_09_transfers_outside_uk_and_eea_are_listed_with_safeguard_on_request(

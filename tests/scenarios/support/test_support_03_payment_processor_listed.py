@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from notice.support import cli_runner
 
+from dataward.examples.catalogue import policy_path
 from dataward.notice.build import build_notice
 from dataward.policy.service import load_policy
 from dataward.ropa.service import build_ropa
 
-POLICY = Path(__file__).resolve().parents[3] / "examples" / "support" / "dataward.yaml"
+POLICY = policy_path("support")
 
 
 def test_support_03_card_payments_name_the_payment_processor_everywhere_it_is_listed(

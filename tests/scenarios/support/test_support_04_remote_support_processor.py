@@ -4,10 +4,13 @@ hostname or alias) and is logged; the remote-support tool is a listed processor.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from scenarios.product import Deployed, flags_missing, value_of
 
 from dataward.examples import known_people
-from dataward.examples.contents import GeneratedExample, build_example, snapshot
+from dataward.examples.contents import GeneratedExample, build_example
 from dataward.notice.build import build_notice
 from dataward.policy.schema import RecipientRole
 from dataward.ropa.recipients import list_transfers
@@ -45,20 +48,24 @@ def test_support_04_the_remote_support_tool_is_a_listed_processor(
 
 
 def test_support_04_each_logged_session_identifies_the_device_and_the_agreement(
-    support: GeneratedExample,
+    tmp_path: Path,
 ) -> None:
-    remote = support.system("remote")
-    assert remote.dataset is not None
-    (sessions_declared,) = remote.dataset.collections
-    for field, category in DEVICE_FIELDS.items():
-        declared = sessions_declared.field(field)
-        assert declared is not None and declared.categories == [category]
-    sessions = snapshot(remote, support.environment)["sessions"]
-    assert len(sessions) > 10
-    for session in sessions:
-        assert session["device_username"] and session["ip_address"]
-        assert session["hostname"] or session["device_alias"]
-        assert session["started_at"] < session["ended_at"]
-        assert session["customer_agreed"]
+    support = Deployed("support", tmp_path)
     priya = known_people("support")["priya"]
-    assert sum(s["customer_email"] == priya.email for s in sessions) == 2
+    # Priya asks what is held on her: the remote-support log answers with her two sessions,
+    # each naming the device by the fields the map declares.
+    returned = support.returned(priya.email, "remote", "sessions")
+    logged = [r for r in support.rows("remote", "sessions") if r["customer_email"] == priya.email]
+    assert len(returned) == len(logged) == 2
+    assert sorted(value_of(r, "id") for r in returned) == sorted(r["id"] for r in logged)
+    for record in returned:
+        for field, category in DEVICE_FIELDS.items():
+            if value_of(record, field) is not None:
+                assert record[field]["categories"] == [category], field
+        assert value_of(record, "device_username") and value_of(record, "ip_address")
+        assert value_of(record, "hostname") or value_of(record, "device_alias")
+        assert value_of(record, "started_at") < value_of(record, "ended_at")
+        assert value_of(record, "customer_agreed")
+    # A map that stops declaring where the IP address is kept is flagged by `dataward check`.
+    output = support.check_without("remote", "sessions", "ip_address")
+    assert flags_missing(output, "user.device.ip_address", "remote"), output

@@ -10,10 +10,11 @@ import pytest
 import yaml
 from notice.support import cli_runner, write_policy
 
+from dataward.examples.catalogue import policy_path
 from dataward.policy.service import load_policy
 from dataward.ropa.recipients import list_recipients
 
-POLICY = Path(__file__).resolve().parents[3] / "examples" / "support" / "dataward.yaml"
+POLICY = policy_path("support")
 
 
 def test_support_07_every_processor_has_the_date_and_result_of_its_security_review(

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from notice.support import cli_runner
 
+from dataward.examples.catalogue import policy_path
 from dataward.notice.build import build_notice
 from dataward.notice.check import Status, check_notice
 from dataward.policy.service import load_policy
 
-POLICY = Path(__file__).resolve().parents[3] / "examples" / "telecoms" / "dataward.yaml"
+POLICY = policy_path("telecoms")
 
 
 def test_telecoms_01_notice_names_company_number_office_ico_number_and_privacy_contact(

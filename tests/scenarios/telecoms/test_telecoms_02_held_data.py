@@ -4,11 +4,13 @@ delivery details, browser/device data and call recordings: in the map, and in it
 
 from __future__ import annotations
 
-import wave
+from pathlib import Path
 
 import pytest
+from scenarios.product import Deployed, not_flagged, not_returned, value_of
 
-from dataward.examples.contents import GeneratedExample, build_example, snapshot, system_folder
+from dataward.examples import known_people
+from dataward.examples.contents import GeneratedExample, build_example
 
 HELD = {
     "name": ("billing", "accounts", "name", "user.name"),
@@ -44,19 +46,20 @@ def test_telecoms_02_each_held_item_is_declared_and_used_by_an_activity(
         )
 
 
-def test_telecoms_02_the_systems_hold_each_item(telecoms: GeneratedExample) -> None:
-    contents = {s.name: snapshot(s, telecoms.environment) for s in telecoms.policy.systems}
-    for item, (system, collection, field, _) in HELD.items():
-        assert any(row[field] for row in contents[system][collection]), item
-    accounts = contents["billing"]["accounts"]
-    # Business customers give a work address, sole traders their home one.
-    assert any(a["company"] for a in accounts) and any(not a["company"] for a in accounts)
-    # Payment details are the processor's token and the card's last 4 digits, never a number.
-    for method in contents["billing"]["payment_methods"]:
-        assert method["processor_token"].startswith("pm_")
-        assert len(method["card_last4"]) == 4
-    folder = system_folder(telecoms.system("recordings"), telecoms.environment)
-    assert folder is not None
-    first = contents["recordings"]["calls"][0]["audio_file"]
-    with wave.open(str(folder / first)) as audio:
-        assert audio.getnframes() > 0
+def test_telecoms_02_the_systems_hold_each_item(tmp_path: Path) -> None:
+    telecoms = Deployed("telecoms", tmp_path, people=20)
+    emails = [person.email for person in known_people("telecoms").values()]
+    # The known people's access requests return every item from the system that holds it...
+    assert not_returned(telecoms, emails, HELD) == []
+    priya = known_people("telecoms")["priya"]
+    # ...payment details as the processor's token and the card's last 4 digits, never a number,
+    methods = telecoms.returned(priya.email, "billing", "payment_methods")
+    assert methods
+    for method in methods:
+        assert value_of(method, "processor_token").startswith("pm_")
+        assert len(value_of(method, "card_last4")) == 4
+    # ...and her call recordings as the audio files themselves.
+    recordings = [n for n in telecoms.package_files(priya.email) if n.startswith("files/")]
+    assert recordings and all(n.endswith(".wav") for n in recordings)
+    # A map that loses the field holding an item is flagged by `dataward check`.
+    assert not_flagged(telecoms, HELD) == []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from scenarios.product import Deployed, flags_missing, value_of
 
-from dataward.examples.contents import GeneratedExample, build_example, snapshot
+from dataward.examples import known_people
+from dataward.examples.contents import GeneratedExample, build_example
 from dataward.notice.build import build_notice
 from dataward.policy.schema import RecipientRole, TransferSafeguard
 from dataward.ropa.recipients import list_recipients, list_transfers
@@ -46,11 +49,26 @@ def test_telecoms_04_the_notice_and_recipient_list_name_the_chat_processor(
     assert not transfer.restricted and transfer.problem is None
 
 
-def test_telecoms_04_chats_and_transcripts_are_in_the_processors_system(
-    telecoms: GeneratedExample,
-) -> None:
-    chats = snapshot(telecoms.system("livechat"), telecoms.environment)
-    assert chats["chats"] and chats["messages"]
-    chat_ids = {c["id"] for c in chats["chats"]}
-    assert {m["chat_id"] for m in chats["messages"]} <= chat_ids
-    assert {m["sender"] for m in chats["messages"]} == {"visitor", "agent"}
+def test_telecoms_04_chats_and_transcripts_are_in_the_processors_system(tmp_path: Path) -> None:
+    telecoms = Deployed("telecoms", tmp_path, people=20)
+    tom = known_people("telecoms")["tom"]  # chatted on the website 2 months ago
+    (livechat,) = [s for s in telecoms.data_map()["systems"] if s["name"] == "livechat"]
+    processor = livechat["processor"]
+    # His access request returns the chat and its transcript from the processor's system...
+    chats = telecoms.returned(tom.email, "livechat", "chats")
+    messages = telecoms.returned(tom.email, "livechat", "messages")
+    assert chats and messages
+    chat_ids = {value_of(c, "id") for c in chats}
+    assert {value_of(m, "chat_id") for m in messages} <= chat_ids
+    assert {value_of(m, "sender") for m in messages} == {"visitor", "agent"}
+    for message in messages:
+        assert message["body"]["categories"] == ["user.content.chat_transcript"]
+    held = [m for m in telecoms.rows("livechat", "messages") if m["chat_id"] in chat_ids]
+    assert sorted(value_of(m, "body") for m in messages) == sorted(m["body"] for m in held)
+    # ...and says the processor receives it.
+    for collection in ("chats", "messages"):
+        reasons = telecoms.held_for(tom.email, "livechat", collection)
+        assert reasons and all(processor in r["recipients"] for r in reasons), collection
+    # A map that loses the transcript is flagged by `dataward check`.
+    output = telecoms.check_without("livechat", "messages", "body")
+    assert flags_missing(output, "user.content.chat_transcript", "livechat"), output

@@ -5,10 +5,13 @@ houses: each listed with its service and contract, and used by the activity that
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from scenarios.product import Deployed, value_of
 
-from dataward.examples.contents import GeneratedExample, build_example, snapshot
+from dataward.examples import known_people
+from dataward.examples.contents import GeneratedExample, build_example
 from dataward.notice.build import build_notice
 from dataward.ropa.recipients import list_recipients
 
@@ -39,10 +42,25 @@ def test_telecoms_05_each_kind_of_recipient_is_listed_and_used(telecoms: Generat
 
 
 def test_telecoms_05_orders_name_the_courier_or_postal_service_that_delivers_them(
-    telecoms: GeneratedExample,
+    tmp_path: Path,
 ) -> None:
-    orders = snapshot(telecoms.system("billing"), telecoms.environment)["orders"]
-    couriers = {o["courier"] for o in orders}
-    assert couriers == {"Swiftparcel Couriers", "Albion Post"}
-    names = {name.removesuffix(" Ltd") for name, _ in PROMISED.values()}
-    assert couriers <= names
+    telecoms = Deployed("telecoms", tmp_path, people=20)
+    priya = known_people("telecoms")["priya"]  # 2 orders delivered by courier
+    orders = telecoms.returned(priya.email, "billing", "orders")
+    held = [
+        o
+        for o in telecoms.rows("billing", "orders")
+        if o["id"] in {value_of(r, "id") for r in orders}
+    ]
+    assert len(orders) == len(held) == 2
+    couriers = {value_of(o, "courier") for o in orders}
+    assert couriers == {o["courier"] for o in held}
+    # The package says who receives delivery details: the couriers the orders name among them.
+    (deliveries,) = [
+        r
+        for r in telecoms.held_for(priya.email, "billing", "orders")
+        if r["activity"] == "Deliveries"
+    ]
+    named = {name.removesuffix(" Ltd") for name in deliveries["recipients"]}
+    assert couriers <= named
+    assert {PROMISED["courier"][0], PROMISED["postal service"][0]} <= set(deliveries["recipients"])

@@ -4,9 +4,13 @@ enquiry text, and the campaign that led to it (last click): no more, no less.
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from dataward.examples.contents import GeneratedExample, build_example, snapshot
+import pytest
+from scenarios.product import Deployed, not_flagged, not_returned, value_of
+
+from dataward.examples import known_people
+from dataward.examples.contents import GeneratedExample, build_example
 
 PROMISED = {
     "user.name": "name",
@@ -45,16 +49,20 @@ def test_voip_02_the_web_enquiry_activity_names_exactly_the_promised_data(
     assert personal == {field: [category] for category, field in (PROMISED | ADDED_BY_US).items()}
 
 
-def test_voip_02_generated_enquiries_carry_every_promised_item(voip: GeneratedExample) -> None:
-    rows = snapshot(voip.system("website"), voip.environment)["enquiries"]
-    assert len(rows) > 20
-    for category, field in PROMISED.items():
-        filled = [r for r in rows if r[field]]
-        # Organisation and phone are optional on the form; the rest are required.
-        share = 0.5 if field in ("organisation", "phone") else 1.0
-        assert len(filled) >= share * len(rows), (category, field)
-    campaigns = {r["campaign"] for r in rows}
-    assert len(campaigns) > 2 and "organic" in campaigns
-    converted = [r for r in rows if r["became_customer"]]
-    assert converted and all(r["customer_number"] for r in converted)
-    assert not any(r["customer_number"] for r in rows if not r["became_customer"])
+def test_voip_02_generated_enquiries_carry_every_promised_item(tmp_path: Path) -> None:
+    voip = Deployed("voip", tmp_path, people=20)
+    people = known_people("voip")
+    emails = [person.email for person in people.values()]
+    items = {
+        field: ("website", "enquiries", field, category) for category, field in PROMISED.items()
+    }
+    # The enquirers' access requests return every promised item from the website's enquiries...
+    assert not_returned(voip, emails, items) == []
+    # ...as the form stored them.
+    aisha = people["aisha"]  # enquired 11 months ago
+    (returned,) = voip.returned(aisha.email, "website", "enquiries")
+    (stored,) = [r for r in voip.rows("website", "enquiries") if r["email"] == aisha.email]
+    for field in PROMISED.values():
+        assert value_of(returned, field) == stored[field], field
+    # A map that loses one of them is flagged by `dataward check`.
+    assert not_flagged(voip, items) == []

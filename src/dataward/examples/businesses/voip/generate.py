@@ -45,7 +45,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         name="Gareth Hughes",
         email="gareth.hughes@example.org",
         phone="+447134567812",
-        story="enquired 3 years ago and never became a customer: due for deletion (voip-03)",
+        story="enquired 3 years ago and never became a customer: due for deletion",
     ),
     "aisha": KnownPerson(
         key="aisha",
@@ -62,7 +62,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         identities={"customer_number": "SP20002"},
         story=(
             "customer whose relationship ended 7 years ago: customer, services, complaint and "
-            "3 invoices (its last year) all past their 6-year rules (voip-04)"
+            "3 invoices (its last year) all past their 6-year rules"
         ),
     ),
     "helen": KnownPerson(
@@ -78,7 +78,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         name="Marek Nowak",
         email="marek.nowak@example.org",
         phone="+447134567816",
-        story="unsuccessful applicant, decision 8 months ago: due for deletion (voip-09)",
+        story="unsuccessful applicant, decision 8 months ago: due for deletion",
     ),
     "sophie": KnownPerson(
         key="sophie",

@@ -47,7 +47,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         phone="+447134567832",
         story=(
             "Head Teacher at Glenmore High School; withdrew from event marketing 10 days ago "
-            "but still receives the school's invoices (schools-04)"
+            "but still receives the school's invoices"
         ),
     ),
     "ross": KnownPerson(

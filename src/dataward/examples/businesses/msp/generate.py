@@ -75,7 +75,7 @@ KNOWN_PEOPLE: dict[str, KnownPerson] = {
         phone="+447134567823",
         story=(
             "enquirer a year ago (website visits with his email, an enquiry note); unsubscribed "
-            "from marketing 2 months ago (msp-12)"
+            "from marketing 2 months ago"
         ),
     ),
     "helen": KnownPerson(

@@ -1,0 +1,1 @@
+"""The five example businesses, one package each: data map, README and sample-system generator."""
