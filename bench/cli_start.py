@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POLICY = ROOT / "examples" / "support" / "dataward.yaml"
+POLICY = ROOT / "src" / "dataward" / "examples" / "businesses" / "support" / "dataward.yaml"
 
 
 def dataward() -> list[str]:

@@ -14,7 +14,15 @@ from typer.testing import CliRunner
 from dataward import cli
 from dataward.domains import Command
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "support" / "dataward.yaml"
+EXAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "src"
+    / "dataward"
+    / "examples"
+    / "businesses"
+    / "support"
+    / "dataward.yaml"
+)
 HEAVY = ("sqlalchemy", "holidays", "fideslang", "faker", "httpx")
 runner = CliRunner()
 

@@ -17,7 +17,6 @@ from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
 from dataward import domains
-from dataward.core.files import PRIVATE_UMASK
 
 # serve, worker and jobs belong to the server, not to a domain.
 SERVER_COMMANDS = (
@@ -108,6 +107,8 @@ def main() -> None:
     # (a third of a short command's time). Collection resumes once the command is built.
     gc.disable()
     # Everything this process creates (packages, exports, SQLite's journal) is its owner's alone.
+    from dataward.core.files import PRIVATE_UMASK
+
     os.umask(PRIVATE_UMASK)
     try:
         app()

@@ -161,7 +161,7 @@ DOMAINS: tuple[Domain, ...] = (
             Command(
                 "examples",
                 ("dataward.examples.commands",),
-                "The example businesses: their policies and sample systems.",
+                "Five fictional example businesses: their data maps and sample systems.",
             ),
         ),
     ),
