@@ -314,11 +314,11 @@ def read_yaml(text: str, *, file: str, max_values: int = MAX_ALIAS_VALUES) -> Do
         data = builder.build(root, ())
     except _TooManyValues as exc:
         # Report at the innermost key written in the file: deeper paths are alias expansions.
-        at = exc.path
-        while at and at not in source.keys:
-            at = at[:-1]
+        written: PathKey = exc.path
+        while written and written not in source.keys:
+            written = written[:-1]
         problem = source.problem(
-            at,
+            written,
             f"aliases here expand to more than {max_values:,} values",
             "write the values out, or use fewer nested aliases (`*name`)",
             at_key=True,
