@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 import getpass
 import json
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from dataward.core.config import Settings
+# typer 0.29 vendors click; its Context is what TyperGroup.invoke is typed with.
+from typer._click.core import Context
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from dataward.core.config import load_settings
 from dataward.core.errors import DatawardError, PolicyError, UsageError
 from dataward.core.runtime import Runtime
 
@@ -25,30 +33,57 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Exit 1 for a failed check or operation, 2 for a usage or configuration error."""
+class DatawardGroup(TyperGroup):
+    """The root command: the one place an error becomes a message and an exit code.
 
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    Exit 1 for a failed check or operation, 2 for a usage or configuration error. Anything
+    unexpected is one line saying where its details were written, never a traceback.
+    """
+
+    def invoke(self, ctx: Context) -> Any:
         try:
-            return fn(*args, **kwargs)
-        except PolicyError as exc:
-            for problem in exc.problems:
-                err.print(str(problem), markup=False)
-            raise typer.Exit(exc.exit_code) from exc
+            return super().invoke(ctx)
+        except (TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
         except DatawardError as exc:
-            err.print(f"error: {exc}", markup=False)
+            report_error(exc)
             raise typer.Exit(exc.exit_code) from exc
+        except Exception as exc:  # a bug must still end in one clear line
+            where = _log_unexpected(exc)
+            err.print(
+                f"error: unexpected {type(exc).__name__} (a bug in Dataward); "
+                f"details written to {where}",
+                markup=False,
+            )
+            raise typer.Exit(EXIT_FAILED) from exc
 
-    return wrapper
+
+def report_error(exc: DatawardError) -> None:
+    if isinstance(exc, PolicyError):
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+    else:
+        err.print(f"error: {exc}", markup=False)
+
+
+def _log_unexpected(exc: Exception) -> str:
+    text = "".join(traceback.format_exception(exc))
+    try:
+        fd, name = tempfile.mkstemp(prefix="dataward-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(f"dataward {' '.join(sys.argv[1:])}\n{text}")
+    except OSError:
+        return "nowhere (the temporary folder is not writable)"
+    return name
+
+
+def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Kept so commands still read as before: DatawardGroup handles every command's errors."""
+    return fn
 
 
 def runtime() -> Runtime:
-    try:
-        return Runtime(settings=Settings())
-    except ValueError as exc:
-        err.print(f"error: invalid settings: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from exc
+    return Runtime(settings=load_settings())
 
 
 def ready_runtime() -> Runtime:
@@ -56,6 +91,49 @@ def ready_runtime() -> Runtime:
     rt = runtime()
     rt.require_schema()
     return rt
+
+
+def output_file(value: Path | None) -> Path | None:
+    """An output path the user gave (`--out`): checked as it is parsed, before any work is
+    done, so a request is not run only to fail writing its package. Missing folders on
+    the way are created; the file itself is written by the command."""
+    if value is None:
+        return None
+    if value.is_dir():
+        raise UsageError(f"{str(value)!r} is a folder", fix="give a file name, e.g. DIR/out.zip")
+    _writable_folder(value.parent, for_path=value)
+    return value
+
+
+def output_folder(value: Path | None) -> Path | None:
+    """An output folder the user gave: an existing folder, or one that can be created."""
+    if value is None:
+        return None
+    if value.exists() and not value.is_dir():
+        raise UsageError(f"{str(value)!r} is a file, not a folder", fix="give a folder")
+    _writable_folder(value, for_path=value)
+    return value
+
+
+def _writable_folder(folder: Path, *, for_path: Path) -> None:
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(
+            f"cannot write {str(for_path)!r}: {str(existing)!r} is a file, not a folder",
+            fix="choose a path inside a folder",
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Root passes every permission check, so only writing tells (e.g. /proc, read-only).
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {str(for_path)!r}: {exc.strerror or exc}",
+            fix="choose a folder you can write to",
+        ) from exc
 
 
 def cli_actor() -> str:

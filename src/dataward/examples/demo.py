@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from dataward.core.clock import clock_from_env, today
-from dataward.core.console import err, handle_errors, out
+from dataward.core.console import err, handle_errors, out, output_folder
 from dataward.core.errors import UsageError
 from dataward.examples.catalogue import EXAMPLES, known_people, load_generator, policy_path
 
@@ -45,7 +45,11 @@ def demo(
         str, typer.Argument(help=f"Which example business: {', '.join(EXAMPLES)}.")
     ] = "support",
     home: Annotated[
-        Path, typer.Option(help="Folder for the demo's database, keys and sample systems.")
+        Path,
+        typer.Option(
+            help="Folder for the demo's database, keys and sample systems.",
+            callback=output_folder,
+        ),
     ] = Path("dataward-demo"),
     people: Annotated[int, typer.Option(min=1, help="How many people to invent.")] = 200,
     serve: Annotated[

@@ -10,7 +10,14 @@ import typer
 from dataward.audit import checkpoints
 from dataward.consent import service as consent
 from dataward.core.clock import today
-from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
+from dataward.core.console import (
+    cli_actor,
+    handle_errors,
+    out,
+    output_file,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.crypto import (
     Keyring,
     encode_key,
@@ -151,7 +158,10 @@ def status(as_json: JsonOption = False) -> None:
 def rotate(
     new_key_file: Annotated[
         Path | None,
-        typer.Option(help="Write the new master key here instead of replacing the current file."),
+        typer.Option(
+            help="Write the new master key here instead of replacing the current file.",
+            callback=output_file,
+        ),
     ] = None,
 ) -> None:
     """Replace the master key: re-wrap every data key and the index key in one transaction."""

@@ -13,6 +13,7 @@ from dataward.core.console import (
     cli_actor,
     handle_errors,
     out,
+    output_file,
     print_json,
     ready_runtime,
 )
@@ -35,7 +36,10 @@ FormatOption = Annotated[
     NoticeFormat, typer.Option("--format", "-f", help="html (printable page) or md (Markdown).")
 ]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write to this file instead of the screen.")
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Write to this file instead of the screen.", callback=output_file
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from dataward.core.clock import clock_from_env, today
-from dataward.core.console import handle_errors, out, print_json
+from dataward.core.console import handle_errors, out, output_file, print_json
 from dataward.policy.recipients import list_recipients, list_transfers
 from dataward.policy.ropa import build_ropa
 from dataward.policy.ropa_files import write_ropa
 from dataward.policy.service import load_policy
 
 ropa_app = typer.Typer(help="The record of processing activities (Art 30).", no_args_is_help=True)
-recipients_app = typer.Typer(help="Processors and other recipients (S-11).", no_args_is_help=True)
+recipients_app = typer.Typer(help="Processors and other recipients.", no_args_is_help=True)
 transfers_app = typer.Typer(help="Personal data sent outside the UK.", no_args_is_help=True)
 
 PolicyArgument = Annotated[
@@ -35,7 +35,13 @@ def register(app: typer.Typer) -> None:
 def export(
     policy: PolicyArgument,
     out_file: Annotated[
-        Path, typer.Option("--out", "-o", help="ropa.xlsx (ICO template layout) or ropa.csv.")
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="ropa.xlsx (ICO template layout) or ropa.csv.",
+            callback=output_file,
+        ),
     ],
 ) -> None:
     """Write the record of processing, one row per activity, in the ICO template's columns."""

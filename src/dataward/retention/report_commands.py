@@ -14,6 +14,7 @@ from dataward.core.console import (
     err,
     handle_errors,
     out,
+    output_file,
     print_json,
     ready_runtime,
 )
@@ -31,7 +32,12 @@ def forecast_command(
     system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
     svg: Annotated[
         Path | None,
-        typer.Option("--out", help="Write a bar chart to this SVG file.", dir_okay=False),
+        typer.Option(
+            "--out",
+            help="Write a bar chart to this SVG file.",
+            dir_okay=False,
+            callback=output_file,
+        ),
     ] = None,
     env_file: EnvFileOption = None,
     as_json: JsonOption = False,

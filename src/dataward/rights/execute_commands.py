@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.core.console import handle_errors
+from dataward.core.console import handle_errors, output_file
 from dataward.policy.service import load_policy
 from dataward.rights.commands import rights_app
 from dataward.rights.direct import (
@@ -40,7 +40,10 @@ EnvFileOption = Annotated[
     Path | None,
     typer.Option("--env-file", help="KEY=VALUE file with the systems' connection variables."),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the package here.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the package here.", callback=output_file),
+]
 ReferenceOption = Annotated[
     str | None,
     typer.Option("--reference", help="Run this existing verified request instead of a new one."),
@@ -287,7 +290,9 @@ def task_done(
 @handle_errors
 def package(
     reference: ReferenceArgument,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Write the package here.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Write the package here.", callback=output_file)
+    ],
 ) -> None:
     """Unseal a stored access or portability package and write it out."""
     write_stored_package(reference=reference, out_path=out_path)
