@@ -5,10 +5,12 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -134,6 +136,59 @@ def _writable_folder(folder: Path, *, for_path: Path) -> None:
             f"cannot write {str(for_path)!r}: {exc.strerror or exc}",
             fix="choose a folder you can write to",
         ) from exc
+
+
+# Row ids are 32-bit on PostgreSQL; a larger number can name nothing.
+LARGEST_ID = 2**31 - 1
+
+
+def input_file(value: Path | None) -> Path | None:
+    """A file the user named for Dataward to read: it must be an existing regular file."""
+    if value is None:
+        return None
+    if not value.exists():
+        raise UsageError(f"{str(value)!r} does not exist", fix="give the path to an existing file")
+    if not value.is_file():
+        raise UsageError(f"{str(value)!r} is not a regular file", fix="give the path to a file")
+    return value
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def audited_text(value: str | None) -> str | None:
+    """Free text that goes into the audit log (a reason, a note): kept forever and unsealed,
+    so it may not name a person by their email address, and must say something."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError("the text is empty", fix="say briefly why, e.g. 'claim ref 2026-14'")
+    if len(value) > 2000:
+        raise UsageError("the text is longer than 2,000 characters", fix="say it more briefly")
+    if _EMAIL.search(value):
+        raise UsageError(
+            "the text contains an email address, and the audit log keeps it unsealed forever",
+            fix="refer to the person by the request reference or hold ID instead",
+        )
+    if any(ord(c) < 32 and c not in "\t\n" for c in value):
+        raise UsageError("the text contains control characters", fix="write plain text")
+    return value
+
+
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2999, 12, 31)
+
+
+def plausible_day(value: datetime | None) -> datetime | None:
+    """A day the user typed (`--received 2026-03-02`): deadlines are counted months and
+    years past it, so 9999-12-31 would run off the calendar; 0001-01-01 is a typo."""
+    if value is None:
+        return None
+    if not EARLIEST_DAY <= value.date() <= LATEST_DAY:
+        raise UsageError(
+            f"{value:%Y-%m-%d} is not a plausible day",
+            fix=f"give a day between {EARLIEST_DAY} and {LATEST_DAY}, as YYYY-MM-DD",
+        )
+    return value
 
 
 def cli_actor() -> str:

@@ -13,7 +13,14 @@ import uvicorn
 from sqlalchemy import select
 
 from dataward.core import jobs
-from dataward.core.console import handle_errors, out, print_json, ready_runtime
+from dataward.core.console import (
+    LARGEST_ID,
+    handle_errors,
+    input_file,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
 
@@ -44,7 +51,7 @@ def list_jobs(
     state: str | None = typer.Option(
         None, help="Only jobs in this state: queued, running, done, failed."
     ),
-    limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    limit: int = typer.Option(50, min=1, max=LARGEST_ID, help="How many, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Queued, running, done and failed jobs with their attempts and last error."""
@@ -87,7 +94,9 @@ def list_jobs(
 @jobs_app.command("retry")
 @handle_errors
 def retry_job(
-    job_id: int = typer.Argument(help="The job's id (see `dataward jobs list`)."),
+    job_id: int = typer.Argument(
+        help="The job's id (see `dataward jobs list`).", min=1, max=LARGEST_ID
+    ),
 ) -> None:
     """Queue a failed job again, with a fresh count of attempts."""
     rt = ready_runtime()
@@ -121,12 +130,16 @@ class Scheduler:
 @handle_errors
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     jobs_in_process: bool = typer.Option(
         True, "--jobs/--no-jobs", help="Run queued jobs and the daily schedule in this process."
     ),
-    ssl_certfile: Path | None = typer.Option(None, help="Serve HTTPS with this certificate."),
-    ssl_keyfile: Path | None = typer.Option(None, help="Private key for --ssl-certfile."),
+    ssl_certfile: Path | None = typer.Option(
+        None, help="Serve HTTPS with this certificate.", callback=input_file
+    ),
+    ssl_keyfile: Path | None = typer.Option(
+        None, help="Private key for --ssl-certfile.", callback=input_file
+    ),
     forwarded_allow_ips: str = typer.Option(
         "127.0.0.1", help="Proxies trusted for X-Forwarded-Proto (HTTPS behind a proxy)."
     ),

@@ -30,11 +30,11 @@ from fideslang.models import Dataset as FidesDataset
 from pydantic import ValidationError
 
 from dataward.core.errors import Problem
+from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.loader import (
     Document,
     PathKey,
     SourceMap,
-    UnreadableDocument,
     read_document,
     read_yaml,
 )
@@ -148,7 +148,7 @@ def _read(
         text = content.decode("utf-8")
     except FileNotFoundError:
         return source.problem(at, f"dataset file {relative!r} does not exist", f"looked for {path}")
-    except UnreadableDocument as exc:
+    except (NotARegularFile, FileTooLarge) as exc:
         return source.problem(
             at,
             f"dataset file {relative!r} is {exc.strerror}",

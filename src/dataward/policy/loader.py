@@ -8,9 +8,6 @@ and a repeated key is a problem, not a quiet overwrite.
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dataward.core.errors import Problem
+from dataward.core.files import read_regular_file
 
 PathKey = tuple[str | int, ...]
 
@@ -327,33 +325,9 @@ def read_yaml(text: str, *, file: str, max_values: int = MAX_ALIAS_VALUES) -> Do
     return Document(data, source, builder.problems)
 
 
-class UnreadableDocument(OSError):
-    """A path that is not a regular file of a sensible size (a device, a FIFO, a folder)."""
-
-
-class DocumentTooLarge(UnreadableDocument):
-    pass
-
-
 def read_document(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_DOCUMENT_BYTES.
-
-    Opened without blocking and checked before reading, so `/dev/zero` or a FIFO given as a
-    policy or dataset file is refused instead of read forever.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as stream:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
-        if not stat.S_ISREG(mode):
-            raise UnreadableDocument(errno.EINVAL, "not a regular file", str(path))
-        content = stream.read(MAX_DOCUMENT_BYTES + 1)
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise DocumentTooLarge(
-            errno.EFBIG, f"larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB", str(path)
-        )
-    return content
+    """The bytes of a policy or dataset file: a regular file of at most MAX_DOCUMENT_BYTES."""
+    return read_regular_file(path, limit=MAX_DOCUMENT_BYTES)
 
 
 def _syntax_fix(message: str, found: str) -> str:

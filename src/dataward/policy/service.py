@@ -11,14 +11,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from dataward.core.errors import PolicyError, Problem, UsageError
+from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
 from dataward.policy.loader import (
     MAX_DOCUMENT_BYTES,
-    DocumentTooLarge,
     Position,
     SourceMap,
-    UnreadableDocument,
     format_path,
     read_document,
     read_yaml,
@@ -152,7 +151,7 @@ def _quiet(problem: Problem, repaired: list[tuple[str | int, ...]]) -> bool:
 def _read(path: Path) -> bytes | Problem:
     try:
         content = read_document(path)
-    except DocumentTooLarge:
+    except FileTooLarge:
         return Problem(
             str(path),
             1,
@@ -161,7 +160,7 @@ def _read(path: Path) -> bytes | Problem:
             f"the file is larger than the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a policy may be",
             "check this is the policy file, or move datasets into `dataset_file:` files",
         )
-    except UnreadableDocument as exc:
+    except NotARegularFile as exc:
         raise UsageError(
             f"{str(path)!r} is not a regular file",
             fix="give the path to the policy file (dataward.yaml)",

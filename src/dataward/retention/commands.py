@@ -15,6 +15,8 @@ from rich.table import Column, Table
 from dataward.connectors.registry import environ_with
 from dataward.core.console import (
     EXIT_FAILED,
+    LARGEST_ID,
+    audited_text,
     cli_actor,
     handle_errors,
     out,
@@ -237,8 +239,10 @@ def reviews_command(
 @retention_app.command("resolve")
 @handle_errors
 def resolve_command(
-    task_id: Annotated[int, typer.Argument(help="The review task's ID.")],
-    note: Annotated[str, typer.Option("--note", help="What was decided and done.")],
+    task_id: Annotated[int, typer.Argument(help="The review task's ID.", min=1, max=LARGEST_ID)],
+    note: Annotated[
+        str, typer.Option("--note", help="What was decided and done.", callback=audited_text)
+    ],
     dispose: Annotated[
         bool,
         typer.Option(

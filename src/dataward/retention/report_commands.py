@@ -11,6 +11,7 @@ from rich.table import Table
 from dataward.connectors.registry import environ_with
 from dataward.core.console import (
     EXIT_FAILED,
+    LARGEST_ID,
     err,
     handle_errors,
     out,
@@ -85,7 +86,9 @@ def forecast_command(
 
 @handle_errors
 def runs_command(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="The most recent N runs.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=LARGEST_ID, help="The most recent N runs.")
+    ] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Past sweeps: when, by whom, with which policy, and what they did."""
@@ -127,7 +130,10 @@ def runs_command(
 
 @handle_errors
 def evidence_command(
-    run: Annotated[int | None, typer.Argument(help="A sweep run (default: every run).")] = None,
+    run: Annotated[
+        int | None,
+        typer.Argument(help="A sweep run (default: every run).", min=1, max=LARGEST_ID),
+    ] = None,
     digests: Annotated[
         bool, typer.Option("--digests", help="List every key digest (JSON always has them).")
     ] = False,

@@ -22,6 +22,7 @@ from dataward.core.console import (
     handle_errors,
     out,
     parse_refs,
+    plausible_day,
     print_json,
     ready_runtime,
 )
@@ -75,7 +76,12 @@ def open_(
     ] = None,
     received: Annotated[
         datetime | None,
-        typer.Option("--received", formats=DATE_FORMATS, help="Day received (default today)."),
+        typer.Option(
+            "--received",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day received (default today).",
+        ),
     ] = None,
     purpose: Annotated[
         list[str] | None,
@@ -176,7 +182,10 @@ def verify(
     identity_on: Annotated[
         datetime | None,
         typer.Option(
-            "--identity-on", formats=DATE_FORMATS, help="Day the evidence arrived (default today)."
+            "--identity-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the evidence arrived (default today).",
         ),
     ] = None,
 ) -> None:
@@ -311,7 +320,12 @@ def extend(
     reason: Annotated[str, typer.Option("--reason", help="Why: complexity or several requests.")],
     told_on: Annotated[
         datetime,
-        typer.Option("--told-on", formats=DATE_FORMATS, help="Day the person was told, with why."),
+        typer.Option(
+            "--told-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the person was told, with why.",
+        ),
     ],
 ) -> None:
     """Extend by two months; only if the person was told within the first month."""
@@ -325,7 +339,12 @@ def pause(
     reference: ReferenceArgument,
     asked_on: Annotated[
         datetime,
-        typer.Option("--asked-on", formats=DATE_FORMATS, help="Day the clarification was asked."),
+        typer.Option(
+            "--asked-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the clarification was asked.",
+        ),
     ],
 ) -> None:
     """Stop the clock while the person clarifies what the request covers (Art 12A)."""
@@ -339,7 +358,12 @@ def resume(
     reference: ReferenceArgument,
     answered_on: Annotated[
         datetime,
-        typer.Option("--answered-on", formats=DATE_FORMATS, help="Day the answer arrived."),
+        typer.Option(
+            "--answered-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the answer arrived.",
+        ),
     ],
 ) -> None:
     """Restart the clock from the answer; the days in between move the due date."""
