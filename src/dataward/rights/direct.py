@@ -4,6 +4,7 @@ writing the package and reporting per system, in words or JSON."""
 from __future__ import annotations
 
 import getpass
+import shlex
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -30,7 +31,7 @@ from dataward.rights import service
 from dataward.rights.context import ExecutionContext, Outcome, Retry
 from dataward.rights.erasure import sla_due_on
 from dataward.rights.execution import complete_manual_task, run_request
-from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
+from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest, TaskMode, TaskState
 from dataward.rights.packages import open_package, package_path
 from dataward.rights.schemas import RequesterIdentities
 
@@ -150,6 +151,12 @@ def _report(
         ],
         "kept": _kept(request),
         "recipients_to_tell": outcome.notify,
+        # A request stopped on work done by hand says how to carry on once it is done.
+        "next": [
+            f"dataward rights task-done {request.reference} --system {shlex.quote(t.system)}"
+            for t in request.tasks
+            if t.mode == TaskMode.MANUAL and t.state != TaskState.DONE
+        ],
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
         "due_on": request.effective_due_on.isoformat(),
@@ -186,6 +193,8 @@ def _print(report: Mapping[str, Any]) -> None:
         out.print(f"package written to {report['package']}", markup=False)
     elif report["stored_package"]:
         out.print(f"package sealed at {report['stored_package']}", markup=False)
+    for command in report["next"]:
+        out.print(f"then run: {command}", markup=False)
 
 
 def execute(

@@ -1,0 +1,24 @@
+"""A command that stops on work done by hand says which command to run next."""
+
+from __future__ import annotations
+
+import json
+
+from .test_execution_commands import ALICE, Cli, cli, empty_database, shop
+
+__all__ = ["cli", "empty_database", "shop"]  # fixtures used by name below
+
+
+def test_a_request_stopped_on_a_manual_task_says_what_to_run_next(cli: Cli) -> None:
+    result = cli(
+        "rights", "object", "--email", ALICE, "--purpose", "marketing.communications.email"
+    )
+    assert result.exit_code == 1, result.output
+    reference = result.stdout.split()[0]
+    assert f"then run: dataward rights task-done {reference} --system crm" in result.stdout
+    again = cli("rights", "run", reference, "--json")
+    assert json.loads(again.stdout)["next"] == [
+        f"dataward rights task-done {reference} --system crm"
+    ]
+    done = cli("rights", "task-done", reference, "--system", "crm")
+    assert "then run:" not in done.stdout
