@@ -185,7 +185,7 @@ def plausible_day(value: datetime | None) -> datetime | None:
         return None
     if not EARLIEST_DAY <= value.date() <= LATEST_DAY:
         raise UsageError(
-            f"{value:%Y-%m-%d} is not a plausible day",
+            f"{value.date().isoformat()} is not a plausible day",
             fix=f"give a day between {EARLIEST_DAY} and {LATEST_DAY}, as YYYY-MM-DD",
         )
     return value
