@@ -16,6 +16,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
 
 # typer 0.29 vendors click; its Context is what TyperGroup.invoke is typed with.
 from typer._click.core import Context
@@ -212,6 +215,30 @@ def parse_refs(pairs: Iterable[str] | None) -> dict[str, str]:
             )
         refs[kind.strip()] = value.strip()
     return refs
+
+
+def print_table(table: Table) -> None:
+    """Every table a command prints. One too wide for the terminal would wrap each cell into a
+    thin column of fragments, so it folds instead: one block of `header: value` lines per row."""
+    unbounded = out.options.update_width(1_000_000)  # the width it wants, not what it gets
+    if Measurement.get(out, unbounded, table).maximum <= out.width:
+        out.print(table)
+        return
+    if table.title:
+        out.print(table.title)
+    headers = [str(column.header) for column in table.columns]
+    width = max((len(h) for h in headers), default=0)
+    columns = [list(column.cells) for column in table.columns]
+    for row in range(table.row_count):
+        if row:
+            out.print()
+        for header, cells in zip(headers, columns, strict=True):
+            cell = cells[row] if row < len(cells) else ""
+            label = f"{header + ':':<{width + 1}} "
+            if isinstance(cell, str):
+                out.print(Text(label) + Text.from_markup(cell), soft_wrap=True)
+            else:
+                out.print(Text(label), cell, sep="", soft_wrap=True)
 
 
 def print_json(value: Any) -> None:

@@ -21,6 +21,7 @@ from dataward.core.console import (
     handle_errors,
     out,
     print_json,
+    print_table,
     ready_runtime,
 )
 from dataward.core.crypto import Keyring
@@ -175,7 +176,7 @@ def sweep_command(
     if as_json:
         print_json(report.as_dict())
     else:
-        out.print(_summary_table(report))
+        print_table(_summary_table(report))
         total = sum(o.acted for o in report.outcomes)
         held = sum(o.held for o in report.outcomes)
         if report.dry_run:
@@ -233,7 +234,7 @@ def reviews_command(
             str(row["raised_at"])[:10],
             str(row["status"]),
         )
-    out.print(table)
+    print_table(table)
 
 
 @retention_app.command("resolve")
@@ -285,7 +286,7 @@ def resolve_command(
     if as_json:
         print_json({"task": task_id, "resolved": report.ok, "sweep": report.as_dict()})
     else:
-        out.print(_summary_table(report))
+        print_table(_summary_table(report))
         gone = sum(o.acted for o in report.outcomes)
         state = "resolved" if report.ok else "left open: the disposal did not finish"
         out.print(f"review task {task_id} {state}; {gone} records disposed of")

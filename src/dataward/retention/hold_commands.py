@@ -15,6 +15,7 @@ from dataward.core.console import (
     handle_errors,
     out,
     print_json,
+    print_table,
     ready_runtime,
 )
 from dataward.core.crypto import Keyring
@@ -202,7 +203,7 @@ def list_command(
             f"{row['placed_at'][:10]} by {row['placed_by']}",
             state,
         )
-    out.print(table)
+    print_table(table)
 
 
 @holds_app.command("release")

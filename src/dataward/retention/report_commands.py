@@ -17,6 +17,7 @@ from dataward.core.console import (
     out,
     output_file,
     print_json,
+    print_table,
     ready_runtime,
 )
 from dataward.policy.service import load_policy
@@ -79,7 +80,7 @@ def forecast_command(
         *(str(n) for n in totals),
         str(sum(totals) + sum(r.due_now for r in result.rows)),
     )
-    out.print(table)
+    print_table(table)
     if svg is not None:
         err.print(f"chart written to {svg}", markup=False)
 
@@ -125,7 +126,7 @@ def runs_command(
             str(row["acted"] if row["acted"] is not None else ""),
             str(row["held"] if row["held"] is not None else ""),
         )
-    out.print(table)
+    print_table(table)
 
 
 @handle_errors
@@ -180,7 +181,7 @@ def evidence_command(
                 str(p.count),
                 "ok" if p.problem is None else f"MISMATCH: {p.problem}",
             )
-        out.print(table)
+        print_table(table)
         if digests:
             for p in proofs:
                 for digest in p.key_digests:
