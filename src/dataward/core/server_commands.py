@@ -97,12 +97,17 @@ def retry_job(
     job_id: int = typer.Argument(
         help="The job's id (see `dataward jobs list`).", min=1, max=LARGEST_ID
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Queue a failed job again, with a fresh count of attempts."""
     rt = ready_runtime()
     with rt.transaction() as session:
         job = jobs.retry(session=session, clock=rt.clock, job_id=job_id)
-        out.print(f"job {job.id} ({job.kind}) queued again")
+        queued = {"id": job.id, "kind": job.kind, "state": job.state}
+    if as_json:
+        print_json(queued)
+        return
+    out.print(f"job {queued['id']} ({queued['kind']}) queued again", markup=False)
 
 
 class Scheduler:
@@ -179,6 +184,7 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Run what is due, then exit."),
     poll: float = typer.Option(2.0, help="Seconds between polls when the queue is empty."),
     schedule: bool = typer.Option(True, help="Also enqueue the daily schedule."),
+    as_json: bool = typer.Option(False, "--json", help="With --once: print the count as JSON."),
 ) -> None:
     """Take jobs from the queue (PostgreSQL: run as many workers as you like)."""
     rt = ready_runtime()
@@ -187,6 +193,9 @@ def worker(
     if once:
         jobs.enqueue_schedules(rt)
         ran = jobs.run_until_idle(rt)
+        if as_json:
+            print_json({"ran": ran})
+            return
         out.print(f"ran {ran} job(s)")
         return
     stopping = threading.Event()

@@ -85,6 +85,7 @@ def forget(
     reason: Annotated[str, typer.Option("--reason", help="Why, e.g. the request reference.")],
     email: EmailOption = None,
     phone: PhoneOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Crypto-shred a person: destroy their data key, so no copy of their data can be read."""
     _need_identifier(email, phone)
@@ -103,6 +104,9 @@ def forget(
             actor=cli_actor(),
             reason=reason,
         )
+    if as_json:
+        print_json({"pseudonym": pseudonym, "forgotten": True})
+        return
     out.print(f"{pseudonym} forgotten: their data key is destroyed", markup=False)
 
 

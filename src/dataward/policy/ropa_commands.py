@@ -43,11 +43,15 @@ def export(
             callback=output_file,
         ),
     ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write the record of processing, one row per activity, in the ICO template's columns."""
     loaded = load_policy(policy)
     ropa = build_ropa(loaded, on=today(clock_from_env()))
     write_ropa(ropa, out_file, organisation=loaded.policy.organisation.name)
+    if as_json:
+        print_json({"written": str(out_file), "activities": len(ropa.rows)})
+        return
     out.print(f"wrote {out_file}: {len(ropa.rows)} processing activities", markup=False)
 
 

@@ -149,7 +149,7 @@ def _organisation_of(request: RightsRequest) -> str | None:
 
 @rights_app.command("send-code")
 @handle_errors
-def send_code(reference: ReferenceArgument) -> None:
+def send_code(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     """Email the requester a one-time code to prove it is them."""
     rt = ready_runtime()
     keyring = _keyring(rt)
@@ -165,6 +165,9 @@ def send_code(reference: ReferenceArgument) -> None:
             organisation=_organisation_of(request),
         )
         ref, expires = request.reference, row.expires_at
+    if as_json:
+        print_json({"reference": ref, "code_sent": True, "expires_at": expires.isoformat()})
+        return
     out.print(f"code sent for {ref}; it expires at {expires:%Y-%m-%d %H:%M} UTC", markup=False)
 
 
@@ -188,6 +191,7 @@ def verify(
             help="Day the evidence arrived (default today).",
         ),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Record the requester's identity as proved; the request then runs on every system."""
     if (code is None) == (evidence is None):
@@ -223,6 +227,9 @@ def verify(
     if failure is not None:
         err.print(f"error: {failure}", markup=False)
         raise typer.Exit(EXIT_FAILED)
+    if as_json:
+        print_json({"reference": ref, "verified": True, "start_on": start_on, "due_on": due_on})
+        return
     out.print(
         f"{ref} verified: the clock runs from {start_on}, due {due_on}; queued to run",
         markup=False,
@@ -269,21 +276,25 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
         print_detail(detail)
 
 
-def _close(reference: str, action: str, **options: Any) -> RightsRequest:
+def _close(reference: str, action: str, *, as_json: bool = False, **options: Any) -> RightsRequest:
     rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         step = getattr(service, action)
         step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
-        return request
+        detail = service.describe(request, today_on=today(rt.clock)) if as_json else None
+    if detail is not None:
+        print_json(detail.model_dump(mode="json"))
+    return request
 
 
 @rights_app.command("approve")
 @handle_errors
-def approve(reference: ReferenceArgument) -> None:
+def approve(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     """Complete a request once the work on every system has been reviewed."""
-    request = _close(reference, "approve")
-    out.print(f"{request.reference} completed", markup=False)
+    request = _close(reference, "approve", as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} completed", markup=False)
 
 
 @rights_app.command("refuse")
@@ -293,11 +304,13 @@ def refuse(
     reason: Annotated[
         str, typer.Option("--reason", help="Why it is manifestly unfounded or excessive.")
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Refuse a request, and print what the person must be told (reasons, right to complain)."""
-    request = _close(reference, "refuse", reason=reason)
-    out.print(f"{request.reference} refused; tell the person:\n", markup=False)
-    out.print(service.refusal_notice(request), markup=False)
+    request = _close(reference, "refuse", reason=reason, as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} refused; tell the person:\n", markup=False)
+        out.print(service.refusal_notice(request), markup=False)
 
 
 @rights_app.command("withdraw")
@@ -307,10 +320,12 @@ def withdraw(
     reason: Annotated[
         str | None, typer.Option("--reason", help="How the withdrawal was given, e.g. 'by email'.")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Close a request the person no longer wants answered."""
-    request = _close(reference, "withdraw", reason=reason)
-    out.print(f"{request.reference} withdrawn", markup=False)
+    request = _close(reference, "withdraw", reason=reason, as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} withdrawn", markup=False)
 
 
 @rights_app.command("extend")
@@ -327,10 +342,12 @@ def extend(
             help="Day the person was told, with why.",
         ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Extend by two months; only if the person was told within the first month."""
-    request = _close(reference, "extend", reason=reason, told_on=told_on.date())
-    out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
+    request = _close(reference, "extend", reason=reason, told_on=told_on.date(), as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
 
 
 @rights_app.command("pause")
@@ -346,10 +363,14 @@ def pause(
             help="Day the clarification was asked.",
         ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Stop the clock while the person clarifies what the request covers (Art 12A)."""
-    request = _close(reference, "pause", asked_on=asked_on.date())
-    out.print(f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False)
+    request = _close(reference, "pause", asked_on=asked_on.date(), as_json=as_json)
+    if not as_json:
+        out.print(
+            f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False
+        )
 
 
 @rights_app.command("resume")
@@ -365,12 +386,14 @@ def resume(
             help="Day the answer arrived.",
         ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Restart the clock from the answer; the days in between move the due date."""
-    request = _close(reference, "resume", answered_on=answered_on.date())
-    days = request.paused_days
-    out.print(
-        f"{request.reference} resumed ({request.state.value}): {days}"
-        f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
-        markup=False,
-    )
+    request = _close(reference, "resume", answered_on=answered_on.date(), as_json=as_json)
+    if not as_json:
+        days = request.paused_days
+        out.print(
+            f"{request.reference} resumed ({request.state.value}): {days}"
+            f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
+            markup=False,
+        )

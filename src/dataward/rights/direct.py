@@ -299,7 +299,7 @@ def identities_from(
     return RequesterIdentities(email=email, phone=phone, extra=parse_refs(refs))
 
 
-def write_stored_package(*, reference: str, out_path: Path) -> None:
+def write_stored_package(*, reference: str, out_path: Path, as_json: bool = False) -> None:
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
@@ -317,4 +317,7 @@ def write_stored_package(*, reference: str, out_path: Path) -> None:
         )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(content)
+    if as_json:
+        print_json({"reference": request.reference, "written": str(out_path)})
+        return
     out.print(f"package for {request.reference} written to {out_path}", markup=False)

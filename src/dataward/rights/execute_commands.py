@@ -293,6 +293,7 @@ def package(
     out_path: Annotated[
         Path, typer.Option("--out", "-o", help="Write the package here.", callback=output_file)
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Unseal a stored access or portability package and write it out."""
-    write_stored_package(reference=reference, out_path=out_path)
+    write_stored_package(reference=reference, out_path=out_path, as_json=as_json)
