@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from dataward import __version__
 from dataward.core import migrate
+from dataward.core.docs import install_docs
 from dataward.core.runtime import Runtime
 from dataward.core.web import (
     bearer_token_matches,
@@ -16,7 +17,8 @@ from dataward.core.web import (
 
 
 def create_app(runtime: Runtime) -> FastAPI:
-    # FastAPI's own /docs and /redoc load their scripts from a CDN: never those.
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: never those; ours are
+    # served from the package when DATAWARD_DOCS is on.
     app = FastAPI(
         title="Dataward",
         version=__version__,
@@ -27,6 +29,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install_error_handler(app)
     install_security_headers(app)
+    if runtime.settings.docs:
+        install_docs(app)
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:

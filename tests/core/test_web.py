@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -102,3 +104,20 @@ def test_https_responses_carry_hsts_and_plain_http_does_not(runtime: Runtime) ->
     headers = secure.get("/health").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_interactive_docs_when_enabled_are_served_from_the_package(runtime: Runtime) -> None:
+    runtime.settings.docs = True
+    client = TestClient(create_app(runtime))
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "<script>" not in page.text  # no inline script: the CSP would block it
+    scripts = re.findall(r'<script src="([^"]+)"', page.text)
+    assert scripts == ["/static/docs/swagger-ui-bundle.js", "/static/docs/docs.js"]
+    assert "https://" not in page.text
+    for asset in (*scripts, "/static/docs/swagger-ui.css"):
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "/api/v1/openapi.json" in client.get("/static/docs/docs.js").text
+    assert client.get("/redoc").status_code == 404
