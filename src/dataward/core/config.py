@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     )
 
     docs: bool = Field(
-        default=False, description="Serve the API's interactive docs (Swagger UI, from the package) at /docs."
+        default=False,
+        description="Serve the API's interactive docs (Swagger UI, from the package) at /docs.",
     )
     health_token: SecretStr | None = Field(
         default=None,
