@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from command_tree import leaves
@@ -47,3 +48,14 @@ def test_worker_once_reports_as_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["worker", "--once", "--json"], env=env)
     assert result.exit_code == 0, result.output
     assert set(json.loads(result.stdout)) == {"ran"}
+
+
+def test_no_help_text_names_the_specification() -> None:
+    for leaf in leaves():
+        result = runner.invoke(app, [*leaf.words, "--help"])
+        assert "PROMISES" not in result.output, leaf.name
+        assert not re.search(r"\b(S|msp|voip|support|schools|telecoms)-\d\d\b", result.output)
+    for group in ("examples", "recipients", "transfers", "rights", "retention"):
+        result = runner.invoke(app, [group, "--help"])
+        assert "PROMISES" not in result.output
+        assert not re.search(r"\b(S|msp)-\d\d\b", result.output), group

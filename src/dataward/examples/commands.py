@@ -21,7 +21,7 @@ from dataward.examples.catalogue import (
 from dataward.examples.systems import ENV_FILE
 
 examples = typer.Typer(
-    help="The example businesses of PROMISES.md: their policies and sample systems.",
+    help="The example businesses: their policies and sample systems.",
     no_args_is_help=True,
 )
 

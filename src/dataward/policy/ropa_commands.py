@@ -89,7 +89,7 @@ def transfers(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Recipients and systems outside the UK and the EEA, with their safeguard (msp-09)."""
+    """Recipients and systems outside the UK and the EEA, with their safeguard."""
     entries = list_transfers(load_policy(policy).policy, include_eea=include_eea)
     if as_json:
         print_json([e.model_dump(mode="json") for e in entries])
