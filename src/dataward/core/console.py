@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -83,8 +84,18 @@ def _log_unexpected(exc: Exception) -> str:
 
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Kept so commands still read as before: DatawardGroup handles every command's errors."""
-    return fn
+    """The same translation as DatawardGroup, for a command mounted on its own (a domain's
+    `register(app)` on a bare Typer, as tests do): domain errors only, the rest propagates."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except DatawardError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper
 
 
 def runtime() -> Runtime:
