@@ -16,7 +16,7 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
-from dataward import domains
+from dataward import __version__, domains
 
 # serve, worker and jobs belong to the server, not to a domain.
 SERVER_COMMANDS = (
@@ -79,6 +79,12 @@ class LazyGroup(TyperGroup):
                 gc.enable()
         return found
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # The one place an error becomes a message and an exit code (loaded with the command).
+        from dataward.core.console import guarded
+
+        return guarded(lambda: super(LazyGroup, self).invoke(ctx))
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The top-level help needs names and one line each, which domains.py has.
         self.listing = True
@@ -97,8 +103,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dataward {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root() -> None:
+def root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
     """Privacy operations: the data map as code, rights requests, retention, audit."""
 
 

@@ -18,7 +18,14 @@ from sqlalchemy import select
 
 from dataward import domains
 from dataward.core import jobs
-from dataward.core.console import handle_errors, out, print_json, ready_runtime
+from dataward.core.console import (
+    LARGEST_ID,
+    handle_errors,
+    input_file,
+    out,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
 
@@ -49,7 +56,7 @@ def list_jobs(
     state: str | None = typer.Option(
         None, help="Only jobs in this state: queued, running, done, failed."
     ),
-    limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    limit: int = typer.Option(50, min=1, max=LARGEST_ID, help="How many, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Queued, running, done and failed jobs with their attempts and last error."""
@@ -92,13 +99,20 @@ def list_jobs(
 @jobs_app.command("retry")
 @handle_errors
 def retry_job(
-    job_id: int = typer.Argument(help="The job's id (see `dataward jobs list`)."),
+    job_id: int = typer.Argument(
+        help="The job's id (see `dataward jobs list`).", min=1, max=LARGEST_ID
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Queue a failed job again, with a fresh count of attempts."""
     rt = ready_runtime()
     with rt.transaction() as session:
         job = jobs.retry(session=session, clock=rt.clock, job_id=job_id)
-        out.print(f"job {job.id} ({job.kind}) queued again")
+        queued = {"id": job.id, "kind": job.kind, "state": job.state}
+    if as_json:
+        print_json(queued)
+        return
+    out.print(f"job {queued['id']} ({queued['kind']}) queued again", markup=False)
 
 
 class Scheduler:
@@ -129,12 +143,16 @@ class Scheduler:
 @handle_errors
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     jobs_in_process: bool = typer.Option(
         True, "--jobs/--no-jobs", help="Run queued jobs and the daily schedule in this process."
     ),
-    ssl_certfile: Path | None = typer.Option(None, help="Serve HTTPS with this certificate."),
-    ssl_keyfile: Path | None = typer.Option(None, help="Private key for --ssl-certfile."),
+    ssl_certfile: Path | None = typer.Option(
+        None, help="Serve HTTPS with this certificate.", callback=input_file
+    ),
+    ssl_keyfile: Path | None = typer.Option(
+        None, help="Private key for --ssl-certfile.", callback=input_file
+    ),
     forwarded_allow_ips: str = typer.Option(
         "127.0.0.1", help="Proxies trusted for X-Forwarded-Proto (HTTPS behind a proxy)."
     ),
@@ -173,6 +191,7 @@ def worker(
     once: bool = typer.Option(False, "--once", help="Run what is due, then exit."),
     poll: float = typer.Option(2.0, help="Seconds between polls when the queue is empty."),
     schedule: bool = typer.Option(True, help="Also enqueue the daily schedule."),
+    as_json: bool = typer.Option(False, "--json", help="With --once: print the count as JSON."),
 ) -> None:
     """Take jobs from the queue (PostgreSQL: run as many workers as you like)."""
     rt = ready_runtime()
@@ -182,6 +201,9 @@ def worker(
     if once:
         jobs.enqueue_schedules(rt, schedules)
         ran = jobs.run_until_idle(rt, handlers=handlers)
+        if as_json:
+            print_json({"ran": ran})
+            return
         out.print(f"ran {ran} job(s)")
         return
     stopping = threading.Event()

@@ -58,7 +58,7 @@ def test_serve_answers_health_after_init(user_env: dict[str, str]) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "dataward.cli", "serve", "--port", str(port)],
-        env=user_env,
+        env={**user_env, "DATAWARD_HEALTH_TOKEN": "health-check-token"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -67,7 +67,11 @@ def test_serve_answers_health_after_init(user_env: dict[str, str]) -> None:
         body: dict[str, object] = {}
         while time.monotonic() < deadline:
             try:
-                body = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+                body = httpx.get(
+                    f"http://127.0.0.1:{port}/health",
+                    headers={"Authorization": "Bearer health-check-token"},
+                    timeout=2,
+                ).json()
                 break
             except httpx.TransportError:
                 time.sleep(0.2)

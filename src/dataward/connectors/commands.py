@@ -13,7 +13,15 @@ from rich.table import Table
 from dataward.audit import service as audit
 from dataward.connectors.registry import KINDS, connect, environ_with
 from dataward.connectors.service import FoundSet, Identities, find_person, open_connectors
-from dataward.core.console import EXIT_FAILED, handle_errors, out, parse_refs, print_json, runtime
+from dataward.core.console import (
+    EXIT_FAILED,
+    handle_errors,
+    out,
+    parse_refs,
+    print_json,
+    print_table,
+    runtime,
+)
 from dataward.core.crypto import normalise_email, normalise_phone
 from dataward.core.errors import ConnectorError, UsageError
 from dataward.policy.service import LoadedPolicy, load_policy
@@ -192,7 +200,7 @@ def find(
     table = Table("system", "collection", "records", box=None, pad_edge=False)
     for entry in report["collections"]:
         table.add_row(entry["system"], entry["collection"], str(entry["count"]))
-    out.print(table)
+    print_table(table)
     out.print(
         f"{report['records']} record(s), {report['files']} file(s) in "
         f"{len(found.searched)} collection(s) searched",

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from dataward.core.errors import ConnectorError, UsageError
+from dataward.core.files import read_regular_file
+
+MAX_ENV_FILE_BYTES = 1024 * 1024
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
@@ -16,7 +19,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 def load_env_file(path: Path) -> dict[str, str]:
     """Read `KEY=VALUE` lines (`export` allowed, `#` comments, single or double quotes)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, limit=MAX_ENV_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"env file {path} is not UTF-8 text", fix="save it as UTF-8") from exc
     except OSError as exc:
         raise UsageError(f"cannot read env file {path}: {exc.strerror or exc}") from exc
     values: dict[str, str] = {}

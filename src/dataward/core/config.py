@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from dataward.core.errors import ConfigurationError
 
 DEFAULT_HOME = Path(".dataward")
 
@@ -29,9 +33,8 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = Field(
         default=None, description="Ed25519 key that signs audit checkpoints."
     )
-    secret_key: SecretStr = SecretStr("dev-only-secret-change-me")
     smtp_host: str = "localhost"
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
@@ -55,15 +58,28 @@ class Settings(BaseSettings):
         description="KEY=VALUE file of the systems' connection variables, read by serve/worker.",
     )
 
-    @model_validator(mode="after")
-    def _refuse_default_secret_in_production(self) -> Settings:
-        if self.environment == "production" and self.secret_key.get_secret_value().startswith(
-            "dev-only"
-        ):
+    docs: bool = Field(
+        default=False,
+        description="Serve the API's interactive docs (Swagger UI, from the package) at /docs.",
+    )
+    health_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that lets /health show the version, database and revision.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _readable_database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
             raise ValueError(
-                "DATAWARD_SECRET_KEY must be set in production (any long random string)"
-            )
-        return self
+                "must be a database URL such as postgresql+psycopg://user@host/dataward "
+                "or sqlite:///path/to/dataward.db"
+            ) from exc
+        return value
 
     @property
     def resolved_database_url(self) -> str:
@@ -80,5 +96,45 @@ class Settings(BaseSettings):
         return self.signing_key_file or self.home / "signing.key"
 
 
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "float_parsing": "a number",
+    "bool_parsing": "true or false",
+    "literal_error": "one of",
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "path_type": "a path",
+}
+
+
 def load_settings(**overrides: object) -> Settings:
-    return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings accepts **kwargs
+    """Settings from DATAWARD_* variables; a bad one is a ConfigurationError naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings takes **kwargs
+    except ValidationError as exc:
+        raise configuration_error(exc) from exc
+
+
+def configuration_error(exc: ValidationError) -> ConfigurationError:
+    """One plain sentence per bad variable, instead of pydantic's report."""
+    sentences = []
+    for error in exc.errors():
+        name = "DATAWARD_" + "_".join(str(p) for p in error["loc"][:1]).upper()
+        got = error.get("input")
+        secret = any(word in name for word in ("URL", "KEY", "PASSWORD", "TOKEN"))
+        shown = (
+            f" (got {str(got)[:60]!r})" if isinstance(got, str | int | float) and not secret else ""
+        )
+        kind = error["type"]
+        ctx = error.get("ctx") or {}
+        if kind == "value_error":
+            expected = str(ctx.get("error", error["msg"]))
+            sentences.append(f"{name} {expected}{shown}")
+            continue
+        expected = _EXPECTED.get(kind, error["msg"].lower())
+        if kind == "literal_error":
+            expected = f"one of {ctx.get('expected', '')}"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            expected = f"{expected} {ctx.get('ge', ctx.get('le'))}"
+        sentences.append(f"{name} must be {expected}{shown}")
+    return ConfigurationError("; ".join(sentences) or "the DATAWARD_* settings are not valid")

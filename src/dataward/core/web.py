@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -27,19 +28,41 @@ def install_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(DatawardError, on_domain_error)
 
 
+# No inline script or style anywhere (STYLE.md), so the policy can be this strict.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
 def install_security_headers(app: FastAPI) -> None:
-    """HTTPS-ready: behind a TLS proxy (or uvicorn with a certificate) browsers get HSTS."""
+    """On every response, errors included. HTTPS-ready: behind a TLS proxy (or uvicorn with a
+    certificate) browsers also get HSTS."""
 
     @app.middleware("http")
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.url.scheme == "https":
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def bearer_token_matches(request: Request, expected: str | None) -> bool:
+    """True when the request carries `Authorization: Bearer <expected>` (compared in constant
+    time); never true when no token is configured."""
+    if not expected:
+        return False
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    return hmac.compare_digest(token.strip().encode(), expected.encode())

@@ -16,6 +16,8 @@ EXAMPLES = ("msp", "support", "voip", "schools", "telecoms")
 # Generated data is dated relative to this day, so the tests' fixed clock (2026-03-02) finds
 # records on both sides of every retention boundary.
 REFERENCE_DATE = date(2026, 3, 2)
+# Enough for a realistic small business; far more only fills the disk with invented people.
+MAX_PEOPLE = 20_000
 
 
 def examples_root() -> Path:

@@ -9,10 +9,11 @@ import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from dataward.core.console import handle_errors, out, print_json
+from dataward.core.console import LARGEST_ID, handle_errors, out, output_folder, print_json
 from dataward.core.errors import UsageError
 from dataward.examples.catalogue import (
     EXAMPLES,
+    MAX_PEOPLE,
     example_dir,
     generate_example,
     load_generator,
@@ -84,9 +85,15 @@ def list_examples(
 @handle_errors
 def generate(
     name: str = typer.Argument(..., help=f"One of: {', '.join(EXAMPLES)}."),
-    out_dir: Path = typer.Option(..., "--out", help="Folder for the sample systems."),
-    people: int = typer.Option(200, "--people", min=1, help="How many people to invent."),
-    seed: int = typer.Option(7, "--seed", help="The same seed gives the same data."),
+    out_dir: Path = typer.Option(
+        ..., "--out", help="Folder for the sample systems.", callback=output_folder
+    ),
+    people: int = typer.Option(
+        200, "--people", min=1, max=MAX_PEOPLE, help="How many people to invent."
+    ),
+    seed: int = typer.Option(
+        7, "--seed", min=0, max=LARGEST_ID, help="The same seed gives the same data."
+    ),
     url: list[str] = typer.Option(
         [],
         "--url",

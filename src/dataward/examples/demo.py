@@ -16,9 +16,15 @@ from typing import Annotated
 import typer
 
 from dataward.core.clock import clock_from_env, today
-from dataward.core.console import err, handle_errors, out
+from dataward.core.console import err, handle_errors, out, output_folder
 from dataward.core.errors import UsageError
-from dataward.examples.catalogue import EXAMPLES, known_people, load_generator, policy_path
+from dataward.examples.catalogue import (
+    EXAMPLES,
+    MAX_PEOPLE,
+    known_people,
+    load_generator,
+    policy_path,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,9 +69,15 @@ def demo(
         str, typer.Argument(help=f"Which example business: {', '.join(EXAMPLES)}.")
     ] = "support",
     home: Annotated[
-        Path, typer.Option(help="Folder for the demo's database, keys and sample systems.")
+        Path,
+        typer.Option(
+            help="Folder for the demo's database, keys and sample systems.",
+            callback=output_folder,
+        ),
     ] = Path("dataward-demo"),
-    people: Annotated[int, typer.Option(min=1, help="How many people to invent.")] = 200,
+    people: Annotated[
+        int, typer.Option(min=1, max=MAX_PEOPLE, help="How many people to invent.")
+    ] = 200,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Start the web service at the end.")
     ] = False,

@@ -10,9 +10,12 @@ import typer
 
 from dataward.core.console import (
     EXIT_FAILED,
+    LARGEST_ID,
     cli_actor,
     handle_errors,
     out,
+    output_file,
+    plausible_day,
     print_json,
     ready_runtime,
 )
@@ -35,7 +38,10 @@ FormatOption = Annotated[
     NoticeFormat, typer.Option("--format", "-f", help="html (printable page) or md (Markdown).")
 ]
 OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write to this file instead of the screen.")
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Write to this file instead of the screen.", callback=output_file
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -102,6 +108,7 @@ def publish(
         typer.Option(
             "--effective-on",
             formats=["%Y-%m-%d"],
+            callback=plausible_day,
             help="The day the notice takes effect (default today).",
         ),
     ] = None,
@@ -179,7 +186,7 @@ def list_(as_json: JsonOption = False) -> None:
 @notice_app.command("show")
 @handle_errors
 def show(
-    number: Annotated[int, typer.Argument(help="The version number.")],
+    number: Annotated[int, typer.Argument(help="The version number.", min=1, max=LARGEST_ID)],
     fmt: FormatOption = NoticeFormat.MARKDOWN,
     out_file: OutOption = None,
 ) -> None:
@@ -194,8 +201,8 @@ def show(
 @notice_app.command("diff")
 @handle_errors
 def diff(
-    old: Annotated[int, typer.Argument(help="The earlier version number.")],
-    new: Annotated[int, typer.Argument(help="The later version number.")],
+    old: Annotated[int, typer.Argument(help="The earlier version number.", min=1, max=LARGEST_ID)],
+    new: Annotated[int, typer.Argument(help="The later version number.", min=1, max=LARGEST_ID)],
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two published versions, in words."""

@@ -33,11 +33,16 @@ def capitalise(value: str) -> str:
 
 
 def contact_link(value: str) -> Markup:
-    """An email address or web address becomes a link; anything else is shown as written."""
+    """An email address or web address becomes a link; anything else is shown as written.
+
+    Only these schemes: a `javascript:` or `data:` href would run in the reader's browser.
+    """
     text = value.strip()
-    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+    if re.fullmatch(r"[^@\s:]+@[^@\s]+\.[^@\s]+", text):
         return Markup('<a href="mailto:{0}">{0}</a>').format(text)
-    if re.match(r"https?://\S+$", text):
+    if re.fullmatch(r"(?i)mailto:([^@\s]+@[^@\s]+)", text):
+        return Markup('<a href="{0}">{1}</a>').format(text, text[len("mailto:") :])
+    if re.fullmatch(r"(?i)https?://[^\s/?#]+\S*", text):
         return Markup('<a href="{0}">{0}</a>').format(text)
     return Markup(escape(text))
 

@@ -10,7 +10,14 @@ import typer
 from dataward.audit import checkpoints
 from dataward.consent import service as consent
 from dataward.core.clock import today
-from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
+from dataward.core.console import (
+    cli_actor,
+    handle_errors,
+    out,
+    output_file,
+    print_json,
+    ready_runtime,
+)
 from dataward.core.crypto import (
     Keyring,
     encode_key,
@@ -78,6 +85,7 @@ def forget(
     reason: Annotated[str, typer.Option("--reason", help="Why, e.g. the request reference.")],
     email: EmailOption = None,
     phone: PhoneOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Crypto-shred a person: destroy their data key, so no copy of their data can be read."""
     _need_identifier(email, phone)
@@ -96,6 +104,9 @@ def forget(
             actor=cli_actor(),
             reason=reason,
         )
+    if as_json:
+        print_json({"pseudonym": pseudonym, "forgotten": True})
+        return
     out.print(f"{pseudonym} forgotten: their data key is destroyed", markup=False)
 
 
@@ -151,7 +162,10 @@ def status(as_json: JsonOption = False) -> None:
 def rotate(
     new_key_file: Annotated[
         Path | None,
-        typer.Option(help="Write the new master key here instead of replacing the current file."),
+        typer.Option(
+            help="Write the new master key here instead of replacing the current file.",
+            callback=output_file,
+        ),
     ] = None,
 ) -> None:
     """Replace the master key: re-wrap every data key and the index key in one transaction."""

@@ -20,9 +20,15 @@ def _plural(count: int, word: str) -> str:
 def check(
     file: Path = typer.Argument(..., help="The policy file, e.g. dataward.yaml."),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as a JSON list."),
+    allow_datasets_from: list[Path] = typer.Option(
+        [],
+        "--allow-datasets-from",
+        metavar="DIR",
+        help="A folder besides the policy's own that `dataset_file:` may point into.",
+    ),
 ) -> None:
     """Check a policy file: exit 0 when it has no errors (warnings allowed), 1 when it has."""
-    result = service.check_policy(file)
+    result = service.check_policy(file, allow_datasets_from=allow_datasets_from)
     if as_json:
         print_json(service.problems_as_json(result.problems))
     else:

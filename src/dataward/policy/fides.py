@@ -21,7 +21,7 @@ Positions are kept in the dataset file, so a problem in it is reported there.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,14 @@ from fideslang.models import Dataset as FidesDataset
 from pydantic import ValidationError
 
 from dataward.core.errors import Problem
-from dataward.policy.loader import Document, PathKey, SourceMap, read_yaml
+from dataward.core.files import FileTooLarge, NotARegularFile
+from dataward.policy.loader import (
+    Document,
+    PathKey,
+    SourceMap,
+    read_document,
+    read_yaml,
+)
 from dataward.policy.validation import validation_problems
 
 _MASKING = {"null_rewrite": "null", "string_rewrite": "mask", "hash": "hash", "hmac": "hash"}
@@ -56,7 +63,12 @@ class _FidesFile:
 
 
 def resolve_dataset_files(
-    data: dict[str, Any], source: SourceMap, *, base_dir: Path, display_dir: Path
+    data: dict[str, Any],
+    source: SourceMap,
+    *,
+    base_dir: Path,
+    display_dir: Path,
+    allowed_dirs: Sequence[Path] = (),
 ) -> DatasetFiles:
     """Replace each system's `dataset_file` in `data` by the dataset it holds, in our shape.
 
@@ -73,7 +85,8 @@ def resolve_dataset_files(
             continue
         if system.get("dataset") is not None:
             continue  # the schema reports "either dataset or dataset_file"
-        loaded = _read(system, index, source, base_dir=base_dir, display_dir=display_dir)
+        roots = (base_dir, *(d.resolve() for d in allowed_dirs))
+        loaded = _read(system, index, source, roots=roots, display_dir=display_dir)
         if isinstance(loaded, Problem):
             result.problems.append(loaded)
             continue
@@ -112,16 +125,35 @@ def resolve_dataset_files(
 
 
 def _read(
-    system: dict[str, Any], index: int, source: SourceMap, *, base_dir: Path, display_dir: Path
+    system: dict[str, Any],
+    index: int,
+    source: SourceMap,
+    *,
+    roots: tuple[Path, ...],
+    display_dir: Path,
 ) -> _FidesFile | Problem:
     relative = system["dataset_file"]
     at: PathKey = ("systems", index, "dataset_file")
-    path = (base_dir / relative).resolve()
+    # Resolved first, so `..` and symbolic links are judged by where they really lead.
+    path = (roots[0] / relative).resolve()
+    if not any(path.is_relative_to(root) for root in roots):
+        return source.problem(
+            at,
+            f"dataset file {relative!r} is outside the policy's folder",
+            "keep dataset files beside the policy, or allow their folder with "
+            "--allow-datasets-from DIR",
+        )
     try:
-        content = path.read_bytes()
+        content = read_document(path)
         text = content.decode("utf-8")
     except FileNotFoundError:
         return source.problem(at, f"dataset file {relative!r} does not exist", f"looked for {path}")
+    except (NotARegularFile, FileTooLarge) as exc:
+        return source.problem(
+            at,
+            f"dataset file {relative!r} is {exc.strerror}",
+            "point `dataset_file:` at a Fides dataset YAML file",
+        )
     except (OSError, UnicodeDecodeError) as exc:
         return source.problem(
             at, f"cannot read dataset file {relative!r}: {exc}", "save it as UTF-8 text"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dataward.core.errors import Problem
+from dataward.core.files import read_regular_file
 
 PathKey = tuple[str | int, ...]
 
@@ -23,6 +25,12 @@ PathKey = tuple[str | int, ...]
 # should check in well under a second.
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# A policy of 500 activities is about 1 MB. Anything far past that is a mistake or an attack;
+# and a 351-byte "billion laughs" of nested aliases expands to millions of values, so the
+# values built again for an alias (`*name`, `<<: *name`) are bounded too: a policy that merges
+# a base into each of 500 activities repeats a few thousand.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_ALIAS_VALUES = 50_000
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -130,16 +138,32 @@ def _position(file: str, node: Node) -> Position:
     return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _TooManyValues(Exception):
+    """Raised deep inside the builder; read_yaml turns it into one located problem."""
+
+    def __init__(self, path: PathKey) -> None:
+        super().__init__(format_path(path))
+        self.path = path
+
+
 class _Builder:
     """Builds Python values from composed nodes, recording positions as it goes."""
 
-    def __init__(self, source: SourceMap) -> None:
+    def __init__(self, source: SourceMap, *, max_values: int = MAX_ALIAS_VALUES) -> None:
         self.source = source
         self.problems: list[Problem] = []
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
         self._open: set[int] = set()
+        self._built: set[int] = set()
+        self._budget = max_values
 
     def build(self, node: Node, path: PathKey) -> Any:
+        if id(node) in self._built:  # reached again through an alias
+            self._budget -= 1
+            if self._budget < 0:
+                raise _TooManyValues(path)
+        else:
+            self._built.add(id(node))
         if isinstance(node, ScalarNode):
             value = self._scalar(node, path)
         elif id(node) in self._open:
@@ -251,9 +275,20 @@ class _Builder:
         return merged
 
 
-def read_yaml(text: str, *, file: str) -> Document:
+def read_yaml(text: str, *, file: str, max_values: int = MAX_ALIAS_VALUES) -> Document:
     """Parse one YAML document; a syntax error becomes a problem at its own line and column."""
     source = SourceMap(file)
+    if len(text) > MAX_DOCUMENT_BYTES:
+        problem = Problem(
+            file,
+            1,
+            1,
+            "",
+            f"the file is {len(text):,} characters long, more than the "
+            f"{MAX_DOCUMENT_BYTES:,} a policy may have",
+            "split the datasets into `dataset_file:` files, or check this is the right file",
+        )
+        return Document(None, source, [problem])
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -272,9 +307,27 @@ def read_yaml(text: str, *, file: str) -> Document:
             file, 1, 1, "", "the file is empty", "write at least `organisation:` and `activities:`"
         )
         return Document(None, source, [problem])
-    builder = _Builder(source)
-    data = builder.build(root, ())
+    builder = _Builder(source, max_values=max_values)
+    try:
+        data = builder.build(root, ())
+    except _TooManyValues as exc:
+        # Report at the innermost key written in the file: deeper paths are alias expansions.
+        written: PathKey = exc.path
+        while written and written not in source.keys:
+            written = written[:-1]
+        problem = source.problem(
+            written,
+            f"aliases here expand to more than {max_values:,} values",
+            "write the values out, or use fewer nested aliases (`*name`)",
+            at_key=True,
+        )
+        return Document(None, source, [problem])
     return Document(data, source, builder.problems)
+
+
+def read_document(path: Path) -> bytes:
+    """The bytes of a policy or dataset file: a regular file of at most MAX_DOCUMENT_BYTES."""
+    return read_regular_file(path, limit=MAX_DOCUMENT_BYTES)
 
 
 def _syntax_fix(message: str, found: str) -> str:

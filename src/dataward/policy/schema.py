@@ -5,14 +5,26 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Re-exported: the rest of the code base reads every policy type from this module.
 from dataward.policy.expressions import Condition as Condition
 from dataward.policy.expressions import Period as Period
 from dataward.policy.expressions import parse_where as parse_where
+
+
+def _web_link(value: str) -> str:
+    # A link the notice may print as <a href>: `javascript:` or `data:` would run in a reader's
+    # browser, so only web pages and email addresses are links.
+    text = value.strip()
+    if not re.fullmatch(r"(?i)(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)", text):
+        raise ValueError("write a web address starting https:// (or http://), or mailto:ADDRESS")
+    return text
+
+
+WebLink = Annotated[str, AfterValidator(_web_link)]
 
 
 class Strict(BaseModel):
@@ -113,7 +125,7 @@ class Organisation(Strict):
     ico_registration: str | None = None
     privacy_contact: str
     phone: str | None = None
-    website: str | None = None
+    website: WebLink | None = None
     dpo: Dpo | None = None
     representative: str | None = None
     nation: Nation = Nation.ENGLAND_AND_WALES
@@ -153,13 +165,13 @@ class Recipient(Strict):
     service: str
     country: str = Field(description="ISO 3166 alpha-2 where the data is held, e.g. GB, US")
     contract_signed_on: date | None = None
-    contract_link: str | None = None
+    contract_link: WebLink | None = None
     transfer_safeguard: TransferSafeguard | None = None
     transfer_risk_assessment_on: date | None = None
     dpf_checked_on: date | None = None
     vetted_on: date | None = None
     vetting_result: Literal["passed", "passed_with_actions", "failed"] | None = None
-    privacy_policy: str | None = None
+    privacy_policy: WebLink | None = None
     category: str | None = Field(
         default=None, description="Category of recipient for the notice, e.g. 'courier'"
     )
@@ -218,13 +230,13 @@ class LegitimateInterestAssessment(Strict):
     balance: str
     reviewed_by: str
     reviewed_on: date
-    link: str | None = None
+    link: WebLink | None = None
 
 
 class Dpia(Strict):
     required: bool
     status: Literal["not_started", "in_progress", "done"] | None = None
-    link: str | None = None
+    link: WebLink | None = None
 
 
 class Activity(Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,9 +11,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from dataward.core.errors import PolicyError, Problem, UsageError
+from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
-from dataward.policy.loader import Position, SourceMap, format_path, read_yaml
+from dataward.policy.loader import (
+    MAX_DOCUMENT_BYTES,
+    Position,
+    SourceMap,
+    format_path,
+    read_document,
+    read_yaml,
+)
 from dataward.policy.salvage import salvage
 from dataward.policy.schema import Policy
 from dataward.policy.validation import validation_problems
@@ -66,21 +74,24 @@ class CheckResult:
         return not self.errors
 
 
-def load_policy(path: Path) -> LoadedPolicy:
+def load_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> LoadedPolicy:
     """Read and check a policy file; raise PolicyError listing every error in it."""
-    result = check_policy(path)
+    result = check_policy(path, allow_datasets_from=allow_datasets_from)
     if result.loaded is None:
         raise PolicyError(problems=result.errors)
     return result.loaded
 
 
-def check_policy(path: Path) -> CheckResult:
+def check_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> CheckResult:
     """Every problem of a policy file, errors and warnings, sorted by file and position.
 
     A file that cannot be read at all is a UsageError (exit 2), not a problem in the policy.
+    Dataset files are read from the policy's folder, and from `allow_datasets_from`.
     """
-    content = _read(path)
     display = str(path)
+    content = _read(path)
+    if isinstance(content, Problem):
+        return CheckResult(None, [content])
     document = read_yaml(content.decode("utf-8"), file=display)
     problems = list(document.problems)
     data, source = document.data, document.source
@@ -96,7 +107,11 @@ def check_policy(path: Path) -> CheckResult:
         )
         return CheckResult(None, problems)
     files = resolve_dataset_files(
-        data, source, base_dir=path.resolve().parent, display_dir=Path(display).parent
+        data,
+        source,
+        base_dir=path.resolve().parent,
+        display_dir=Path(display).parent,
+        allowed_dirs=allow_datasets_from,
     )
     problems.extend(files.problems)
     try:
@@ -133,9 +148,23 @@ def _quiet(problem: Problem, repaired: list[tuple[str | int, ...]]) -> bool:
     return False
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path) -> bytes | Problem:
     try:
-        content = path.read_bytes()
+        content = read_document(path)
+    except FileTooLarge:
+        return Problem(
+            str(path),
+            1,
+            1,
+            "",
+            f"the file is larger than the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB a policy may be",
+            "check this is the policy file, or move datasets into `dataset_file:` files",
+        )
+    except NotARegularFile as exc:
+        raise UsageError(
+            f"{str(path)!r} is not a regular file",
+            fix="give the path to the policy file (dataward.yaml)",
+        ) from exc
     except FileNotFoundError as exc:
         raise UsageError(
             f"policy file {str(path)!r} does not exist", fix="give the path to dataward.yaml"

@@ -15,10 +15,13 @@ from rich.table import Column, Table
 from dataward.connectors.registry import environ_with
 from dataward.core.console import (
     EXIT_FAILED,
+    LARGEST_ID,
+    audited_text,
     cli_actor,
     handle_errors,
     out,
     print_json,
+    print_table,
     ready_runtime,
 )
 from dataward.core.crypto import Keyring
@@ -173,7 +176,7 @@ def sweep_command(
     if as_json:
         print_json(report.as_dict())
     else:
-        out.print(_summary_table(report))
+        print_table(_summary_table(report))
         for problem in report.unresolved_holds:
             out.print(f"warning: {problem}", markup=False)
         total = sum(o.acted for o in report.outcomes)
@@ -235,14 +238,16 @@ def reviews_command(
             str(row["raised_at"])[:10],
             str(row["status"]),
         )
-    out.print(table)
+    print_table(table)
 
 
 @retention_app.command("resolve")
 @handle_errors
 def resolve_command(
-    task_id: Annotated[int, typer.Argument(help="The review task's ID.")],
-    note: Annotated[str, typer.Option("--note", help="What was decided and done.")],
+    task_id: Annotated[int, typer.Argument(help="The review task's ID.", min=1, max=LARGEST_ID)],
+    note: Annotated[
+        str, typer.Option("--note", help="What was decided and done.", callback=audited_text)
+    ],
     dispose: Annotated[
         bool,
         typer.Option(
@@ -290,7 +295,7 @@ def resolve_command(
     if as_json:
         print_json({"task": task_id, "resolved": report.ok, "sweep": report.as_dict()})
     else:
-        out.print(_summary_table(report))
+        print_table(_summary_table(report))
         gone = sum(o.acted for o in report.outcomes)
         state = "resolved" if report.ok else "left open: the disposal did not finish"
         out.print(f"review task {task_id} {state}; {gone} records disposed of")

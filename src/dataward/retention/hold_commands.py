@@ -8,7 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
+from dataward.core.console import (
+    LARGEST_ID,
+    audited_text,
+    cli_actor,
+    handle_errors,
+    out,
+    print_json,
+    print_table,
+    ready_runtime,
+)
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.policy.service import load_policy
@@ -56,7 +65,12 @@ def _split_target(text: str, option: str, parts: int) -> list[str]:
 @holds_app.command("add")
 @handle_errors
 def add(
-    reason: Annotated[str, typer.Option("--reason", help="Why it is held (a claim, an inquiry).")],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why it is held (a claim, an inquiry).", callback=audited_text
+        ),
+    ],
     policy: Annotated[
         Path | None,
         typer.Option(
@@ -194,14 +208,19 @@ def list_command(
             f"{row['placed_at'][:10]} by {row['placed_by']}",
             state,
         )
-    out.print(table)
+    print_table(table)
 
 
 @holds_app.command("release")
 @handle_errors
 def release(
-    hold_id: Annotated[int, typer.Argument(help="The hold's ID (see `dataward holds list`).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is no longer needed.")],
+    hold_id: Annotated[
+        int,
+        typer.Argument(help="The hold's ID (see `dataward holds list`).", min=1, max=LARGEST_ID),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is no longer needed.", callback=audited_text)
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Release a legal hold: the next sweep applies the retention rules again."""

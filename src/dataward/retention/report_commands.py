@@ -11,10 +11,13 @@ from rich.table import Table
 from dataward.connectors.registry import environ_with
 from dataward.core.console import (
     EXIT_FAILED,
+    LARGEST_ID,
     err,
     handle_errors,
     out,
+    output_file,
     print_json,
+    print_table,
     ready_runtime,
 )
 from dataward.policy.service import load_policy
@@ -31,7 +34,12 @@ def forecast_command(
     system: Annotated[str | None, typer.Option("--system", help="Only this system.")] = None,
     svg: Annotated[
         Path | None,
-        typer.Option("--out", help="Write a bar chart to this SVG file.", dir_okay=False),
+        typer.Option(
+            "--out",
+            help="Write a bar chart to this SVG file.",
+            dir_okay=False,
+            callback=output_file,
+        ),
     ] = None,
     env_file: EnvFileOption = None,
     as_json: JsonOption = False,
@@ -72,14 +80,16 @@ def forecast_command(
         *(str(n) for n in totals),
         str(sum(totals) + sum(r.due_now for r in result.rows)),
     )
-    out.print(table)
+    print_table(table)
     if svg is not None:
         err.print(f"chart written to {svg}", markup=False)
 
 
 @handle_errors
 def runs_command(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="The most recent N runs.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=LARGEST_ID, help="The most recent N runs.")
+    ] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Past sweeps: when, by whom, with which policy, and what they did."""
@@ -116,12 +126,15 @@ def runs_command(
             str(row["acted"] if row["acted"] is not None else ""),
             str(row["held"] if row["held"] is not None else ""),
         )
-    out.print(table)
+    print_table(table)
 
 
 @handle_errors
 def evidence_command(
-    run: Annotated[int | None, typer.Argument(help="A sweep run (default: every run).")] = None,
+    run: Annotated[
+        int | None,
+        typer.Argument(help="A sweep run (default: every run).", min=1, max=LARGEST_ID),
+    ] = None,
     digests: Annotated[
         bool, typer.Option("--digests", help="List every key digest (JSON always has them).")
     ] = False,
@@ -168,7 +181,7 @@ def evidence_command(
                 str(p.count),
                 "ok" if p.problem is None else f"MISMATCH: {p.problem}",
             )
-        out.print(table)
+        print_table(table)
         if digests:
             for p in proofs:
                 for digest in p.key_digests:

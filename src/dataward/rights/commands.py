@@ -23,6 +23,7 @@ from dataward.core.console import (
     handle_errors,
     out,
     parse_refs,
+    plausible_day,
     print_json,
     ready_runtime,
 )
@@ -80,7 +81,12 @@ def open_(
     ] = None,
     received: Annotated[
         datetime | None,
-        typer.Option("--received", formats=DATE_FORMATS, help="Day received (default today)."),
+        typer.Option(
+            "--received",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day received (default today).",
+        ),
     ] = None,
     purpose: Annotated[
         list[str] | None,
@@ -162,6 +168,7 @@ def send_code(
         str | None,
         typer.Option("--by", help="email or sms (default: the first of the two not yet verified)."),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Send the requester a one-time code, by email or SMS, to prove that address is theirs."""
     rt = ready_runtime()
@@ -179,6 +186,16 @@ def send_code(
             by=by,
         )
         ref, expires, sent_to = request.reference, row.expires_at, label(row.identity)
+    if as_json:
+        print_json(
+            {
+                "reference": ref,
+                "code_sent": True,
+                "sent_to": sent_to,
+                "expires_at": expires.isoformat(),
+            }
+        )
+        return
     out.print(
         f"code sent for {ref} to the requester's {sent_to}; it expires at"
         f" {expires:%Y-%m-%d %H:%M} UTC",
@@ -200,7 +217,10 @@ def verify(
     identity_on: Annotated[
         datetime | None,
         typer.Option(
-            "--identity-on", formats=DATE_FORMATS, help="Day the evidence arrived (default today)."
+            "--identity-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the evidence arrived (default today).",
         ),
     ] = None,
     identity: Annotated[
@@ -214,6 +234,7 @@ def verify(
             help="For a phone: staff rang it back; --evidence says what they checked.",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record one of the requester's identities as proved; only proved ones are searched."""
     if (code is None) == (evidence is None):
@@ -263,6 +284,9 @@ def verify(
     if failure is not None:
         err.print(f"error: {failure}", markup=False)
         raise typer.Exit(EXIT_FAILED)
+    if as_json:
+        print_json({"reference": ref, "verified": True, "start_on": start_on, "due_on": due_on})
+        return
     out.print(
         f"{ref} verified: the clock runs from {start_on}, due {due_on}; queued to run",
         markup=False,
@@ -320,7 +344,7 @@ def show(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
 _SEALING = frozenset({"refuse", "extend"})
 
 
-def _close(reference: str, action: str, **options: Any) -> RightsRequest:
+def _close(reference: str, action: str, *, as_json: bool = False, **options: Any) -> RightsRequest:
     rt = ready_runtime()
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
@@ -328,15 +352,25 @@ def _close(reference: str, action: str, **options: Any) -> RightsRequest:
         if action in _SEALING:
             options["keyring"] = _keyring(rt)
         step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
-        return request
+        detail = (
+            service.describe(
+                request, keyring=_keyring(rt).attached(session), today_on=today(rt.clock)
+            )
+            if as_json
+            else None
+        )
+    if detail is not None:
+        print_json(detail.model_dump(mode="json"))
+    return request
 
 
 @rights_app.command("approve")
 @handle_errors
-def approve(reference: ReferenceArgument) -> None:
+def approve(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     """Complete a request once the work on every system has been reviewed."""
-    request = _close(reference, "approve")
-    out.print(f"{request.reference} completed", markup=False)
+    request = _close(reference, "approve", as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} completed", markup=False)
 
 
 @rights_app.command("refuse")
@@ -346,14 +380,16 @@ def refuse(
     reason: Annotated[
         str, typer.Option("--reason", help="Why it is manifestly unfounded or excessive.")
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Refuse a request, and print what the person must be told (reasons, right to complain)."""
-    request = _close(reference, "refuse", reason=reason)
-    rt = ready_runtime()
-    with rt.transaction() as session:
-        notice = service.refusal_notice(request, keyring=_keyring(rt).attached(session))
-    out.print(f"{request.reference} refused; tell the person:\n", markup=False)
-    out.print(notice, markup=False)
+    request = _close(reference, "refuse", reason=reason, as_json=as_json)
+    if not as_json:
+        rt = ready_runtime()
+        with rt.transaction() as session:
+            notice = service.refusal_notice(request, keyring=_keyring(rt).attached(session))
+        out.print(f"{request.reference} refused; tell the person:\n", markup=False)
+        out.print(notice, markup=False)
 
 
 @rights_app.command("withdraw")
@@ -363,10 +399,12 @@ def withdraw(
     reason: Annotated[
         str | None, typer.Option("--reason", help="How the withdrawal was given, e.g. 'by email'.")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Close a request the person no longer wants answered."""
-    request = _close(reference, "withdraw", reason=reason)
-    out.print(f"{request.reference} withdrawn", markup=False)
+    request = _close(reference, "withdraw", reason=reason, as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} withdrawn", markup=False)
 
 
 @rights_app.command("extend")
@@ -376,12 +414,19 @@ def extend(
     reason: Annotated[str, typer.Option("--reason", help="Why: complexity or several requests.")],
     told_on: Annotated[
         datetime,
-        typer.Option("--told-on", formats=DATE_FORMATS, help="Day the person was told, with why."),
+        typer.Option(
+            "--told-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the person was told, with why.",
+        ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Extend by two months; only if the person was told within the first month."""
-    request = _close(reference, "extend", reason=reason, told_on=told_on.date())
-    out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
+    request = _close(reference, "extend", reason=reason, told_on=told_on.date(), as_json=as_json)
+    if not as_json:
+        out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
 
 
 @rights_app.command("pause")
@@ -390,12 +435,21 @@ def pause(
     reference: ReferenceArgument,
     asked_on: Annotated[
         datetime,
-        typer.Option("--asked-on", formats=DATE_FORMATS, help="Day the clarification was asked."),
+        typer.Option(
+            "--asked-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the clarification was asked.",
+        ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Stop the clock while the person clarifies what the request covers (Art 12A)."""
-    request = _close(reference, "pause", asked_on=asked_on.date())
-    out.print(f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False)
+    request = _close(reference, "pause", asked_on=asked_on.date(), as_json=as_json)
+    if not as_json:
+        out.print(
+            f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False
+        )
 
 
 @rights_app.command("resume")
@@ -404,14 +458,21 @@ def resume(
     reference: ReferenceArgument,
     answered_on: Annotated[
         datetime,
-        typer.Option("--answered-on", formats=DATE_FORMATS, help="Day the answer arrived."),
+        typer.Option(
+            "--answered-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day the answer arrived.",
+        ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Restart the clock from the answer; the days in between move the due date."""
-    request = _close(reference, "resume", answered_on=answered_on.date())
-    days = request.paused_days
-    out.print(
-        f"{request.reference} resumed ({request.state.value}): {days}"
-        f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
-        markup=False,
-    )
+    request = _close(reference, "resume", answered_on=answered_on.date(), as_json=as_json)
+    if not as_json:
+        days = request.paused_days
+        out.print(
+            f"{request.reference} resumed ({request.state.value}): {days}"
+            f" day{'s' if days != 1 else ''} paused, due {request.effective_due_on}",
+            markup=False,
+        )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.core.console import handle_errors, out, print_json
+from dataward.core.console import handle_errors, out, plausible_day, print_json
 from dataward.policy.schema import Nation
 from dataward.rights.deadlines import explain_due_date, extension_deadline, start_date
 
@@ -17,7 +17,10 @@ DATE_FORMATS = ["%Y-%m-%d"]
 @handle_errors
 def deadline(
     received: Annotated[
-        datetime, typer.Option("--received", formats=DATE_FORMATS, help="Day of receipt.")
+        datetime,
+        typer.Option(
+            "--received", formats=DATE_FORMATS, callback=plausible_day, help="Day of receipt."
+        ),
     ],
     nation: Annotated[
         Nation, typer.Option("--nation", help="Whose bank holidays apply.")
@@ -30,7 +33,12 @@ def deadline(
     ] = False,
     identity_on: Annotated[
         datetime | None,
-        typer.Option("--identity-on", formats=DATE_FORMATS, help="Day identity evidence came."),
+        typer.Option(
+            "--identity-on",
+            formats=DATE_FORMATS,
+            callback=plausible_day,
+            help="Day identity evidence came.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the working as JSON.")] = False,
 ) -> None:

@@ -4,6 +4,7 @@ writing the package and reporting per system, in words or JSON."""
 from __future__ import annotations
 
 import getpass
+import shlex
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -30,7 +31,7 @@ from dataward.rights import service
 from dataward.rights.context import ExecutionContext, Outcome, Retry, require_configured
 from dataward.rights.erasure import sla_due_on
 from dataward.rights.execution import complete_manual_task, run_request
-from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest
+from dataward.rights.models import ItemOutcome, RequestKind, RightsRequest, TaskMode, TaskState
 from dataward.rights.packages import Delivery, deliver, delivery, open_package, package_path
 from dataward.rights.schemas import RequesterIdentities
 from dataward.rights.steps import item_reason
@@ -171,6 +172,12 @@ def _report(
             if i.decision is None
         ],
         "recipients_to_tell": outcome.notify,
+        # A request stopped on work done by hand says how to carry on once it is done.
+        "next": [
+            f"dataward rights task-done {request.reference} --system {shlex.quote(t.system)}"
+            for t in request.tasks
+            if t.mode == TaskMode.MANUAL and t.state != TaskState.DONE
+        ],
         "package": str(written) if written else None,
         "stored_package": str(stored) if stored else None,
         "due_on": request.effective_due_on.isoformat(),
@@ -222,6 +229,8 @@ def _print(report: Mapping[str, Any]) -> None:
             _print_password(report["package_password"])
     elif report["stored_package"]:
         out.print(f"package sealed at {report['stored_package']}", markup=False)
+    for command in report["next"]:
+        out.print(f"then run: {command}", markup=False)
 
 
 def execute(
@@ -344,7 +353,12 @@ def _delivery(out_path: Path | None, encrypt: bool, password_file: Path | None) 
 
 
 def write_stored_package(
-    *, reference: str, out_path: Path, encrypt: bool = False, password_file: Path | None = None
+    *,
+    reference: str,
+    out_path: Path,
+    encrypt: bool = False,
+    password_file: Path | None = None,
+    as_json: bool = False,
 ) -> None:
     to = delivery(out_path=out_path, encrypt=encrypt, password_file=password_file)
     rt = ready_runtime()
@@ -363,6 +377,12 @@ def write_stored_package(
             reference=request.reference,
         )
     deliver(content, to)
+    if as_json:
+        written: dict[str, str] = {"reference": request.reference, "written": str(out_path)}
+        if to.password_generated and to.password is not None:
+            written["package_password"] = to.password
+        print_json(written)
+        return
     out.print(f"package for {request.reference} written to {out_path}", markup=False)
     _tell_password(to)
 

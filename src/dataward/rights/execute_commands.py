@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.core.console import handle_errors
+from dataward.core.console import handle_errors, input_file, output_file
 from dataward.policy.service import load_policy
 from dataward.rights.commands import rights_app
 from dataward.rights.direct import (
@@ -41,7 +41,10 @@ EnvFileOption = Annotated[
     Path | None,
     typer.Option("--env-file", help="KEY=VALUE file with the systems' connection variables."),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the package here.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the package here.", callback=output_file),
+]
 EncryptOption = Annotated[
     bool,
     typer.Option(
@@ -54,6 +57,7 @@ PasswordFileOption = Annotated[
     typer.Option(
         "--password-file",
         help="Lock the --out package with AES-256 under the password on this file's first line.",
+        callback=input_file,
     ),
 ]
 ReferenceOption = Annotated[
@@ -355,11 +359,18 @@ def task_done(
 @handle_errors
 def package(
     reference: ReferenceArgument,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Write the package here.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Write the package here.", callback=output_file)
+    ],
     encrypt: EncryptOption = False,
     password_file: PasswordFileOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Unseal a stored access or portability package and write it out."""
     write_stored_package(
-        reference=reference, out_path=out_path, encrypt=encrypt, password_file=password_file
+        reference=reference,
+        out_path=out_path,
+        encrypt=encrypt,
+        password_file=password_file,
+        as_json=as_json,
     )

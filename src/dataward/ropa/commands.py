@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dataward.core.clock import clock_from_env, today
-from dataward.core.console import handle_errors, out, print_json
+from dataward.core.console import handle_errors, out, output_file, print_json
 from dataward.policy.service import load_policy
 from dataward.ropa.files import write_ropa
 from dataward.ropa.recipients import list_recipients, list_transfers
@@ -35,13 +35,23 @@ def register(app: typer.Typer) -> None:
 def export(
     policy: PolicyArgument,
     out_file: Annotated[
-        Path, typer.Option("--out", "-o", help="ropa.xlsx (ICO template layout) or ropa.csv.")
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="ropa.xlsx (ICO template layout) or ropa.csv.",
+            callback=output_file,
+        ),
     ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write the record of processing, one row per activity, in the ICO template's columns."""
     loaded = load_policy(policy)
     ropa = build_ropa(loaded, on=today(clock_from_env()))
     write_ropa(ropa, out_file, organisation=loaded.policy.organisation.name)
+    if as_json:
+        print_json({"written": str(out_file), "activities": len(ropa.rows)})
+        return
     out.print(f"wrote {out_file}: {len(ropa.rows)} processing activities", markup=False)
 
 
