@@ -6,7 +6,6 @@ import functools
 import getpass
 import json
 import os
-import re
 import sys
 import tempfile
 import traceback
@@ -164,23 +163,17 @@ def input_file(value: Path | None) -> Path | None:
     return value
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def audited_text(value: str | None) -> str | None:
-    """Free text that goes into the audit log (a reason, a note): kept forever and unsealed,
-    so it may not name a person by their email address, and must say something."""
+def note_text(value: str | None) -> str | None:
+    """Free text staff type (a reason, a note): it is stored sealed and the audit log keeps its
+    digest, so it may name people; it must say something, briefly, in plain text."""
     if value is None:
         return None
     if not value.strip():
         raise UsageError("the text is empty", fix="say briefly why, e.g. 'claim ref 2026-14'")
     if len(value) > 2000:
         raise UsageError("the text is longer than 2,000 characters", fix="say it more briefly")
-    if _EMAIL.search(value):
-        raise UsageError(
-            "the text contains an email address, and the audit log keeps it unsealed forever",
-            fix="refer to the person by the request reference or hold ID instead",
-        )
     if any(ord(c) < 32 and c not in "\t\n" for c in value):
         raise UsageError("the text contains control characters", fix="write plain text")
     return value

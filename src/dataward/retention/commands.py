@@ -16,9 +16,9 @@ from dataward.connectors.registry import environ_with
 from dataward.core.console import (
     EXIT_FAILED,
     LARGEST_ID,
-    audited_text,
     cli_actor,
     handle_errors,
+    note_text,
     out,
     print_json,
     print_table,
@@ -246,7 +246,7 @@ def reviews_command(
 def resolve_command(
     task_id: Annotated[int, typer.Argument(help="The review task's ID.", min=1, max=LARGEST_ID)],
     note: Annotated[
-        str, typer.Option("--note", help="What was decided and done.", callback=audited_text)
+        str, typer.Option("--note", help="What was decided and done.", callback=note_text)
     ],
     dispose: Annotated[
         bool,

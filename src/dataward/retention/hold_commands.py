@@ -10,9 +10,9 @@ from rich.table import Table
 
 from dataward.core.console import (
     LARGEST_ID,
-    audited_text,
     cli_actor,
     handle_errors,
+    note_text,
     out,
     print_json,
     print_table,
@@ -67,9 +67,7 @@ def _split_target(text: str, option: str, parts: int) -> list[str]:
 def add(
     reason: Annotated[
         str,
-        typer.Option(
-            "--reason", help="Why it is held (a claim, an inquiry).", callback=audited_text
-        ),
+        typer.Option("--reason", help="Why it is held (a claim, an inquiry).", callback=note_text),
     ],
     policy: Annotated[
         Path | None,
@@ -219,7 +217,7 @@ def release(
         typer.Argument(help="The hold's ID (see `dataward holds list`).", min=1, max=LARGEST_ID),
     ],
     reason: Annotated[
-        str, typer.Option("--reason", help="Why it is no longer needed.", callback=audited_text)
+        str, typer.Option("--reason", help="Why it is no longer needed.", callback=note_text)
     ],
     as_json: JsonOption = False,
 ) -> None:
