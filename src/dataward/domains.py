@@ -128,7 +128,11 @@ DOMAINS: tuple[Domain, ...] = (
             Command(
                 "rights",
                 # execute_commands adds its commands to the group commands.py defines.
-                ("dataward.rights.commands", "dataward.rights.execute_commands"),
+                (
+                    "dataward.rights.commands",
+                    "dataward.rights.execute_commands",
+                    "dataward.rights.decision_commands",
+                ),
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),

@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 from dataward.cli import app
 from dataward.core import console
 from dataward.core.errors import Conflict
+from dataward.examples.catalogue import policy_path
 
 runner = CliRunner()
-POLICY = Path(__file__).resolve().parents[2] / "examples" / "support" / "dataward.yaml"
+POLICY = policy_path("support")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from command_tree import leaves
 from typer.testing import CliRunner
 
 from dataward.cli import app
+from dataward.examples.catalogue import policy_path
 
 # These print a document or a running narrative, not a result: no JSON shape would help.
 NOT_A_RESULT = {
@@ -21,7 +22,7 @@ NOT_A_RESULT = {
 }
 
 runner = CliRunner()
-POLICY = Path(__file__).resolve().parents[2] / "examples" / "support" / "dataward.yaml"
+POLICY = policy_path("support")
 
 
 def test_every_command_that_prints_a_result_takes_json() -> None:

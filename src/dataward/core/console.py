@@ -163,8 +163,6 @@ def input_file(value: Path | None) -> Path | None:
     return value
 
 
-
-
 def note_text(value: str | None) -> str | None:
     """Free text staff type (a reason, a note): it is stored sealed and the audit log keeps its
     digest, so it may name people; it must say something, briefly, in plain text."""
