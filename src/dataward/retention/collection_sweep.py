@@ -14,11 +14,12 @@ from dataward.connectors.base import Connector, Key
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError
 from dataward.core.runtime import Runtime
+from dataward.policy.expressions import empty_fields, judge_all
 from dataward.policy.schema import RetentionAction
 from dataward.retention import evidence, lease
 from dataward.retention.holds import collection_hold_ids, record_hold_ids
 from dataward.retention.keys import key_digests
-from dataward.retention.plan import Target, row_matches
+from dataward.retention.plan import Target
 from dataward.retention.report import CollectionOutcome
 from dataward.retention.reviews import raise_review
 
@@ -132,6 +133,10 @@ class CollectionSweeper:
         for digest, ids in record_held.items():
             kept.setdefault(digest, set()).update(ids)
         review = 0
+        # Rows the rule's own conditions cannot judge (a compared field is empty) are left
+        # where they are, and counted so the report says so.
+        undecided = connector.undecided(target.query)
+        outcome.count_undecided(undecided.rows, undecided.fields)
         for keys in connector.expired(target.query, batch_size=self.batch_size):
             outcome.found += len(keys)
             if whole:
@@ -212,19 +217,30 @@ class CollectionSweeper:
         wanted = set(keys)
         rows = connector.fetch(target.collection, {fields[0]: sorted({k[0] for k in keys})})
         exempt: set[Key] = set()
+        unsure: set[Key] = set()
         for row in rows:
             key = tuple(row[name] for name in fields)
-            if key not in wanted:
+            if key not in wanted or key in exempt or key in unsure:
                 continue
-            for exemption in target.exemptions:
-                if row_matches(row, exemption.conditions):
-                    exempt.add(key)
-                    outcome.exemptions[exemption.label] = (
-                        outcome.exemptions.get(exemption.label, 0) + 1
-                    )
-                    break
+            verdicts = [(e, judge_all(e.conditions, row)) for e in target.exemptions]
+            ground = next((e for e, truth in verdicts if truth is True), None)
+            if ground is not None:
+                exempt.add(key)
+                outcome.exemptions[ground.label] = outcome.exemptions.get(ground.label, 0) + 1
+            elif any(truth is None for _, truth in verdicts):
+                # An exemption that cannot be judged neither lets the row go nor keeps it
+                # silently: it stays, and the report names the empty field.
+                unsure.add(key)
+                empty = [
+                    f for e, t in verdicts if t is None for f in empty_fields(e.conditions, row)
+                ]
+                outcome.count_undecided(1, dict.fromkeys(empty, 1))
         outcome.exempt += len(exempt)
-        pairs = [(k, d) for k, d in zip(keys, digests, strict=True) if k not in exempt]
+        pairs = [
+            (k, d)
+            for k, d in zip(keys, digests, strict=True)
+            if k not in exempt and k not in unsure
+        ]
         return [k for k, _ in pairs], [d for _, d in pairs]
 
     def _act(

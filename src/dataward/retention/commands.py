@@ -98,6 +98,8 @@ def _summary_table(report: SweepReport) -> Table:
             notes.append(f"{o.exempt} exempt")
         if o.already_anonymised:
             notes.append(f"{o.already_anonymised} anonymised before")
+        if o.undecided:
+            notes.append(o.undecided_note())
         if o.blocked:
             notes.append(f"{o.blocked} refused by the system ({o.blocked_reason})")
         if o.resumed_batches:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row
+from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row, Undecided
 from dataward.connectors.environment import ConnectionSettings
 from dataward.connectors.sql.client import TableClient
 from dataward.connectors.sql.tables import DeclaredTables
@@ -160,6 +160,9 @@ class SqlConnector(Connector):
 
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         return self._client.delete(collection, keys)
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        return self._client.undecided(query)
 
     def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
         counted = self._client.count_expiring(query, cutoffs)

@@ -241,8 +241,8 @@ class DeclaredTables:
             case "=":
                 return column == value
             case "!=":
-                # `!=` in a rule means "differs"; SQL would drop rows where the column is null.
-                return or_(column != value, column.is_(None))
+                # SQL's rule, as every kind reads it: a null is neither equal nor different.
+                return column != value
             case "<":
                 return column < value
             case "<=":
@@ -258,6 +258,16 @@ class DeclaredTables:
         # ('2025-12-31 23:59' < '2026-01-01' <= '2026-01-01 00:00').
         return value.isoformat() if self.dialect == "sqlite" else value
 
+    def _past_cutoff(self, query: ExpiryQuery) -> ColumnElement[bool]:
+        if query.related is not None:
+            return self._related_expired(query.collection, query.related, query.cutoff)
+        if query.date_field is None:
+            raise KeyError("date_field")
+        past: ColumnElement[bool] = self._tables[query.collection].c[query.date_field] < (
+            self.cutoff(query.cutoff)
+        )
+        return past
+
     def expiry_page(self, query: ExpiryQuery, last: Key | None, limit: int) -> Select[Any]:
         """One keyset page of expired keys; the date test is a plain comparison on the column
         (or on the related collection's), so an index on it can serve the query."""
@@ -267,12 +277,7 @@ class DeclaredTables:
         clauses: list[ColumnElement[bool]] = [
             self.condition(collection, c) for c in query.conditions
         ]
-        if query.related is not None:
-            clauses.append(self._related_expired(collection, query.related, query.cutoff))
-        else:
-            if query.date_field is None:
-                raise KeyError("date_field")
-            clauses.append(table.c[query.date_field] < self.cutoff(query.cutoff))
+        clauses.append(self._past_cutoff(query))
         if last is not None:
             clauses.append(self.key_after(collection, last))
         return select(*pk).where(and_(*clauses)).order_by(*pk).limit(limit)
@@ -289,6 +294,20 @@ class DeclaredTables:
         clauses = [self.condition(query.collection, c) for c in query.conditions]
         clauses.append(column < self.cutoff(max(cutoffs)))
         return select(*counts).where(and_(*clauses))
+
+    def undecided_counts(self, query: ExpiryQuery) -> Select[Any]:
+        """One scan: rows past the cutoff whose own conditions are unknown (SQL gives null for
+        the AND of them), then, per compared field, how many of those have it empty."""
+        table = self._tables[query.collection]
+        compared = [c for c in query.conditions if c.op not in ("is null", "is not null")]
+        names = list(dict.fromkeys(c.field.rsplit(".", 1)[-1] for c in compared))
+        joined = and_(*(self.condition(query.collection, c) for c in query.conditions))
+        empty = [
+            func.coalesce(func.sum(case((table.c[n].is_(None), 1), else_=0)), 0) for n in names
+        ]
+        return select(func.count(), *empty).where(
+            self._past_cutoff(query), joined.self_group().is_(None)
+        )
 
     def _related_expired(
         self, collection: str, related: RelatedDate, cutoff: date
