@@ -98,8 +98,6 @@ def _summary_table(report: SweepReport) -> Table:
             notes.append(f"{o.exempt} exempt")
         if o.already_anonymised:
             notes.append(f"{o.already_anonymised} anonymised before")
-        if o.undecided:
-            notes.append(o.undecided_note())
         if o.blocked:
             notes.append(f"{o.blocked} refused by the system ({o.blocked_reason})")
         if o.resumed_batches:
@@ -176,6 +174,10 @@ def sweep_command(
         print_json(report.as_dict())
     else:
         out.print(_summary_table(report))
+        for o in report.outcomes:
+            if o.undecided:
+                # Its own line: these rows wait for someone to fill in the field.
+                out.print(f"{o.system}/{o.collection}: {o.undecided_note()}", soft_wrap=True)
         total = sum(o.acted for o in report.outcomes)
         held = sum(o.held for o in report.outcomes)
         if report.dry_run:
