@@ -27,6 +27,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     or_,
     select,
     tuple_,
@@ -232,7 +233,9 @@ class DeclaredTables:
         if name not in table.c:
             raise KeyError(name)
         column = table.c[name]
-        value = condition.value
+        # A bound literal: SQLAlchemy refuses `column < False` written plainly, and a rule may
+        # order booleans (`active < true`) as SQL does.
+        value = literal(condition.value)
         match condition.op:
             case "is null":
                 return column.is_(None)
