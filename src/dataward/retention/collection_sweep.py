@@ -124,7 +124,8 @@ class CollectionSweeper:
             outcome.resumed_batches += 1
             outcome.resumed_rows += len(batch.keys)
             if not self.dry_run:
-                # Rows the killed sweep had already removed count there, not here.
+                # Rows the killed sweep removed before it could record them count here: the
+                # killed run never wrote its totals, so this run's are what really went.
                 outcome.acted += self._finish(batch, target, connector, outcome, resumed=True)
         if whole:
             outcome.status = "held"
@@ -331,7 +332,12 @@ class CollectionSweeper:
         resumed: bool,
         number: int | None = None,
     ) -> int:
-        """Act on a recorded batch and write its evidence; keys already gone are a no-op."""
+        """Act on a recorded batch and write its evidence; keys already gone are a no-op.
+
+        A resumed delete first counts its keys already gone (the killed sweep's DELETE ran,
+        its evidence did not) and credits them: the evidence and the run then say what really
+        went, not `count 10000, acted 0`."""
+        already_gone = self._already_gone(batch, target, connector) if resumed else 0
         try:
             acted, blocked, reason = self._apply(batch, target, connector)
         except ConnectorError as exc:
@@ -352,14 +358,26 @@ class CollectionSweeper:
                 clock=self.runtime.clock,
                 actor=self.actor,
                 batch=batch,
-                acted=acted,
+                acted=acted + already_gone,
                 blocked=blocked,
                 blocked_reason=reason,
                 resumed_by=self.run_id if resumed else None,
+                credited=already_gone,
             )
         if blocked:
             outcome.blocked += len(blocked)
             outcome.blocked_reason = reason
         if number is not None:
             self._pause("done", number, target)
-        return acted
+        return acted + already_gone
+
+    def _already_gone(self, batch: evidence.OpenBatch, target: Target, connector: Connector) -> int:
+        """Keys of an interrupted delete batch no longer at the source."""
+        if batch.action != RetentionAction.DELETE or not batch.keys:
+            return 0
+        fields = target.key_fields
+        rows = connector.fetch(batch.collection, {fields[0]: sorted({k[0] for k in batch.keys})})
+        present = key_digests(
+            batch.system, batch.collection, [tuple(row[n] for n in fields) for row in rows]
+        )
+        return len(set(batch.digests) - set(present))

@@ -135,6 +135,7 @@ def record_evidence(
     blocked: Sequence[Key] = (),
     blocked_reason: str | None = None,
     resumed_by: int | None = None,
+    credited: int = 0,
 ) -> int:
     """The batch's audit event and done-mark.
 
@@ -171,6 +172,8 @@ def record_evidence(
         ]
     if resumed_by is not None:
         details["resumed_by_run"] = resumed_by
+        # Of `acted`, the rows the interrupted sweep had removed before it was stopped.
+        details["acted_before_interruption"] = credited
     event = audit.record(
         session=session,
         clock=clock,
