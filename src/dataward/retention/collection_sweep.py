@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from dataward.connectors.base import Connector, Key
+from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError
-from dataward.core.runtime import Runtime
 from dataward.policy.expressions import empty_fields, judge_all
 from dataward.policy.schema import RetentionAction
 from dataward.retention import evidence, lease
@@ -30,7 +32,13 @@ PauseHook = Callable[[str, int, Target], None]
 
 @dataclass
 class CollectionSweeper:
-    runtime: Runtime
+    """Works in one session and commits only through `checkpoint`, which the boundary (the
+    command or job) supplies: after a batch is recorded as pending, after its evidence, and
+    around the lease, so a kill at any point leaves a state the next sweep resumes from."""
+
+    session: Session
+    checkpoint: Callable[[], None]
+    clock: Clock
     keyring: Keyring
     actor: str
     run_id: int | None
@@ -62,14 +70,14 @@ class CollectionSweeper:
             cutoff=target.cutoff,
         )
         if not self.dry_run:
-            with self.runtime.transaction() as session:
-                taken = lease.acquire(
-                    session=session,
-                    clock=self.runtime.clock,
-                    system=target.system,
-                    collection=target.collection,
-                    holder=self.holder,
-                )
+            taken = lease.acquire(
+                session=self.session,
+                clock=self.clock,
+                system=target.system,
+                collection=target.collection,
+                holder=self.holder,
+            )
+            self.checkpoint()
             if not taken:
                 outcome.status = "busy"
                 outcome.error = "another sweep is working on this collection"
@@ -82,13 +90,15 @@ class CollectionSweeper:
             outcome.error = str(exc)
         finally:
             if not self.dry_run:
-                with self.runtime.transaction() as session:
-                    lease.release(
-                        session=session,
-                        system=target.system,
-                        collection=target.collection,
-                        holder=self.holder,
-                    )
+                # Whatever step failed is discarded whole; every finished step was checkpointed.
+                self.session.rollback()
+                lease.release(
+                    session=self.session,
+                    system=target.system,
+                    collection=target.collection,
+                    holder=self.holder,
+                )
+                self.checkpoint()
         self._tell(outcome)
         return outcome
 
@@ -99,27 +109,27 @@ class CollectionSweeper:
         person_held: Mapping[str, set[int]],
         outcome: CollectionOutcome,
     ) -> None:
-        with self.runtime.transaction() as session:
-            pending = evidence.pending_batches(
-                session=session, system=target.system, collection=target.collection
+        pending = evidence.pending_batches(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        whole = collection_hold_ids(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        record_held = record_hold_ids(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        number = (
+            0
+            if self.run_id is None
+            else evidence.next_number(
+                session=self.session,
+                run_id=self.run_id,
+                system=target.system,
+                collection=target.collection,
             )
-            whole = collection_hold_ids(
-                session=session, system=target.system, collection=target.collection
-            )
-            record_held = record_hold_ids(
-                session=session, system=target.system, collection=target.collection
-            )
-            number = (
-                0
-                if self.run_id is None
-                else evidence.next_number(
-                    session=session,
-                    run_id=self.run_id,
-                    system=target.system,
-                    collection=target.collection,
-                )
-                - 1
-            )
+            - 1
+        )
+        self.checkpoint()
         for batch in pending:
             outcome.resumed_batches += 1
             outcome.resumed_rows += len(batch.keys)
@@ -155,18 +165,18 @@ class CollectionSweeper:
             if outcome.status == "failed":
                 return
         if target.action == RetentionAction.REVIEW and review and not self.dry_run:
-            with self.runtime.transaction() as session:
-                task = raise_review(
-                    session=session,
-                    clock=self.runtime.clock,
-                    actor=self.actor,
-                    rule=target.rule_name,
-                    system=target.system,
-                    collection=target.collection,
-                    count=review,
-                    cutoff=target.cutoff,
-                )
-                outcome.review_task = task.id
+            task = raise_review(
+                session=self.session,
+                clock=self.clock,
+                actor=self.actor,
+                rule=target.rule_name,
+                system=target.system,
+                collection=target.collection,
+                count=review,
+                cutoff=target.cutoff,
+            )
+            outcome.review_task = task.id
+            self.checkpoint()
         outcome.to_review = review
 
     def _choose(
@@ -193,13 +203,13 @@ class CollectionSweeper:
         if chosen and target.exemptions:
             chosen, digests = self._without_exempt(target, connector, chosen, digests, outcome)
         if chosen and target.action == RetentionAction.ANONYMISE:
-            with self.runtime.transaction() as session:
-                done = evidence.anonymised_digests(
-                    session=session,
-                    system=target.system,
-                    collection=target.collection,
-                    digests=digests,
-                )
+            done = evidence.anonymised_digests(
+                session=self.session,
+                system=target.system,
+                collection=target.collection,
+                digests=digests,
+            )
+            self.checkpoint()
             if done:
                 pairs = [(k, d) for k, d in zip(chosen, digests, strict=True) if d not in done]
                 outcome.already_anonymised += len(chosen) - len(pairs)
@@ -254,34 +264,35 @@ class CollectionSweeper:
         outcome: CollectionOutcome,
     ) -> None:
         assert self.run_id is not None
-        with self.runtime.transaction() as session:
-            # Checked with the batch it guards: a sweep that lost its lease records nothing more.
-            if not lease.renew(
-                session=session,
-                clock=self.runtime.clock,
-                system=target.system,
-                collection=target.collection,
-                holder=self.holder,
-            ):
-                outcome.status = "failed"
-                outcome.error = (
-                    "this sweep's lease on the collection ran out and another sweep took it "
-                    "over; that sweep finishes the collection"
-                )
-                return
-            batch = evidence.open_batch(
-                session=session,
-                clock=self.runtime.clock,
-                run_id=self.run_id,
-                number=number,
-                system=target.system,
-                collection=target.collection,
-                rule=target.rule_name,
-                action=target.action,
-                cutoff=target.cutoff,
-                keys=keys,
-                digests=digests,
+        # Checked with the batch it guards: a sweep that lost its lease records nothing more.
+        if not lease.renew(
+            session=self.session,
+            clock=self.clock,
+            system=target.system,
+            collection=target.collection,
+            holder=self.holder,
+        ):
+            outcome.status = "failed"
+            outcome.error = (
+                "this sweep's lease on the collection ran out and another sweep took it "
+                "over; that sweep finishes the collection"
             )
+            self.checkpoint()
+            return
+        batch = evidence.open_batch(
+            session=self.session,
+            clock=self.clock,
+            run_id=self.run_id,
+            number=number,
+            system=target.system,
+            collection=target.collection,
+            rule=target.rule_name,
+            action=target.action,
+            cutoff=target.cutoff,
+            keys=keys,
+            digests=digests,
+        )
+        self.checkpoint()
         self._pause("pending", number, target)
         try:
             acted = self._finish(batch, target, connector, outcome, resumed=False, number=number)
@@ -341,29 +352,29 @@ class CollectionSweeper:
         try:
             acted, blocked, reason = self._apply(batch, target, connector)
         except ConnectorError as exc:
-            with self.runtime.transaction() as session:
-                evidence.record_failure(
-                    session=session,
-                    clock=self.runtime.clock,
-                    actor=self.actor,
-                    batch=batch,
-                    error=exc.message,
-                )
+            evidence.record_failure(
+                session=self.session,
+                clock=self.clock,
+                actor=self.actor,
+                batch=batch,
+                error=exc.message,
+            )
+            self.checkpoint()
             raise
         if number is not None:
             self._pause("acted", number, target)
-        with self.runtime.transaction() as session:
-            evidence.record_evidence(
-                session=session,
-                clock=self.runtime.clock,
-                actor=self.actor,
-                batch=batch,
-                acted=acted + already_gone,
-                blocked=blocked,
-                blocked_reason=reason,
-                resumed_by=self.run_id if resumed else None,
-                credited=already_gone,
-            )
+        evidence.record_evidence(
+            session=self.session,
+            clock=self.clock,
+            actor=self.actor,
+            batch=batch,
+            acted=acted + already_gone,
+            blocked=blocked,
+            blocked_reason=reason,
+            resumed_by=self.run_id if resumed else None,
+            credited=already_gone,
+        )
+        self.checkpoint()
         if blocked:
             outcome.blocked += len(blocked)
             outcome.blocked_reason = reason
