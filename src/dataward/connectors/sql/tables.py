@@ -281,18 +281,34 @@ class DeclaredTables:
         )
         return past
 
-    def expiry_page(self, query: ExpiryQuery, last: Key | None, limit: int) -> Select[Any]:
-        """One keyset page of expired keys; the date test is a plain comparison on the column
-        (or on the related collection's), so an index on it can serve the query."""
+    def _expired_clauses(self, query: ExpiryQuery) -> list[ColumnElement[bool]]:
+        clauses = [self.condition(query.collection, c) for c in query.conditions]
+        return [*clauses, self._past_cutoff(query)]
+
+    def expiry_bound(self, query: ExpiryQuery) -> Select[Any] | None:
+        """The largest expired key, for a single-column key read against its own date: pages
+        stop there. Without it the page after the last expired row walks the key index to the
+        table's end (900,000 rows of a 1M-row table, to find nothing)."""
+        pk = self.primary_key(query.collection)
+        if len(pk) != 1 or query.related is not None:
+            return None
+        column = self._tables[query.collection].c[pk[0]]
+        return select(func.max(column)).where(and_(*self._expired_clauses(query)))
+
+    def expiry_page(
+        self, query: ExpiryQuery, last: Key | None, limit: int, upto: Any = None
+    ) -> Select[Any]:
+        """One keyset page of expired keys (up to the key `upto`, when known); the date test is
+        a plain comparison on the column (or on the related collection's), so an index on it
+        can serve the query."""
         collection = query.collection
         table = self._tables[collection]
         pk = [table.c[n] for n in self.primary_key(collection)]
-        clauses: list[ColumnElement[bool]] = [
-            self.condition(collection, c) for c in query.conditions
-        ]
-        clauses.append(self._past_cutoff(query))
+        clauses = self._expired_clauses(query)
         if last is not None:
             clauses.append(self.key_after(collection, last))
+        if upto is not None:
+            clauses.append(pk[0] <= upto)
         return select(*pk).where(and_(*clauses)).order_by(*pk).limit(limit)
 
     def expiry_counts(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> Select[Any]:
@@ -308,7 +324,7 @@ class DeclaredTables:
         clauses.append(column < self.cutoff(max(cutoffs)))
         return select(*counts).where(and_(*clauses))
 
-    def undecided_counts(self, query: ExpiryQuery) -> Select[Any]:
+    def undecided_counts(self, query: ExpiryQuery) -> tuple[Select[Any], list[str]]:
         """One scan: rows past the cutoff whose own conditions are unknown (SQL gives null for
         the AND of them), then, per compared field, how many of those have it empty."""
         table = self._tables[query.collection]
@@ -318,9 +334,10 @@ class DeclaredTables:
         empty = [
             func.coalesce(func.sum(case((table.c[n].is_(None), 1), else_=0)), 0) for n in names
         ]
-        return select(func.count(), *empty).where(
+        statement = select(func.count(), *empty).where(
             self._past_cutoff(query), joined.self_group().is_(None)
         )
+        return statement, names
 
     def _related_expired(
         self, collection: str, related: RelatedDate, cutoff: date
