@@ -190,8 +190,8 @@ def test_expired_finds_old_rows_matching_conditions_in_keyset_batches(crm: Sourc
     )
     batches = list(connector.expired(everyone_old, batch_size=2))
     assert batches == [[(10,), (11,)], [(12,), (13,)]]
-    # Each scan first asks for the largest expired key, then pages up to it: no page runs on
-    # past the last expired row to the end of the table.
+    # Each scan first counts the expired rows, then pages until it has found them all: no
+    # page runs on past the last expired row to the end of the table.
     assert connector.stats.queries == (1 + 1) + (1 + 2)
 
 

@@ -9,6 +9,7 @@ the engine opens transactions.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -95,6 +96,11 @@ def run_sweep(
     connectors = open_connectors(
         loaded, environ=environ, systems=sorted({t.system for t in targets})
     )
+    # What the process holds when the sweep starts (policy, models, connectors) outlives it:
+    # frozen, the collector stops rescanning it each time batches of keys trigger a full
+    # collection, which cost a 1M-row sweep a few tenths of a second every few pages.
+    gc.collect()
+    gc.freeze()
     try:
         keyring.attach(session)
         person_held = person_held_records(
@@ -159,6 +165,7 @@ def run_sweep(
             checkpoint()
         raise
     finally:
+        gc.unfreeze()
         for connector in connectors.values():
             connector.close()
     if report.run_id is not None:

@@ -156,20 +156,19 @@ class TableClient:
         elif query.date_field is None:
             raise self.fail(f"the expiry of {query.collection!r} names no date field")
         last: Key | None = None
-        upto: Any = None
-        bound = self._expiry(query, partial(self.tables.expiry_bound, query))
-        if bound is not None:
-            with self.connection(f"finding expired rows of {query.collection}") as connection:
-                upto = connection.execute(bound).scalar()
+        left = float("inf")  # expired rows not yet paged through, once counted
+        total = self._expiry(query, partial(self.tables.expiry_total, query))
+        if total is not None:
+            with self.connection(f"counting expired rows of {query.collection}") as connection:
+                left = int(connection.execute(total).scalar_one())
                 self.stats.queries += 1
-            if upto is None:
+            if not left:
                 return
         while True:
-            # A fresh connection per page: the caller deletes between pages, and a long-lived
-            # read transaction would hold SQLite's snapshot or PostgreSQL's vacuum horizon.
+            # A connection per page: a long read would hold the snapshot the caller deletes in.
             with self.connection(f"finding expired rows of {query.collection}") as connection:
                 statement = self._expiry(
-                    query, partial(self.tables.expiry_page, query, last, batch_size, upto)
+                    query, partial(self.tables.expiry_page, query, last, batch_size)
                 )
                 # fetchall, not row by row: a tenth of a sweep's time went on fetchone.
                 keys = [tuple(row) for row in connection.execute(statement).all()]
@@ -177,7 +176,9 @@ class TableClient:
                 self.stats.rows_scanned += len(keys)
             if keys:
                 yield keys
-            if len(keys) < batch_size or (upto is not None and keys[-1][0] == upto):
+            # Rows expiring after the count wait for the next sweep; rows gone since end a page.
+            left -= len(keys)
+            if len(keys) < batch_size or left <= 0:
                 return
             last = keys[-1]
 

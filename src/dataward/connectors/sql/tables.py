@@ -285,30 +285,24 @@ class DeclaredTables:
         clauses = [self.condition(query.collection, c) for c in query.conditions]
         return [*clauses, self._past_cutoff(query)]
 
-    def expiry_bound(self, query: ExpiryQuery) -> Select[Any] | None:
-        """The largest expired key, for a single-column key read against its own date: pages
-        stop there. Without it the page after the last expired row walks the key index to the
-        table's end (900,000 rows of a 1M-row table, to find nothing)."""
-        pk = self.primary_key(query.collection)
-        if len(pk) != 1 or query.related is not None:
+    def expiry_total(self, query: ExpiryQuery) -> Select[Any] | None:
+        """How many rows are expired, for a collection read against its own date (an index on
+        the date serves it): pages stop once they have found that many. Without it the page
+        after the last expired row walks the key index to the table's end (900,000 rows of a
+        1M-row table, to find nothing)."""
+        if query.related is not None:
             return None
-        column = self._tables[query.collection].c[pk[0]]
-        return select(func.max(column)).where(and_(*self._expired_clauses(query)))
+        return select(func.count()).where(and_(*self._expired_clauses(query)))
 
-    def expiry_page(
-        self, query: ExpiryQuery, last: Key | None, limit: int, upto: Any = None
-    ) -> Select[Any]:
-        """One keyset page of expired keys (up to the key `upto`, when known); the date test is
-        a plain comparison on the column (or on the related collection's), so an index on it
-        can serve the query."""
+    def expiry_page(self, query: ExpiryQuery, last: Key | None, limit: int) -> Select[Any]:
+        """One keyset page of expired keys; the date test is a plain comparison on the column
+        (or on the related collection's), so an index on it can serve the query."""
         collection = query.collection
         table = self._tables[collection]
         pk = [table.c[n] for n in self.primary_key(collection)]
         clauses = self._expired_clauses(query)
         if last is not None:
             clauses.append(self.key_after(collection, last))
-        if upto is not None:
-            clauses.append(pk[0] <= upto)
         return select(*pk).where(and_(*clauses)).order_by(*pk).limit(limit)
 
     def expiry_counts(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> Select[Any]:
