@@ -305,3 +305,25 @@ def test_expiry_counts_match_what_expired_finds(recordings: Folder) -> None:
     query = ExpiryQuery(collection="recordings", cutoff=date(2026, 1, 1), date_field="recorded_on")
     cutoffs = [date(2025, 10, 1), date(2025, 10, 2), date(2026, 3, 1)]
     assert connector.count_expiring(query, cutoffs) == [0, 1, 3]
+
+
+def test_a_csv_index_leaves_rows_with_an_empty_compared_cell_undecided(tmp_path: Path) -> None:
+    # An empty CSV cell is a null: `direction != 'out'` is unknown there, as SQL reads it.
+    recordings = make_folder(tmp_path, "index.csv")
+    index = recordings.folder / "index.csv"
+    rows = recordings.index_rows()
+    rows[0]["direction"] = ""
+    with index.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    connector = recordings.connector()
+    query = ExpiryQuery(
+        collection="recordings",
+        cutoff=date(2030, 1, 1),
+        date_field="recorded_on",
+        conditions=(Condition(field="direction", op="!=", value="out"),),
+    )
+    assert [k for batch in connector.expired(query) for k in batch] == [("3",)]
+    undecided = connector.undecided(query)
+    assert (undecided.rows, undecided.fields) == (1, {"direction": 1})

@@ -330,3 +330,19 @@ def test_test_passes_against_the_health_endpoint(helpdesk: Helpdesk) -> None:
 def test_endpoints_for_undeclared_collections_are_refused(helpdesk: Helpdesk) -> None:
     with pytest.raises(ConnectorError, match="dataset does not have"):
         connector_for(helpdesk, endpoints={**ENDPOINTS, "tickets": {"find": {"path": "/t"}}})
+
+
+def test_expired_leaves_a_row_whose_compared_field_is_empty_undecided(
+    helpdesk: Helpdesk,
+) -> None:
+    # The same rule as the SQL pushdown: Carol has no phone, so `phone != ...` is unknown.
+    connector = connector_for(helpdesk)
+    query = ExpiryQuery(
+        collection="contacts",
+        cutoff=date(2020, 1, 1),
+        date_field="last_seen_on",
+        conditions=(Condition(field="phone", op="!=", value="+447700900005"),),
+    )
+    assert [k for batch in connector.expired(query) for k in batch] == [("1",)]
+    undecided = connector.undecided(query)
+    assert (undecided.rows, undecided.fields) == (1, {"phone": 1})

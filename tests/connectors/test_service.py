@@ -290,3 +290,15 @@ def test_direction_to_walks_from_the_holder_to_the_referenced_row(
         assert erasure_order(loaded.policy) == [("shop", "orders"), ("shop", "addresses")]
         for connector in connectors.values():
             connector.close()
+
+
+def test_identities_are_normalised_by_the_one_normaliser() -> None:
+    from dataward.connectors.service import normalise
+
+    from dataward.core.crypto import normalise_email, normalise_phone
+
+    assert normalise("email", " Alice@Example.CO.UK ") == normalise_email("alice@example.co.uk")
+    assert normalise("phone_number", "07700 900123") == normalise_phone("+44 7700 900123")
+    # What a form would refuse is still searched for, as the source may hold it.
+    assert normalise("email", " Not-An-Address ") == "not-an-address"
+    assert normalise("phone_number", "ext. 12") == "ext. 12"

@@ -16,7 +16,6 @@ from dataward.core.crypto import normalise_email
 from dataward.examples import EXAMPLES, REFERENCE_DATE, known_people
 from dataward.examples.contents import (
     GeneratedExample,
-    cutoff,
     identity_holdings,
     snapshot,
     system_engine,
@@ -24,6 +23,7 @@ from dataward.examples.contents import (
 )
 from dataward.examples.systems import ENV_FILE, read_env_file
 from dataward.policy.schema import Collection, Condition, Policy
+from dataward.retention.periods import expiry_cutoff
 
 pytestmark = pytest.mark.parametrize("name", EXAMPLES)
 
@@ -264,7 +264,7 @@ def test_every_retention_rule_finds_records_on_both_sides_of_its_boundary(
             if collection.retention is None:
                 continue
             rule = policy.retention[collection.retention]
-            boundary = cutoff(REFERENCE_DATE, rule.parsed_period)
+            boundary = expiry_cutoff(REFERENCE_DATE, rule.parsed_period)
             after = collection.retention_after or rule.after
             owner, _, field = after.rpartition(".")
             rows = contents[collection.name]

@@ -117,3 +117,24 @@ def test_a_yaml_syntax_error_exits_1_at_its_position(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
     assert f"{path}:3:1: YAML syntax error" in result.output
+
+
+def test_a_period_over_200_years_is_a_located_error(tmp_path: Path) -> None:
+    # It used to pass check and crash the sweep (the cutoff falls before year 1).
+    path = write_policy(tmp_path, CLEAN.replace("period: 6 years", "period: 3000 years"))
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:10:" in result.output
+    assert "'3000 years' is longer than 200 years" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_period_too_large_for_any_date_is_a_located_error_not_an_overflow(
+    tmp_path: Path,
+) -> None:
+    path = write_policy(tmp_path, CLEAN.replace("period: 6 years", "period: 99999999999 years"))
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:10:" in result.output
+    assert "longer than 200 years" in result.output
+    assert "Traceback" not in result.output and "OverflowError" not in result.output

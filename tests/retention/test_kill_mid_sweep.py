@@ -192,6 +192,27 @@ def check_complete(setup: Setup) -> None:
         session.get_bind().dispose()  # type: ignore[union-attr]
 
 
+def check_totals(setup: Setup, report: dict[str, Any], gone_before: int, stage: str) -> None:
+    """What the runs and batches say was deleted is what really went: a batch killed after its
+    DELETE is credited, on resume, with the rows it removed (not `count 200, acted 0`)."""
+    recorded = 0 if stage == "done" else BATCH  # the batch the killed sweep left pending
+    credited = BATCH if stage == "acted" else 0
+    assert report["acted"] == EXPIRED - 1 - gone_before + credited
+    with ours(setup) as session:
+        batches = list(session.scalars(select(SweepBatch).order_by(SweepBatch.id)))
+        for batch in batches:
+            assert batch.acted == len(evidence.digest_list(batch.key_digests)), batch.number
+        assert sum(b.acted or 0 for b in batches) == EXPIRED - 1
+        resumed = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.sweep.batch_deleted")
+        ).all()
+        finishing = [e.details for e in resumed if "resumed_by_run" in e.details]
+        session.get_bind().dispose()  # type: ignore[union-attr]
+    assert [(d["count"], d["acted"], d["acted_before_interruption"]) for d in finishing] == (
+        [] if not recorded else [(BATCH, BATCH, credited)]
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", ["pending", "acted", "done"])
 def test_a_sweep_killed_mid_batch_finishes_on_the_next_run_exactly_once(
@@ -217,6 +238,7 @@ def test_a_sweep_killed_mid_batch_finishes_on_the_next_run_exactly_once(
     assert calls["resumed_batches"] == (0 if stage == "done" else 1)
     assert calls["held"] == 1
     check_complete(setup)
+    check_totals(setup, report, gone_before, stage)
     with ours(setup) as session:
         runs = [r.status for r in session.scalars(select(SweepRun).order_by(SweepRun.id))]
         session.get_bind().dispose()  # type: ignore[union-attr]

@@ -56,3 +56,24 @@ def test_a_record_is_before_the_cutoff_exactly_when_its_period_has_ended(
     assert (trigger < cutoff) == (period_end(trigger, period) < today)
     # The cutoff is the first day still kept: the day before it has gone.
     assert period_end(cutoff - timedelta(days=1), period) < today
+
+
+def test_periods_are_bounded_at_200_years() -> None:
+    assert expiry_cutoff(date(2026, 3, 2), Period.parse("200 years")) == date(1826, 3, 2)
+    for text in ("201 years", "2401 months", "3000 years", "99999999999 years"):
+        try:
+            Period.parse(text)
+        except ValueError as exc:
+            assert "longer than 200 years" in str(exc)
+        else:
+            raise AssertionError(f"{text} was accepted")
+
+
+def test_one_period_adder_serves_retention_erasure_and_deadlines() -> None:
+    from dataward.policy.expressions import add_period
+    from dataward.rights import deadlines, erasure
+
+    assert erasure.add_period is add_period
+    month = Period.parse("1 month")
+    assert period_end(date(2026, 1, 31), month) == add_period(date(2026, 1, 31), month)
+    assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)

@@ -263,9 +263,28 @@ def test_anonymising_blanks_personal_fields_by_their_declared_strategy() -> None
     ]
 
 
+def test_an_invoice_whose_status_is_empty_is_kept_as_undecided_not_erased() -> None:
+    # The exemption (`status = 'paid'`) cannot be judged on an empty status: erasing would
+    # destroy what may be a paid invoice, keeping it silently would hide it; it is kept and
+    # named so someone decides, as a retention sweep reports the same row.
+    records = [
+        _record("accounts", id=1, email="a@example.com", ended_on=None),
+        _record("invoices", id=13, account_id=1, status=None, issued_on=date(2024, 3, 1)),
+    ]
+    decided = _outcomes(plan_erasure(policy=_policy(), records=records, today=TODAY))
+    unsure = decided[("invoices", 13)]
+    assert (unsure.outcome, unsure.ground) == (ItemOutcome.KEPT, "undecided")
+    assert unsure.reason is not None and "status is empty" in unsure.reason
+
+
 def test_conditions_follow_sql_semantics_for_nulls_and_types() -> None:
     assert matches([Condition(field="status", op="=", value="paid")], {"status": "paid"})
-    assert not matches([Condition(field="status", op="!=", value="paid")], {"status": None})
+    # Unknown, not false: a comparison with a null (three-valued, as SQL).
+    assert matches([Condition(field="status", op="!=", value="paid")], {"status": None}) is None
+    assert matches([Condition(field="status", op="=", value="paid")], {"status": None}) is None
+    both = [Condition(field="a", op="=", value=1), Condition(field="b", op="=", value=1)]
+    assert matches(both, {"a": None, "b": 2}) is False  # false AND unknown is false
+    assert matches(both, {"a": None, "b": 1}) is None  # true AND unknown is unknown
     assert matches([Condition(field="vip", op="=", value=True)], {"vip": 1})
     assert matches([Condition(field="vip", op="=", value=False)], {"vip": "f"})
     assert matches([Condition(field="n", op=">=", value=3)], {"n": "4"})

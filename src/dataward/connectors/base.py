@@ -137,6 +137,25 @@ class ExpiryQuery:
 
 
 @dataclass
+class Undecided:
+    """Expired rows a query's conditions cannot judge because a field they compare is empty
+    (SQL's rule: a comparison with a null is unknown), and how many are empty in each field."""
+
+    rows: int = 0
+    fields: dict[str, int] = field(default_factory=dict)
+
+    def add(self, empty: Iterable[str]) -> None:
+        self.rows += 1
+        for name in empty:
+            self.fields[name] = self.fields.get(name, 0) + 1
+
+
+def compares(conditions: Iterable[Condition]) -> bool:
+    """Whether any condition compares a value, so a null can leave it unknown."""
+    return any(c.op not in ("is null", "is not null") for c in conditions)
+
+
+@dataclass
 class ConnectorStats:
     queries: int = 0
     rows_scanned: int = 0
@@ -220,6 +239,11 @@ class Connector(ABC):
             sum(len(keys) for keys in self.expired(replace(query, cutoff=cutoff), batch_size=5000))
             for cutoff in cutoffs
         ]
+
+    @abstractmethod
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        """Rows past the cutoff whose own conditions are unknown because a compared field is
+        empty: `expired` leaves them out, and a sweep reports them instead of staying silent."""
 
     def files(self, collection: str, rows: Sequence[Row]) -> list[Path]:
         """Files that belong to these rows (recordings, footage); none for most kinds."""

@@ -24,7 +24,8 @@ import phonenumbers
 from dataward.connectors.base import Connector, Key, Row
 from dataward.connectors.provenance import OWN, classify
 from dataward.connectors.registry import KINDS, connect
-from dataward.core.errors import PolicyError, Problem
+from dataward.core.crypto import DEFAULT_REGION, normalise_identifier
+from dataward.core.errors import PolicyError, Problem, UsageError
 from dataward.policy.graph import (
     Link,
     Node,
@@ -69,17 +70,15 @@ class Identities:
 
 
 def normalise(kind: str, value: str) -> str:
-    """Emails compare case-insensitively; phone numbers as E.164 (UK numbers by default)."""
+    """Emails compare case-insensitively; phone numbers as E.164 (UK numbers by default).
+
+    The one normaliser (core.crypto's); a value it refuses is searched for as written, since
+    a source system may hold an address or number no form would accept."""
     value = value.strip()
-    if kind == "email":
-        return value.lower()
-    if kind == "phone_number":
-        try:
-            number = phonenumbers.parse(value, "GB")
-        except phonenumbers.NumberParseException:
-            return value
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return value
+    try:
+        return normalise_identifier(kind, value)[1]
+    except UsageError:
+        return value.lower() if kind == "email" else value
 
 
 def phone_variants(value: str) -> set[str]:
@@ -87,7 +86,7 @@ def phone_variants(value: str) -> set[str]:
     an index on the column still serves (unlike stripping spaces in SQL)."""
     variants = {value}
     try:
-        number = phonenumbers.parse(value, "GB")
+        number = phonenumbers.parse(value, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return variants
     formats = (

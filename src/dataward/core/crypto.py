@@ -39,6 +39,7 @@ NONCE_BYTES = 12
 # A leading format byte lets a later cipher change be read alongside old ciphertexts.
 FORMAT_V1 = b"\x01"
 PHONE_KINDS = {"phone", "phone_number"}
+DEFAULT_REGION = "GB"  # national numbers are UK numbers
 
 
 # --- normalisation -------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def normalise_email(value: str) -> str:
     return checked.normalized.lower()
 
 
-def normalise_phone(value: str, region: str = "GB") -> str:
+def normalise_phone(value: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form (+447700900123); national numbers are read in `region`."""
     try:
         parsed = phonenumbers.parse(value, region)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,7 @@ from sqlalchemy import Engine, MetaData, create_engine, or_, select
 
 from dataward.core.errors import ConfigurationError, UsageError
 from dataward.examples.catalogue import generate_example, policy_path
-from dataward.examples.population import shift_months
-from dataward.policy.schema import Period, Policy, System
+from dataward.policy.schema import Policy, System
 from dataward.policy.service import LoadedPolicy, load_policy
 
 Row = dict[str, Any]
@@ -114,16 +113,6 @@ def snapshot(system: System, environment: Mapping[str, str]) -> dict[str, list[R
         return {}
     with system_engine(system, environment) as engine:
         return {c.name: table_rows(engine, c.name) for c in dataset.collections}
-
-
-def cutoff(today: date, period: Period) -> date:
-    """The day before which a record's trigger date means its period has run out."""
-    if period.unit == "day":
-        return today - timedelta(days=period.amount)
-    if period.unit == "week":
-        return today - timedelta(weeks=period.amount)
-    months = period.amount * (12 if period.unit == "year" else 1)
-    return shift_months(today, -months)
 
 
 def identity_holdings(

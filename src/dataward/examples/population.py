@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
 from dataward.core.errors import ConfigurationError
+from dataward.policy.expressions import Period, add_period
 
 T = TypeVar("T")
 
@@ -372,11 +373,7 @@ class Population:
 
 def shift_months(day: date, months: int) -> date:
     """The same day-number `months` later (earlier when negative), clamped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+    return add_period(day, Period(amount=months, unit="month"))
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:

@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from dataward.connectors.base import Connector, Key
+from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError
-from dataward.core.runtime import Runtime
+from dataward.policy.expressions import empty_fields, judge_all
 from dataward.policy.schema import RetentionAction
 from dataward.retention import evidence, lease
 from dataward.retention.holds import collection_hold_ids, record_hold_ids
 from dataward.retention.keys import key_digests
-from dataward.retention.plan import Target, row_matches
+from dataward.retention.plan import Target
 from dataward.retention.report import CollectionOutcome
 from dataward.retention.reviews import raise_review
 
@@ -29,7 +32,13 @@ PauseHook = Callable[[str, int, Target], None]
 
 @dataclass
 class CollectionSweeper:
-    runtime: Runtime
+    """Works in one session and commits only through `checkpoint`, which the boundary (the
+    command or job) supplies: after a batch is recorded as pending, after its evidence, and
+    around the lease, so a kill at any point leaves a state the next sweep resumes from."""
+
+    session: Session
+    checkpoint: Callable[[], None]
+    clock: Clock
     keyring: Keyring
     actor: str
     run_id: int | None
@@ -61,14 +70,14 @@ class CollectionSweeper:
             cutoff=target.cutoff,
         )
         if not self.dry_run:
-            with self.runtime.transaction() as session:
-                taken = lease.acquire(
-                    session=session,
-                    clock=self.runtime.clock,
-                    system=target.system,
-                    collection=target.collection,
-                    holder=self.holder,
-                )
+            taken = lease.acquire(
+                session=self.session,
+                clock=self.clock,
+                system=target.system,
+                collection=target.collection,
+                holder=self.holder,
+            )
+            self.checkpoint()
             if not taken:
                 outcome.status = "busy"
                 outcome.error = "another sweep is working on this collection"
@@ -81,13 +90,15 @@ class CollectionSweeper:
             outcome.error = str(exc)
         finally:
             if not self.dry_run:
-                with self.runtime.transaction() as session:
-                    lease.release(
-                        session=session,
-                        system=target.system,
-                        collection=target.collection,
-                        holder=self.holder,
-                    )
+                # Whatever step failed is discarded whole; every finished step was checkpointed.
+                self.session.rollback()
+                lease.release(
+                    session=self.session,
+                    system=target.system,
+                    collection=target.collection,
+                    holder=self.holder,
+                )
+                self.checkpoint()
         self._tell(outcome)
         return outcome
 
@@ -98,32 +109,33 @@ class CollectionSweeper:
         person_held: Mapping[str, set[int]],
         outcome: CollectionOutcome,
     ) -> None:
-        with self.runtime.transaction() as session:
-            pending = evidence.pending_batches(
-                session=session, system=target.system, collection=target.collection
+        pending = evidence.pending_batches(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        whole = collection_hold_ids(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        record_held = record_hold_ids(
+            session=self.session, system=target.system, collection=target.collection
+        )
+        number = (
+            0
+            if self.run_id is None
+            else evidence.next_number(
+                session=self.session,
+                run_id=self.run_id,
+                system=target.system,
+                collection=target.collection,
             )
-            whole = collection_hold_ids(
-                session=session, system=target.system, collection=target.collection
-            )
-            record_held = record_hold_ids(
-                session=session, system=target.system, collection=target.collection
-            )
-            number = (
-                0
-                if self.run_id is None
-                else evidence.next_number(
-                    session=session,
-                    run_id=self.run_id,
-                    system=target.system,
-                    collection=target.collection,
-                )
-                - 1
-            )
+            - 1
+        )
+        self.checkpoint()
         for batch in pending:
             outcome.resumed_batches += 1
             outcome.resumed_rows += len(batch.keys)
             if not self.dry_run:
-                # Rows the killed sweep had already removed count there, not here.
+                # Rows the killed sweep removed before it could record them count here: the
+                # killed run never wrote its totals, so this run's are what really went.
                 outcome.acted += self._finish(batch, target, connector, outcome, resumed=True)
         if whole:
             outcome.status = "held"
@@ -132,6 +144,10 @@ class CollectionSweeper:
         for digest, ids in record_held.items():
             kept.setdefault(digest, set()).update(ids)
         review = 0
+        # Rows the rule's own conditions cannot judge (a compared field is empty) are left
+        # where they are, and counted so the report says so.
+        undecided = connector.undecided(target.query)
+        outcome.count_undecided(undecided.rows, undecided.fields)
         for keys in connector.expired(target.query, batch_size=self.batch_size):
             outcome.found += len(keys)
             if whole:
@@ -149,18 +165,18 @@ class CollectionSweeper:
             if outcome.status == "failed":
                 return
         if target.action == RetentionAction.REVIEW and review and not self.dry_run:
-            with self.runtime.transaction() as session:
-                task = raise_review(
-                    session=session,
-                    clock=self.runtime.clock,
-                    actor=self.actor,
-                    rule=target.rule_name,
-                    system=target.system,
-                    collection=target.collection,
-                    count=review,
-                    cutoff=target.cutoff,
-                )
-                outcome.review_task = task.id
+            task = raise_review(
+                session=self.session,
+                clock=self.clock,
+                actor=self.actor,
+                rule=target.rule_name,
+                system=target.system,
+                collection=target.collection,
+                count=review,
+                cutoff=target.cutoff,
+            )
+            outcome.review_task = task.id
+            self.checkpoint()
         outcome.to_review = review
 
     def _choose(
@@ -187,13 +203,13 @@ class CollectionSweeper:
         if chosen and target.exemptions:
             chosen, digests = self._without_exempt(target, connector, chosen, digests, outcome)
         if chosen and target.action == RetentionAction.ANONYMISE:
-            with self.runtime.transaction() as session:
-                done = evidence.anonymised_digests(
-                    session=session,
-                    system=target.system,
-                    collection=target.collection,
-                    digests=digests,
-                )
+            done = evidence.anonymised_digests(
+                session=self.session,
+                system=target.system,
+                collection=target.collection,
+                digests=digests,
+            )
+            self.checkpoint()
             if done:
                 pairs = [(k, d) for k, d in zip(chosen, digests, strict=True) if d not in done]
                 outcome.already_anonymised += len(chosen) - len(pairs)
@@ -212,19 +228,30 @@ class CollectionSweeper:
         wanted = set(keys)
         rows = connector.fetch(target.collection, {fields[0]: sorted({k[0] for k in keys})})
         exempt: set[Key] = set()
+        unsure: set[Key] = set()
         for row in rows:
             key = tuple(row[name] for name in fields)
-            if key not in wanted:
+            if key not in wanted or key in exempt or key in unsure:
                 continue
-            for exemption in target.exemptions:
-                if row_matches(row, exemption.conditions):
-                    exempt.add(key)
-                    outcome.exemptions[exemption.label] = (
-                        outcome.exemptions.get(exemption.label, 0) + 1
-                    )
-                    break
+            verdicts = [(e, judge_all(e.conditions, row)) for e in target.exemptions]
+            ground = next((e for e, truth in verdicts if truth is True), None)
+            if ground is not None:
+                exempt.add(key)
+                outcome.exemptions[ground.label] = outcome.exemptions.get(ground.label, 0) + 1
+            elif any(truth is None for _, truth in verdicts):
+                # An exemption that cannot be judged neither lets the row go nor keeps it
+                # silently: it stays, and the report names the empty field.
+                unsure.add(key)
+                empty = [
+                    f for e, t in verdicts if t is None for f in empty_fields(e.conditions, row)
+                ]
+                outcome.count_undecided(1, dict.fromkeys(empty, 1))
         outcome.exempt += len(exempt)
-        pairs = [(k, d) for k, d in zip(keys, digests, strict=True) if k not in exempt]
+        pairs = [
+            (k, d)
+            for k, d in zip(keys, digests, strict=True)
+            if k not in exempt and k not in unsure
+        ]
         return [k for k, _ in pairs], [d for _, d in pairs]
 
     def _act(
@@ -237,34 +264,35 @@ class CollectionSweeper:
         outcome: CollectionOutcome,
     ) -> None:
         assert self.run_id is not None
-        with self.runtime.transaction() as session:
-            # Checked with the batch it guards: a sweep that lost its lease records nothing more.
-            if not lease.renew(
-                session=session,
-                clock=self.runtime.clock,
-                system=target.system,
-                collection=target.collection,
-                holder=self.holder,
-            ):
-                outcome.status = "failed"
-                outcome.error = (
-                    "this sweep's lease on the collection ran out and another sweep took it "
-                    "over; that sweep finishes the collection"
-                )
-                return
-            batch = evidence.open_batch(
-                session=session,
-                clock=self.runtime.clock,
-                run_id=self.run_id,
-                number=number,
-                system=target.system,
-                collection=target.collection,
-                rule=target.rule_name,
-                action=target.action,
-                cutoff=target.cutoff,
-                keys=keys,
-                digests=digests,
+        # Checked with the batch it guards: a sweep that lost its lease records nothing more.
+        if not lease.renew(
+            session=self.session,
+            clock=self.clock,
+            system=target.system,
+            collection=target.collection,
+            holder=self.holder,
+        ):
+            outcome.status = "failed"
+            outcome.error = (
+                "this sweep's lease on the collection ran out and another sweep took it "
+                "over; that sweep finishes the collection"
             )
+            self.checkpoint()
+            return
+        batch = evidence.open_batch(
+            session=self.session,
+            clock=self.clock,
+            run_id=self.run_id,
+            number=number,
+            system=target.system,
+            collection=target.collection,
+            rule=target.rule_name,
+            action=target.action,
+            cutoff=target.cutoff,
+            keys=keys,
+            digests=digests,
+        )
+        self.checkpoint()
         self._pause("pending", number, target)
         try:
             acted = self._finish(batch, target, connector, outcome, resumed=False, number=number)
@@ -315,35 +343,52 @@ class CollectionSweeper:
         resumed: bool,
         number: int | None = None,
     ) -> int:
-        """Act on a recorded batch and write its evidence; keys already gone are a no-op."""
+        """Act on a recorded batch and write its evidence; keys already gone are a no-op.
+
+        A resumed delete first counts its keys already gone (the killed sweep's DELETE ran,
+        its evidence did not) and credits them: the evidence and the run then say what really
+        went, not `count 10000, acted 0`."""
+        already_gone = self._already_gone(batch, target, connector) if resumed else 0
         try:
             acted, blocked, reason = self._apply(batch, target, connector)
         except ConnectorError as exc:
-            with self.runtime.transaction() as session:
-                evidence.record_failure(
-                    session=session,
-                    clock=self.runtime.clock,
-                    actor=self.actor,
-                    batch=batch,
-                    error=exc.message,
-                )
+            evidence.record_failure(
+                session=self.session,
+                clock=self.clock,
+                actor=self.actor,
+                batch=batch,
+                error=exc.message,
+            )
+            self.checkpoint()
             raise
         if number is not None:
             self._pause("acted", number, target)
-        with self.runtime.transaction() as session:
-            evidence.record_evidence(
-                session=session,
-                clock=self.runtime.clock,
-                actor=self.actor,
-                batch=batch,
-                acted=acted,
-                blocked=blocked,
-                blocked_reason=reason,
-                resumed_by=self.run_id if resumed else None,
-            )
+        evidence.record_evidence(
+            session=self.session,
+            clock=self.clock,
+            actor=self.actor,
+            batch=batch,
+            acted=acted + already_gone,
+            blocked=blocked,
+            blocked_reason=reason,
+            resumed_by=self.run_id if resumed else None,
+            credited=already_gone,
+        )
+        self.checkpoint()
         if blocked:
             outcome.blocked += len(blocked)
             outcome.blocked_reason = reason
         if number is not None:
             self._pause("done", number, target)
-        return acted
+        return acted + already_gone
+
+    def _already_gone(self, batch: evidence.OpenBatch, target: Target, connector: Connector) -> int:
+        """Keys of an interrupted delete batch no longer at the source."""
+        if batch.action != RetentionAction.DELETE or not batch.keys:
+            return 0
+        fields = target.key_fields
+        rows = connector.fetch(batch.collection, {fields[0]: sorted({k[0] for k in batch.keys})})
+        present = key_digests(
+            batch.system, batch.collection, [tuple(row[n] for n in fields) for row in rows]
+        )
+        return len(set(batch.digests) - set(present))

@@ -41,7 +41,7 @@ from dataward.retention.sweep import (
     PauseHook,
     SweepReport,
     dispose_review,
-    sweep,
+    run_sweep,
 )
 
 retention_app = typer.Typer(
@@ -160,25 +160,33 @@ def sweep_command(
                 tasks[key] = bar.add_task(text, total=None)
             bar.update(tasks[key], description=text)
 
-        report = sweep(
-            runtime=rt,
-            keyring=keyring,
-            loaded=loaded,
-            actor=cli_actor(),
-            system=system,
-            collection=collection,
-            dry_run=dry_run,
-            batch_size=batch_size,
-            environ=environ,
-            progress=progress,
-            pause=pause,
-        )
+        with rt.sessions() as session:
+            # The command is the boundary: the sweep commits only through this checkpoint.
+            report = run_sweep(
+                session=session,
+                checkpoint=session.commit,
+                clock=rt.clock,
+                keyring=keyring,
+                loaded=loaded,
+                actor=cli_actor(),
+                system=system,
+                collection=collection,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                environ=environ,
+                progress=progress,
+                pause=pause,
+            )
     if as_json:
         print_json(report.as_dict())
     else:
         print_table(_summary_table(report))
         for problem in report.unresolved_holds:
             out.print(f"warning: {problem}", markup=False)
+        for o in report.outcomes:
+            if o.undecided:
+                # Its own line: these rows wait for someone to fill in the field.
+                out.print(f"{o.system}/{o.collection}: {o.undecided_note()}", soft_wrap=True)
         total = sum(o.acted for o in report.outcomes)
         held = sum(o.held for o in report.outcomes)
         if report.dry_run:

@@ -37,6 +37,10 @@ class OpenBatch:
     cutoff: date
     keys: list[Key]
     digests: list[str]
+    # The digests sorted, and their batch digest: worked out once when the batch is opened,
+    # since the evidence of a batch the source fully acted on commits to the same.
+    ordered: list[str]
+    keys_digest: str
 
 
 def next_number(*, session: Session, run_id: int, system: str, collection: str) -> int:
@@ -64,6 +68,8 @@ def open_batch(
     keys: Sequence[Key],
     digests: Sequence[str],
 ) -> OpenBatch:
+    ordered = sorted(digests)
+    keys_digest = batch_digest(ordered, presorted=True)
     batch = SweepBatch(
         run_id=run_id,
         system=system,
@@ -73,7 +79,7 @@ def open_batch(
         action=action.value,
         cutoff_on=cutoff,
         keys=encode_keys(keys),
-        keys_digest=batch_digest(digests),
+        keys_digest=keys_digest,
         count=len(keys),
         status=BatchStatus.PENDING,
         created_at=clock.now(),
@@ -91,6 +97,8 @@ def open_batch(
         cutoff=cutoff,
         keys=list(keys),
         digests=list(digests),
+        ordered=ordered,
+        keys_digest=keys_digest,
     )
 
 
@@ -108,6 +116,7 @@ def pending_batches(*, session: Session, system: str, collection: str) -> list[O
     found: list[OpenBatch] = []
     for row in rows:
         keys = decode_keys(row.keys or {"plain": []})
+        digests = key_digests(system, collection, keys)
         found.append(
             OpenBatch(
                 id=row.id,
@@ -119,7 +128,9 @@ def pending_batches(*, session: Session, system: str, collection: str) -> list[O
                 action=RetentionAction(row.action),
                 cutoff=row.cutoff_on,
                 keys=keys,
-                digests=key_digests(system, collection, keys),
+                digests=digests,
+                ordered=sorted(digests),
+                keys_digest=row.keys_digest,
             )
         )
     return found
@@ -135,6 +146,7 @@ def record_evidence(
     blocked: Sequence[Key] = (),
     blocked_reason: str | None = None,
     resumed_by: int | None = None,
+    credited: int = 0,
 ) -> int:
     """The batch's audit event and done-mark.
 
@@ -150,7 +162,7 @@ def record_evidence(
             d for k, d in zip(batch.keys, batch.digests, strict=True) if k in refused
         )
     else:
-        done, blocked_digests = sorted(batch.digests), []
+        done, blocked_digests = batch.ordered, []
     details: dict[str, object] = {
         "run": batch.run_id,
         "batch": batch.number,
@@ -161,7 +173,7 @@ def record_evidence(
         "cutoff": batch.cutoff.isoformat(),
         "count": len(done),
         "acted": acted,
-        "keys_digest": batch_digest(done, presorted=True),
+        "keys_digest": batch_digest(done, presorted=True) if refused else batch.keys_digest,
     }
     if refused:
         details["blocked"] = len(blocked_digests)
@@ -171,6 +183,8 @@ def record_evidence(
         ]
     if resumed_by is not None:
         details["resumed_by_run"] = resumed_by
+        # Of `acted`, the rows the interrupted sweep had removed before it was stopped.
+        details["acted_before_interruption"] = credited
     event = audit.record(
         session=session,
         clock=clock,

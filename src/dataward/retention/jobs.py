@@ -21,7 +21,7 @@ from dataward.core.errors import ConfigurationError, ConnectorError
 from dataward.core.runtime import Runtime
 from dataward.policy.service import load_policy
 from dataward.retention.models import SweepRun
-from dataward.retention.sweep import ACTOR, sweep
+from dataward.retention.sweep import ACTOR, run_sweep
 
 SWEEP_JOB = "retention.sweep"
 
@@ -78,14 +78,18 @@ def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
         path = known_policy(
             session=session, settings=ctx.runtime.settings, given=payload.get("policy")
         )
-    report = sweep(
-        runtime=ctx.runtime,
-        keyring=Keyring.from_settings(ctx.runtime.settings),
-        loaded=load_policy(path),
-        actor=ACTOR,
-        system=str(system),
-        collection=payload.get("collection"),
-    )
+    with ctx.runtime.sessions() as session:
+        # The job is the boundary: the sweep commits only through this checkpoint.
+        report = run_sweep(
+            session=session,
+            checkpoint=session.commit,
+            clock=ctx.runtime.clock,
+            keyring=Keyring.from_settings(ctx.runtime.settings),
+            loaded=load_policy(path),
+            actor=ACTOR,
+            system=str(system),
+            collection=payload.get("collection"),
+        )
     failed = [o for o in report.outcomes if o.status == "failed"]
     if failed:
         # The job queue retries with backoff; what was done is kept, and is not redone.

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
+from dataward.policy.expressions import add_period
 from dataward.policy.schema import Period
-
-
-def period_delta(period: Period) -> relativedelta:
-    # relativedelta clamps to the month's last day: 31 Jan + 1 month = 28 (29) Feb, as add_months.
-    if period.unit == "day":
-        return relativedelta(days=period.amount)
-    if period.unit == "week":
-        return relativedelta(weeks=period.amount)
-    if period.unit == "month":
-        return relativedelta(months=period.amount)
-    return relativedelta(years=period.amount)
 
 
 def period_end(trigger: date, period: Period) -> date:
     """The last day the record is kept: the period counts from its trigger date."""
-    end: date = trigger + period_delta(period)
-    return end
+    return add_period(trigger, period)
 
 
 def expiry_cutoff(today: date, period: Period) -> date:
@@ -34,7 +21,7 @@ def expiry_cutoff(today: date, period: Period) -> date:
     expired rows. Subtracting months is not the inverse of adding them at month ends (31 Mar - 1
     month = 28 Feb, but 28 Feb + 1 month = 28 Mar), hence the step forward.
     """
-    cutoff: date = today - period_delta(period)
+    cutoff: date = today - period.delta()
     while period_end(cutoff, period) < today:
         cutoff += timedelta(days=1)
     return cutoff

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from dataward.connectors.base import ErasurePlan, ExpiryQuery, FieldErasure, RelatedDate
 from dataward.core.errors import UsageError
@@ -241,64 +239,3 @@ def sweep_targets(
         what = f"collection {collection!r}" if collection is not None else f"rule {rule!r}"
         raise UsageError(f"no {what} with a retention rule was found")
     return sorted(targets, key=lambda t: order.get((t.system, t.collection), len(order)))
-
-
-def _comparable(row_value: object, literal: object) -> tuple[object, object] | None:
-    """Both sides in one type, as the database would compare them; None when it cannot."""
-    if row_value is None or literal is None:
-        return None
-    if isinstance(literal, bool):
-        if isinstance(row_value, str):
-            lowered = row_value.strip().lower()
-            if lowered in ("true", "t", "1", "yes", "y"):
-                return True, literal
-            if lowered in ("false", "f", "0", "no", "n"):
-                return False, literal
-            return None
-        return bool(row_value), literal  # MariaDB and SQLite return booleans as 0/1
-    if isinstance(literal, int | float):
-        try:
-            return float(row_value), float(literal)  # type: ignore[arg-type]  # Decimal, int, str
-        except (TypeError, ValueError):
-            return None
-    if isinstance(row_value, date):
-        return row_value.isoformat(), literal
-    return str(row_value), literal
-
-
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def row_matches(row: Mapping[str, Any], conditions: tuple[Condition, ...]) -> bool:
-    """Every condition holds; a missing value satisfies only `is null` and `!=`."""
-    for condition in conditions:
-        value = row.get(condition.field)
-        if condition.op == "is null":
-            if value is not None:
-                return False
-            continue
-        if condition.op == "is not null":
-            if value is None:
-                return False
-            continue
-        pair = _comparable(value, condition.value)
-        if pair is None:
-            # As the connectors read a rule: `!=` means "differs", which a missing value does.
-            if condition.op == "!=" and value is None:
-                continue
-            return False
-        left, right = pair
-        try:
-            holds = bool(_OPERATORS[condition.op](left, right))
-        except TypeError:
-            return False
-        if not holds:
-            return False
-    return True

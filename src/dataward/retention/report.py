@@ -27,9 +27,26 @@ class CollectionOutcome:
     resumed_rows: int = 0
     hold_ids: set[int] = field(default_factory=set)
     exemptions: dict[str, int] = field(default_factory=dict)
+    # Rows kept because a condition compared an empty field (SQL's rule: unknown, not false).
+    undecided: int = 0
+    undecided_fields: dict[str, int] = field(default_factory=dict)
     to_review: int = 0
     review_task: int | None = None
     error: str | None = None
+
+    def count_undecided(self, rows: int, fields: dict[str, int]) -> None:
+        self.undecided += rows
+        for name, count in fields.items():
+            self.undecided_fields[name] = self.undecided_fields.get(name, 0) + count
+
+    def undecided_note(self) -> str:
+        """`undecided: 3 rows, field status is empty`: kept, not acted on, until filled in."""
+        empty = ", ".join(
+            f"field {name} is empty" + (f" ({count})" if count != self.undecided else "")
+            for name, count in sorted(self.undecided_fields.items())
+        )
+        rows = f"{self.undecided} row{'s' if self.undecided != 1 else ''}"
+        return f"undecided: {rows}, {empty or 'a compared field is empty'}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +62,8 @@ class CollectionOutcome:
             "hold_ids": sorted(self.hold_ids),
             "exempt": self.exempt,
             "exemptions": dict(self.exemptions),
+            "undecided": self.undecided,
+            "undecided_fields": dict(self.undecided_fields),
             "already_anonymised": self.already_anonymised,
             "blocked": self.blocked,
             "blocked_reason": self.blocked_reason,

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from dateutil.relativedelta import relativedelta
 
+from dataward.policy.expressions import Period, add_period
 from dataward.policy.schema import Nation
 
 ONE_MONTH = 1
@@ -62,8 +62,7 @@ class DueDateWorking:
 
 def add_months(d: date, n: int) -> date:
     """The same day-number n months on, or that month's last day when it has no such day."""
-    result: date = d + relativedelta(months=n)
-    return result
+    return add_period(d, Period(amount=n, unit="month"))
 
 
 @lru_cache(maxsize=64)

@@ -17,22 +17,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Collection as Collection_
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dataward.connectors.base import ErasurePlan, FieldErasure, Key, Row
 from dataward.connectors.provenance import BEYOND, REFERENCED
 from dataward.connectors.service import FoundRecord
 from dataward.core.clock import london_date
+from dataward.policy.expressions import Truth, add_period, empty_fields, judge_all
 from dataward.policy.graph import foreign_keys
 from dataward.policy.schema import (
     Collection,
     Condition,
     ErasureExemption,
-    Period,
     Policy,
     parse_where,
 )
-from dataward.rights.deadlines import add_months
 from dataward.rights.models import ItemOutcome
 
 LEGAL_HOLD = "legal_hold"
@@ -50,6 +49,9 @@ def holds_personal_data(collection: Collection) -> bool:
     categories at all is not known to hold none, and is treated as personal."""
     categories = [c for field in collection.fields for c in field.categories]
     return not categories or any(c == "user" or c.startswith("user.") for c in categories)
+
+
+UNDECIDED = "undecided"
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,6 @@ class Decision:
         return self.outcome in (ItemOutcome.ERASED, ItemOutcome.ANONYMISED)
 
 
-def add_period(start: date, period: Period) -> date:
-    """RULES.md §0: a month later is the same day-number, or the month's last day."""
-    if period.unit == "day":
-        return start + timedelta(days=period.amount)
-    if period.unit == "week":
-        return start + timedelta(weeks=period.amount)
-    if period.unit == "month":
-        return add_months(start, period.amount)
-    return add_months(start, 12 * period.amount)
-
-
 def as_date(value: object) -> date | None:
     if value is None or value == "":
         return None
@@ -99,66 +90,9 @@ def as_date(value: object) -> date | None:
     return None
 
 
-def _truthy(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "t", "yes", "y", "1"):
-            return True
-        if lowered in ("false", "f", "no", "n", "0"):
-            return False
-    return None
-
-
-def _compare(left: object, op: str, right: object) -> bool:
-    a: object
-    b: object
-    if isinstance(right, bool):
-        a, b = _truthy(left), right
-        if a is None:
-            return False
-    elif isinstance(right, int | float):
-        try:
-            a, b = float(left), float(right)  # type: ignore[arg-type]  # SQLite text numbers
-        except (TypeError, ValueError):
-            return False
-    else:
-        a = left.isoformat() if isinstance(left, date | datetime) else str(left)
-        b = str(right)
-    if op == "=":
-        return a == b
-    if op == "!=":
-        return a != b
-    try:
-        if op == "<":
-            return a < b  # type: ignore[operator]  # same type by construction above
-        if op == "<=":
-            return a <= b  # type: ignore[operator]
-        if op == ">":
-            return a > b  # type: ignore[operator]
-        if op == ">=":
-            return a >= b  # type: ignore[operator]
-    except TypeError:
-        return False
-    raise ValueError(f"unknown operator {op!r}")
-
-
-def matches(conditions: Iterable[Condition], row: Row) -> bool:
-    """SQL semantics in Python: a comparison with a null is false."""
-    for condition in conditions:
-        value = row.get(condition.field)
-        if condition.op == "is null":
-            ok = value is None
-        elif condition.op == "is not null":
-            ok = value is not None
-        else:
-            ok = value is not None and _compare(value, condition.op, condition.value)
-        if not ok:
-            return False
-    return True
+def matches(conditions: Iterable[Condition], row: Row) -> Truth:
+    """The shared evaluator (SQL's rule): None when an empty field leaves it unknown."""
+    return judge_all(conditions, row)
 
 
 def collection_of(policy: Policy, system: str, name: str) -> Collection:
@@ -273,9 +207,19 @@ def _initial(
     if record.via == REFERENCED and id(record) in shared:
         return Decision(record, ItemOutcome.KEPT, SHARED, shared[id(record)])
     exemption = collection.exemption
-    if exemption is not None and matches(
-        parse_where(exemption.where) if exemption.where else [], record.row
-    ):
+    conditions = parse_where(exemption.where) if exemption and exemption.where else []
+    exempt = matches(conditions, record.row) if exemption is not None else False
+    if exemption is not None and exempt is None:
+        # The same rule as a retention sweep: a record the exemption cannot judge is neither
+        # erased nor kept silently; it stays, named, until someone decides.
+        empty = ", ".join(empty_fields(conditions, record.row))
+        return Decision(
+            record,
+            ItemOutcome.KEPT,
+            UNDECIDED,
+            f"the exemption ({exemption.where}) cannot be judged: {empty} is empty; decide by hand",
+        )
+    if exemption is not None and exempt:
         until = exemption_until(index, collection, exemption, record)
         if until is None or until >= today:
             return Decision(

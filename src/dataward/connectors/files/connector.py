@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row
+from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row, Undecided
 from dataward.connectors.environment import ConnectionSettings
 from dataward.connectors.files.csv_index import CsvIndex
 from dataward.connectors.files.index import FileIndex
@@ -168,6 +168,9 @@ class FilesConnector(Connector):
 
     def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
         return self._index.expired(query, batch_size=batch_size)
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        return self._index.undecided(query)
 
     def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
         counted = self._index.count_expiring(query, cutoffs)

@@ -22,11 +22,14 @@ from dataward.connectors.base import (
     ExpiryQuery,
     Key,
     Row,
+    Undecided,
+    compares,
     field_values,
 )
-from dataward.connectors.conditions import matches, text_of
+from dataward.connectors.conditions import text_of
 from dataward.connectors.files.index import BeforeCommit, FileIndex
 from dataward.core.errors import ConnectorError
+from dataward.policy.expressions import empty_fields, judge_all
 from dataward.policy.schema import Collection
 
 Cells = dict[str, str | None]
@@ -211,6 +214,26 @@ class CsvIndex(FileIndex):
         return count
 
     def expired(self, query: ExpiryQuery, *, batch_size: int) -> Iterator[list[Key]]:
+        keys = sorted(
+            (
+                self._key(row)
+                for row in self._past_cutoff(query)
+                if judge_all(query.conditions, row) is True
+            ),
+            key=lambda key: tuple("" if part is None else part for part in key),
+        )
+        for start in range(0, len(keys), batch_size):
+            yield keys[start : start + batch_size]
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        found = Undecided()
+        if compares(query.conditions):
+            for row in self._past_cutoff(query):
+                if judge_all(query.conditions, row) is None:
+                    found.add(empty_fields(query.conditions, row))
+        return found
+
+    def _past_cutoff(self, query: ExpiryQuery) -> list[Cells]:
         self._require(query.collection, keyed=True)
         if query.related is not None:
             raise self._fail(
@@ -219,20 +242,11 @@ class CsvIndex(FileIndex):
             )
         if query.date_field is None:
             raise self._fail(f"the expiry of {query.collection!r} names no date field")
-        for name in [query.date_field, *(c.field for c in query.conditions)]:
+        date_field = query.date_field
+        for name in [date_field, *(c.field for c in query.conditions)]:
             self._field(name)
         _, rows = self._read()
-        keys = sorted(
-            (
-                self._key(row)
-                for row in rows
-                if self._before(row, query.date_field, query.cutoff)
-                and all(matches(row.get(c.field), c) for c in query.conditions)
-            ),
-            key=lambda key: tuple("" if part is None else part for part in key),
-        )
-        for start in range(0, len(keys), batch_size):
-            yield keys[start : start + batch_size]
+        return [row for row in rows if self._before(row, date_field, query.cutoff)]
 
     def _before(self, row: Cells, name: str, cutoff: date) -> bool:
         cell = row.get(name)

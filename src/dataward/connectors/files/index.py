@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from dataward.connectors.base import ErasurePlan, ExpiryQuery, Key, Row
+from dataward.connectors.base import ErasurePlan, ExpiryQuery, Key, Row, Undecided
 
 # Called with the index rows being deleted, after they are gone from the index but before the
 # deletion is committed: a failure there rolls the index back, so a re-run finishes the job.
@@ -36,6 +36,9 @@ class FileIndex(ABC):
 
     @abstractmethod
     def expired(self, query: ExpiryQuery, *, batch_size: int) -> Iterator[list[Key]]: ...
+
+    @abstractmethod
+    def undecided(self, query: ExpiryQuery) -> Undecided: ...
 
     @abstractmethod
     def delete(self, collection: str, keys: Sequence[Key], before_commit: BeforeCommit) -> int: ...

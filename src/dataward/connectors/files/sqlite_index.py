@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine
 
-from dataward.connectors.base import ConnectorStats, ErasurePlan, ExpiryQuery, Key, Row
+from dataward.connectors.base import ConnectorStats, ErasurePlan, ExpiryQuery, Key, Row, Undecided
 from dataward.connectors.files.index import BeforeCommit, FileIndex
 from dataward.connectors.sql.client import TableClient
 from dataward.connectors.sql.tables import DeclaredTables
@@ -64,6 +64,9 @@ class SqliteIndex(FileIndex):
 
     def expired(self, query: ExpiryQuery, *, batch_size: int) -> Iterator[list[Key]]:
         return self.client.expired(query, batch_size=batch_size)
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        return self.client.undecided(query)
 
     def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int] | None:
         return self.client.count_expiring(query, cutoffs)

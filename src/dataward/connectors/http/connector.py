@@ -28,9 +28,11 @@ from dataward.connectors.base import (
     ExpiryQuery,
     Key,
     Row,
+    Undecided,
+    compares,
     field_values,
 )
-from dataward.connectors.conditions import date_of, matches, text_of
+from dataward.connectors.conditions import date_of, text_of
 from dataward.connectors.environment import ConnectionSettings
 from dataward.connectors.http.endpoints import (
     CollectionEndpoints,
@@ -40,6 +42,7 @@ from dataward.connectors.http.endpoints import (
     read_endpoints,
 )
 from dataward.core.errors import ConnectorError
+from dataward.policy.expressions import empty_fields, judge_all
 
 # httpx is imported by the methods that reach the service: checking a policy reads this class
 # (what the kind needs) and should not pay for an HTTP client it will not use.
@@ -333,6 +336,26 @@ class HttpConnector(Connector):
         return count
 
     def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
+        keys = sorted(
+            {
+                self._key(query.collection, raw)
+                for raw in self._past_cutoff(query)
+                if judge_all(query.conditions, raw) is True
+            },
+            key=lambda k: tuple(text_of(p) or "" for p in k),
+        )
+        for start in range(0, len(keys), batch_size):
+            yield keys[start : start + batch_size]
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        found = Undecided()
+        if compares(query.conditions):
+            for raw in self._past_cutoff(query):
+                if judge_all(query.conditions, raw) is None:
+                    found.add(empty_fields(query.conditions, raw))
+        return found
+
+    def _past_cutoff(self, query: ExpiryQuery) -> Iterator[Row]:
         if query.related is not None:
             raise self._fail(
                 "an http system cannot read a related collection's date",
@@ -344,7 +367,6 @@ class HttpConnector(Connector):
             "date_field": query.date_field or "",
             "collection": query.collection,
         }
-        keys: list[Key] = []
         for page in self._pages(endpoint, values, missing_ok=False):
             for raw in page:
                 if query.date_field is not None:
@@ -357,11 +379,7 @@ class HttpConnector(Connector):
                         ) from exc
                     if when is None or when >= query.cutoff:
                         continue
-                if all(matches(text_of(raw.get(c.field)), c) for c in query.conditions):
-                    keys.append(self._key(query.collection, raw))
-        keys = sorted(set(keys), key=lambda k: tuple(text_of(p) or "" for p in k))
-        for start in range(0, len(keys), batch_size):
-            yield keys[start : start + batch_size]
+                yield raw
 
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         endpoint = self._endpoint(collection, "delete")

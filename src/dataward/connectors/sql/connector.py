@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row
+from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, Key, Row, Undecided
 from dataward.connectors.environment import ConnectionSettings
 from dataward.core.errors import ConnectorError
 
@@ -182,6 +182,9 @@ class SqlConnector(Connector):
 
     def delete(self, collection: str, keys: Sequence[Key]) -> int:
         return self._client.delete(collection, keys)
+
+    def undecided(self, query: ExpiryQuery) -> Undecided:
+        return self._client.undecided(query)
 
     def count_expiring(self, query: ExpiryQuery, cutoffs: Sequence[date]) -> list[int]:
         counted = self._client.count_expiring(query, cutoffs)
