@@ -93,7 +93,7 @@ def checkpoint_of(event: AuditEvent) -> AuditCheckpoint:
 
 
 def check(events: list[AuditEvent], checkpoints: list[AuditCheckpoint]) -> VerifyReport:
-    verifier = ChainVerifier(checkpoints, {KEY_ID: public_key_bytes(KEY)}, trusted_key_id=KEY_ID)
+    verifier = ChainVerifier(checkpoints, {KEY_ID: public_key_bytes(KEY)})
     for event in sorted(events, key=lambda e: e.sequence):
         if not verifier.feed(event):
             break

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
+from dataward.audit.canonical import canonical as canonical
+from dataward.audit.canonical import chain_hash as chain_hash
+from dataward.audit.canonical import fields_bytes, reference_canonical
 from dataward.audit.models import GENESIS_HASH, AuditEvent
 from dataward.core import jobs
 from dataward.core.clock import LONDON, Clock
+from dataward.core.runtime import SEAL_AT_END
 
 # Two writers must never both read the same head and append after it (a fork). PostgreSQL:
 # a transaction-level advisory lock serialises appenders until commit or rollback, so the
@@ -33,11 +36,15 @@ CHECKPOINT_JOB = "audit.checkpoint"
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def canonical(value: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: the same event always gives the same bytes."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+class ChainLink(Protocol):
+    """What links an event into the chain: a stored row of any shape has these."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
 
 
 class EventRecord(Protocol):
@@ -93,11 +100,16 @@ def event_fields(event: EventRecord) -> dict[str, Any]:
 
 
 def event_bytes(event: EventRecord) -> bytes:
-    return canonical(event_fields(event))
-
-
-def chain_hash(prev_hash: str, payload: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
+    return fields_bytes(
+        sequence=event.sequence,
+        at=event.at,
+        actor=event.actor,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        subject=event.subject,
+        details=event.details,
+    )
 
 
 def expected_hash(event: EventRecord) -> str:
@@ -109,7 +121,7 @@ def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     if details is None:
         return {}
     try:
-        plain: dict[str, Any] = json.loads(canonical(dict(details)))
+        plain: dict[str, Any] = json.loads(reference_canonical(dict(details)))
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"audit details must be plain JSON (str, number, list, dict): {exc}"
@@ -192,6 +204,26 @@ def next_event(
     return event
 
 
+def _checked_subject(subject: str | None) -> str | None:
+    if subject is not None and "@" in subject:
+        raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
+    return subject
+
+
+def _appended(*, session: Session, clock: Clock, first: int, last: int) -> None:
+    """Mark the boundary for a checkpoint, and queue the interval job when a probe was crossed."""
+    session.info[SEAL_AT_END] = True
+    probe = last - last % CHECKPOINT_PROBE
+    if probe >= first and probe > 0:
+        jobs.enqueue(
+            session=session,
+            clock=clock,
+            kind=CHECKPOINT_JOB,
+            payload={"sequence": probe},
+            dedupe_key=f"{CHECKPOINT_JOB}:{probe}",
+        )
+
+
 def record(
     *,
     session: Session,
@@ -204,9 +236,8 @@ def record(
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
-    if subject is not None and "@" in subject:
-        raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
     plain = _plain_details(details)
+    _checked_subject(subject)
     lock_chain(session)
     event = next_event(
         chain_head(session),
@@ -218,18 +249,73 @@ def record(
         subject=subject,
         details=plain,
     )
-    sequence = event.sequence
     session.add(event)
     session.flush()
-    if sequence % CHECKPOINT_PROBE == 0:
-        jobs.enqueue(
-            session=session,
-            clock=clock,
-            kind=CHECKPOINT_JOB,
-            payload={"sequence": sequence},
-            dedupe_key=f"{CHECKPOINT_JOB}:{sequence}",
-        )
+    _appended(session=session, clock=clock, first=event.sequence, last=event.sequence)
     return event
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event for record_many(): what record() takes besides the session and the clock."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None = None
+    subject: str | None = None
+    details: Mapping[str, Any] | None = None
+
+
+def record_many(*, session: Session, clock: Clock, events: Iterable[NewEvent]) -> list[ChainHead]:
+    """Append events in order in the caller's transaction: one head read, one executemany.
+
+    All of them carry the same moment (clock.now() once). Returns each one's sequence and hash.
+    """
+    checked = [(event, _plain_details(event.details)) for event in events]
+    for event, _ in checked:
+        _checked_subject(event.subject)
+    if not checked:
+        return []
+    lock_chain(session)
+    last = chain_head(session)
+    sequence, prev_hash = (0, GENESIS_HASH) if last is None else last
+    at = clock.now().astimezone(UTC)
+    rows: list[dict[str, Any]] = []
+    for event, details in checked:
+        sequence += 1
+        digest = chain_hash(
+            prev_hash,
+            fields_bytes(
+                sequence=sequence,
+                at=at,
+                actor=event.actor,
+                action=event.action,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                subject=event.subject,
+                details=details,
+            ),
+        )
+        rows.append(
+            {
+                "sequence": sequence,
+                "at": at,
+                "actor": event.actor,
+                "action": event.action,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
+                "subject": event.subject,
+                "details": details,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    session.flush()  # pending ORM rows first, so the order of the chain is the order of work
+    session.execute(insert(AuditEvent), rows)
+    _appended(session=session, clock=clock, first=rows[0]["sequence"], last=sequence)
+    return [ChainHead(row["sequence"], row["hash"]) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -24,12 +25,17 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+# The runtimes a command made, so that its end (handle_errors, the one wrapper every command
+# has) runs their boundary-end hooks once: signing the audit log the command appended to.
+_command_runtimes: ContextVar[list[Runtime] | None] = ContextVar("command_runtimes", default=None)
+
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Exit 1 for a failed check or operation, 2 for a usage or configuration error."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _command_runtimes.set([])
         try:
             return fn(*args, **kwargs)
         except PolicyError as exc:
@@ -39,16 +45,34 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except DatawardError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(exc.exit_code) from exc
+        finally:
+            made = _command_runtimes.get() or []
+            _command_runtimes.reset(token)
+            _end_command(made)
 
     return wrapper
 
 
+def _end_command(runtimes: list[Runtime]) -> None:
+    # Whatever the command committed stays committed: a failure here is a warning, and the
+    # command's own exit code stands.
+    for rt in runtimes:
+        try:
+            rt.end_boundary()
+        except DatawardError as exc:
+            err.print(f"warning: {exc}", markup=False)
+
+
 def runtime() -> Runtime:
     try:
-        return Runtime(settings=Settings())
+        rt = Runtime(settings=Settings())
     except ValueError as exc:
         err.print(f"error: invalid settings: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from exc
+    made = _command_runtimes.get()
+    if made is not None:
+        made.append(rt)
+    return rt
 
 
 def ready_runtime() -> Runtime:

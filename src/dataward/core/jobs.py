@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Modules whose import registers job handlers; one line per domain that has jobs.
 HANDLER_MODULES = (
-    "dataward.audit.checkpoints",
+    "dataward.audit.sealing",
     "dataward.rights.execution",
     "dataward.retention.jobs",
 )
@@ -207,6 +207,10 @@ def run_one(runtime: Runtime, *, worker: str | None = None) -> bool:
             stored.state = JobState.QUEUED
             stored.run_after = now + backoff(stored.attempts)
             stored.last_error = error
+    try:
+        runtime.end_boundary()  # e.g. sign the audit events the job appended
+    except Exception as exc:  # the job's work is committed; the next boundary retries this
+        log.warning("job %s (%s): end of job hook failed: %s", job_id, kind, exc)
     return True
 
 
