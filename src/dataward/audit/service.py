@@ -169,6 +169,31 @@ def head(session: Session) -> AuditEvent | None:
     return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
 
 
+# After this transaction has appended, nobody else can until it ends (PostgreSQL: the advisory
+# lock; SQLite: its write lock), so the head it wrote is still the head: later appends in it
+# skip the lock and the read. Kept per (savepoint or) transaction, so a savepoint rolled back
+# or a new transaction reads the head again.
+_OWN_HEAD = "dataward.audit.own_head"
+
+
+def _innermost(session: Session) -> object:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _appending_head(session: Session) -> ChainHead | None:
+    """The head to append after, locking the chain unless this transaction already holds it."""
+    known = session.info.get(_OWN_HEAD)
+    if known is not None and known[0] is _innermost(session):
+        head: ChainHead = known[1]
+        return head
+    lock_chain(session)
+    return chain_head(session)
+
+
+def _remember_head(session: Session, head: ChainHead) -> None:
+    session.info[_OWN_HEAD] = (_innermost(session), head)
+
+
 def chain_head(session: Session) -> ChainHead | None:
     """The last sequence and hash only: what record() needs, without loading the event."""
     row = session.execute(
@@ -238,9 +263,8 @@ def record(
     """Append one event to the chain in the caller's transaction."""
     plain = _plain_details(details)
     _checked_subject(subject)
-    lock_chain(session)
     event = next_event(
-        chain_head(session),
+        _appending_head(session),
         at=clock.now(),
         actor=actor,
         action=action,
@@ -251,6 +275,7 @@ def record(
     )
     session.add(event)
     session.flush()
+    _remember_head(session, ChainHead(event.sequence, event.hash))
     _appended(session=session, clock=clock, first=event.sequence, last=event.sequence)
     return event
 
@@ -277,8 +302,8 @@ def record_many(*, session: Session, clock: Clock, events: Iterable[NewEvent]) -
         _checked_subject(event.subject)
     if not checked:
         return []
-    lock_chain(session)
-    last = chain_head(session)
+    session.flush()  # pending ORM rows first, so the order of the chain is the order of work
+    last = _appending_head(session)
     sequence, prev_hash = (0, GENESIS_HASH) if last is None else last
     at = clock.now().astimezone(UTC)
     rows: list[dict[str, Any]] = []
@@ -312,8 +337,8 @@ def record_many(*, session: Session, clock: Clock, events: Iterable[NewEvent]) -
             }
         )
         prev_hash = digest
-    session.flush()  # pending ORM rows first, so the order of the chain is the order of work
     session.execute(insert(AuditEvent), rows)
+    _remember_head(session, ChainHead(sequence, prev_hash))
     _appended(session=session, clock=clock, first=rows[0]["sequence"], last=sequence)
     return [ChainHead(row["sequence"], row["hash"]) for row in rows]
 
