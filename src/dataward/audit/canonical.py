@@ -24,6 +24,16 @@ _MAY_DIFFER = re.compile(rb"0\.0000|e-")
 _LONG_INTEGER = re.compile(r"\d{19}")
 
 
+# What orjson would write but json refuses or writes otherwise (dates, dataclasses, subclasses
+# of str and int such as enums) is passed through, so that it raises and json decides.
+_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
 def reference_canonical(value: Any) -> bytes:
     """The encoding every chain was built with: sorted keys, no whitespace, UTF-8."""
     return json.dumps(
@@ -32,9 +42,11 @@ def reference_canonical(value: Any) -> bytes:
 
 
 def canonical(value: Any) -> bytes:
-    """Byte for byte `reference_canonical(value)`, computed with orjson where it is the same."""
+    """Byte for byte `reference_canonical(value)` for plain JSON values (what json.loads gives),
+    computed with orjson where the two agree. orjson also writes UUIDs and plain enums, which
+    json refuses: values from outside are checked with reference_canonical (record() does)."""
     try:
-        fast = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        fast = orjson.dumps(value, option=_OPTIONS)
     except (orjson.JSONEncodeError, TypeError):
         return reference_canonical(value)
     if _MAY_DIFFER.search(fast) is not None or (b"null" in fast and _has_non_finite(value)):
@@ -94,6 +106,36 @@ def fields_bytes(
             "details": details,
         }
     )
+
+
+def stored_bytes(
+    *,
+    sequence: int,
+    at_text: str,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    subject: str | None,
+    details_text: str,
+) -> bytes:
+    """The canonical bytes of an event if its details were stored as canonical text.
+
+    Events are stored that way (models.CanonicalJSON), so verify hashes the stored text as it
+    is. If the text is not canonical (an event stored before, or tampered with) these bytes
+    differ and the hash does not match: the caller then falls back to fields_bytes().
+    """
+    # Keys in sorted order already, and strings and integers encode as json.dumps encodes them.
+    before = orjson.dumps({"action": action, "actor": actor, "at": at_text})
+    after = orjson.dumps(
+        {
+            "object_id": object_id,
+            "object_type": object_type,
+            "sequence": sequence,
+            "subject": subject,
+        }
+    )
+    return b"".join((before[:-1], b',"details":', details_text.encode("utf-8"), b",", after[1:]))
 
 
 def chain_hash(prev_hash: str, payload: bytes) -> str:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dataward.audit import service
-from dataward.audit.canonical import chain_hash, fields_bytes, load_details
+from dataward.audit.canonical import (
+    chain_hash,
+    fields_bytes,
+    load_details,
+    moment_text,
+    stored_bytes,
+)
 from dataward.audit.checkpoints import signed_message
 from dataward.audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, SigningKey
 from dataward.audit.witness import WitnessEntry
@@ -80,11 +87,14 @@ class ChainVerifier:
         self.report.problem = ChainProblem(sequence, kind, detected_by, message)
         return False
 
-    def feed(self, event: service.ChainLink, payload: bytes | None = None) -> bool:
+    def feed(
+        self, event: service.ChainLink, payload: bytes | None = None, digest: str | None = None
+    ) -> bool:
         """Check one event; False (with report.problem set) at the first problem.
 
-        `payload` is the event's canonical bytes when the caller computed them from its row;
-        otherwise `event` must be a whole EventRecord.
+        `payload` is the event's canonical bytes when the caller computed them from its row
+        (and `digest` their chain hash, if computed too); otherwise `event` must be a whole
+        EventRecord.
         """
         seq = event.sequence
         if seq != self._expected:
@@ -101,7 +111,7 @@ class ChainVerifier:
             )
         if payload is None:
             payload = service.event_bytes(event)  # type: ignore[arg-type]  # see docstring
-        actual = chain_hash(event.prev_hash, payload)
+        actual = digest or chain_hash(event.prev_hash, payload)
         if actual != event.hash:
             return self._fail(
                 seq,
@@ -241,17 +251,29 @@ class ChainVerifier:
 
 
 def _moment(value: object) -> datetime:
-    # SQLite hands back its stored text (read raw: SQLAlchemy's parser is the slow part).
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     if not isinstance(moment, datetime):
         raise TypeError(f"audit_events.at holds {moment!r}, not a moment")
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _moment_text(value: object) -> str:
+    """What the hash covers of `at`: UTC, microseconds, "+00:00"."""
+    # SQLite hands back the text SQLAlchemy stored (always this shape): rewriting it is much
+    # cheaper than parsing it. Anything else goes through a datetime.
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
+        return f"{value[:10]}T{value[11:]}+00:00"
+    return moment_text(_moment(value))
+
+
 def check_rows(
     *, session: Session, verifier: ChainVerifier, after: int = 0, batch: int = 5000
 ) -> VerifyReport:
-    """Stream the events after `after` through the verifier, hashing straight from columns."""
+    """Stream the events after `after` through the verifier, hashing straight from columns.
+
+    First the stored details text as it is (events store canonical text); where that does not
+    give the stored hash, the details are parsed and re-encoded, as they always were.
+    """
     sqlite = session.get_bind().dialect.name == "sqlite"
     at = type_coerce(AuditEvent.at, String) if sqlite else AuditEvent.at
     query = (
@@ -274,21 +296,43 @@ def check_rows(
     result = session.connection().execution_options(yield_per=batch).execute(query)
     feed = verifier.feed
     for row in result:
-        sequence, moment, actor, action, object_type, object_id, subject, details = row[:8]
-        payload = fields_bytes(
+        sequence, moment, actor, action, object_type, object_id, subject, details, prev, stored = (
+            row
+        )
+        at_text = _moment_text(moment)
+        payload = stored_bytes(
             sequence=sequence,
-            at=_moment(moment),
+            at_text=at_text,
             actor=actor,
             action=action,
             object_type=object_type,
             object_id=object_id,
             subject=subject,
-            details=load_details(details),
+            details_text=details,
         )
-        if not feed(row, payload):
+        digest = chain_hash(prev, payload)
+        if digest != stored:
+            payload = fields_bytes(
+                sequence=sequence,
+                at=_moment(moment),
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                subject=subject,
+                details=load_details(details),
+            )
+            digest = chain_hash(prev, payload)
+        if not feed(_Link(sequence, prev, stored), payload, digest):
             result.close()
             break
     return verifier.finish()
+
+
+class _Link(NamedTuple):
+    sequence: int
+    prev_hash: str
+    hash: str
 
 
 def verify(
