@@ -293,7 +293,7 @@ def check_rows(
         .order_by(AuditEvent.sequence)
     )
     # A server-side cursor on PostgreSQL: memory stays flat however long the log is.
-    result = session.connection().execution_options(yield_per=batch).execute(query)
+    result = session.connection().execute(query.execution_options(yield_per=batch))
     feed = verifier.feed
     for row in result:
         sequence, moment, actor, action, object_type, object_id, subject, details, prev, stored = (
