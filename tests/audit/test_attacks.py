@@ -251,3 +251,14 @@ def test_a_replaced_signing_key_is_pinned_beside_the_old_one(
 def _pin_lines(home: Path) -> list[tuple[str, str]]:
     lines = (home / "signing.pub").read_text(encoding="ascii").splitlines()
     return [(line.split()[2], line) for line in lines if line.strip()]
+
+
+def test_a_home_without_a_signing_key_keeps_its_events_unsigned_quietly(
+    cli: CliRun, home: Path, policy: Path
+) -> None:
+    assert cli("init").exit_code == 0
+    (home / "signing.key").unlink()
+    result = cli("rights", "open", "--kind", "access", "--policy", str(policy), "--email", ALICE)
+    assert result.exit_code == 0
+    assert "warning" not in result.output
+    assert not (home / "audit-witness.jsonl").exists()

@@ -15,7 +15,9 @@ from dataward.audit.canonical import (
     canonical,
     fields_bytes,
     load_details,
+    moment_text,
     reference_canonical,
+    stored_bytes,
 )
 
 scalars = (
@@ -94,3 +96,29 @@ def test_non_finite_numbers_are_refused_as_the_reference_encoder_refuses_them(
 ) -> None:
     with pytest.raises(ValueError):
         canonical({"x": [value]})
+
+
+@MANY
+@given(
+    sequence=st.integers(1, 2**62),
+    actor=st.text(),
+    subject=st.none() | st.text(),
+    details=st.dictionaries(st.text(), json_values, max_size=5),
+)
+def test_hashing_the_stored_canonical_text_gives_the_same_bytes(
+    sequence: int, actor: str, subject: str | None, details: dict[str, Any]
+) -> None:
+    # What record_many hashes and verify hashes first: the details text spliced in as stored.
+    at = datetime(2026, 3, 2, 10, 0, 0, 5, tzinfo=UTC)
+    common: dict[str, Any] = {
+        "sequence": sequence,
+        "actor": actor,
+        "action": "rights.request.opened",
+        "object_type": "rights_request",
+        "object_id": None,
+        "subject": subject,
+    }
+    spliced = stored_bytes(
+        **common, at_text=moment_text(at), details_text=canonical(details).decode("utf-8")
+    )
+    assert spliced == fields_bytes(**common, at=at, details=details)

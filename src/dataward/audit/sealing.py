@@ -59,7 +59,14 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
 
 @at_boundary_end
 def seal_after_boundary(runtime: Runtime) -> None:
-    """Sign what the command or job appended, then hand the checkpoint to the witnesses."""
+    """Sign what the command or job appended, then hand the checkpoint to the witnesses.
+
+    Without a signing key (a home `dataward init` has not finished) there is nothing to sign
+    with: the events stay chained, `audit verify` counts them as unsigned and `keys status`
+    says the key is missing.
+    """
+    if not runtime.settings.resolved_signing_key_file.exists():
+        return
     key = signing_key(runtime.settings)
     with runtime.transaction() as session:
         entry = seal(session=session, clock=runtime.clock, key=key)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
@@ -14,13 +14,22 @@ from sqlalchemy.orm import Session
 from dataward.audit.canonical import canonical as canonical
 from dataward.audit.canonical import chain_hash as chain_hash
 from dataward.audit.canonical import (
-    fields_bytes,
     load_details,
     moment_text,
     reference_canonical,
     stored_bytes,
 )
-from dataward.audit.models import GENESIS_HASH, AuditEvent
+from dataward.audit.chain import EVENT_COLUMNS as EVENT_COLUMNS
+from dataward.audit.chain import ChainEnd as ChainEnd
+from dataward.audit.chain import ChainHead as ChainHead
+from dataward.audit.chain import ChainLink as ChainLink
+from dataward.audit.chain import EventRecord as EventRecord
+from dataward.audit.chain import event_bytes as event_bytes
+from dataward.audit.chain import event_fields as event_fields
+from dataward.audit.chain import expected_hash as expected_hash
+from dataward.audit.chain import next_event as next_event
+from dataward.audit.models import GENESIS_HASH as GENESIS_HASH
+from dataward.audit.models import AuditEvent
 from dataward.core import jobs
 from dataward.core.clock import LONDON, Clock
 from dataward.core.runtime import SEAL_AT_END
@@ -39,86 +48,6 @@ CHECKPOINT_PROBE = 100
 CHECKPOINT_JOB = "audit.checkpoint"
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-class ChainLink(Protocol):
-    """What links an event into the chain: a stored row of any shape has these."""
-
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def prev_hash(self) -> str: ...
-    @property
-    def hash(self) -> str: ...
-
-
-class EventRecord(Protocol):
-    """An event as stored: an AuditEvent, or a plain row of its columns (verify reads those)."""
-
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def object_type(self) -> str: ...
-    @property
-    def object_id(self) -> str | None: ...
-    @property
-    def subject(self) -> str | None: ...
-    @property
-    def details(self) -> dict[str, Any]: ...
-    @property
-    def prev_hash(self) -> str: ...
-    @property
-    def hash(self) -> str: ...
-
-
-EVENT_COLUMNS = (
-    AuditEvent.sequence,
-    AuditEvent.at,
-    AuditEvent.actor,
-    AuditEvent.action,
-    AuditEvent.object_type,
-    AuditEvent.object_id,
-    AuditEvent.subject,
-    AuditEvent.details,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
-def event_fields(event: EventRecord) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "subject": event.subject,
-        "details": event.details,
-    }
-
-
-def event_bytes(event: EventRecord) -> bytes:
-    return fields_bytes(
-        sequence=event.sequence,
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        subject=event.subject,
-        details=event.details,
-    )
-
-
-def expected_hash(event: EventRecord) -> str:
-    return chain_hash(event.prev_hash, event_bytes(event))
 
 
 def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -170,21 +99,6 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
-class ChainEnd(Protocol):
-    """What the next event needs of the one before: an AuditEvent or a ChainHead."""
-
-    @property
-    def sequence(self) -> int: ...
-
-    @property
-    def hash(self) -> str: ...
-
-
-class ChainHead(NamedTuple):
-    sequence: int
-    hash: str
-
-
 def head(session: Session) -> AuditEvent | None:
     return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
 
@@ -220,33 +134,6 @@ def chain_head(session: Session) -> ChainHead | None:
         select(AuditEvent.sequence, AuditEvent.hash).order_by(AuditEvent.sequence.desc()).limit(1)
     ).first()
     return None if row is None else ChainHead(row.sequence, row.hash)
-
-
-def next_event(
-    last: ChainEnd | None,
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None = None,
-    subject: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """The event that follows `last` (None: the first), hashed and not yet saved."""
-    event = AuditEvent(
-        sequence=1 if last is None else last.sequence + 1,
-        at=at.astimezone(UTC),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject=subject,
-        details=details or {},
-        prev_hash=GENESIS_HASH if last is None else last.hash,
-    )
-    event.hash = expected_hash(event)
-    return event
 
 
 def _checked_subject(subject: str | None) -> str | None:
