@@ -139,11 +139,13 @@ class ChainVerifier:
                 f" hashes to {self._prev_hash[:12]}…: event {seq - 1} was altered (its hash"
                 f" recomputed), or event {seq} was inserted or moved here",
             )
-        witnessed = self._witness.get(seq)
-        if witnessed is not None and not self._check_witness(witnessed, event):
-            return False
+        # The signed checkpoint first (it names what changed); the witness then catches what
+        # the database no longer shows: a checkpoint deleted, or re-signed with a stolen key.
         checkpoint = self._checkpoints.get(seq)
         if checkpoint is not None and not self._check_checkpoint(checkpoint, event):
+            return False
+        witnessed = self._witness.get(seq)
+        if witnessed is not None and not self._check_witness(witnessed, event):
             return False
         self._prev_hash = event.hash
         self._expected = seq + 1
