@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.audit.checkpoints import signed_message
+from dataward.audit.checkpoints import entry_of, signed_message
 from dataward.audit.models import AuditCheckpoint, AuditEvent
 from dataward.audit.verify import ChainVerifier, VerifyReport, verify
 from dataward.core.clock import FixedClock
@@ -93,7 +93,7 @@ def checkpoint_of(event: AuditEvent) -> AuditCheckpoint:
 
 
 def check(events: list[AuditEvent], checkpoints: list[AuditCheckpoint]) -> VerifyReport:
-    verifier = ChainVerifier(checkpoints, {KEY_ID: public_key_bytes(KEY)}, trusted_key_id=KEY_ID)
+    verifier = ChainVerifier(checkpoints, {KEY_ID: public_key_bytes(KEY)})
     for event in sorted(events, key=lambda e: e.sequence):
         if not verifier.feed(event):
             break
@@ -273,3 +273,110 @@ def test_tampering_with_stored_rows_is_detected_in_the_database(
             assert report.problem.sequence == sequence
     finally:
         savepoint.rollback()
+
+
+# --- checkpoints and the witness --------------------------------------------------------------
+
+THEIRS = Ed25519PrivateKey.generate()
+
+
+def witnessed_check(
+    events: list[AuditEvent], stored: list[AuditCheckpoint], witnessed: list[AuditCheckpoint]
+) -> VerifyReport:
+    """Verify as `dataward audit verify` does: pinned key only, against the witness."""
+    verifier = ChainVerifier(
+        stored,
+        {KEY_ID: public_key_bytes(KEY)},
+        witness=[entry_of(checkpoint) for checkpoint in witnessed],
+    )
+    for event in sorted(events, key=lambda e: e.sequence):
+        if not verifier.feed(event):
+            break
+    return verifier.finish()
+
+
+@st.composite
+def signed_chains(draw: st.DrawFn) -> tuple[list[Spec], list[int]]:
+    """A chain and the sequences its boundaries signed (always including the head)."""
+    items = draw(chains)
+    signed = draw(st.sets(st.integers(1, len(items)), max_size=len(items)))
+    return items, sorted(signed | {len(items)})
+
+
+@FAST
+@given(signed_chains())
+def test_a_chain_with_its_checkpoints_and_witness_verifies(
+    case: tuple[list[Spec], list[int]],
+) -> None:
+    items, signed = case
+    chain = build_chain(items)
+    made = [checkpoint_of(chain[s - 1]) for s in signed]
+    report = witnessed_check(chain, made, made)
+    assert report.ok, report.problem
+    assert report.witnessed == len(signed) and report.unsigned_tail == 0
+
+
+@FAST
+@given(signed_chains(), st.data())
+def test_deleting_any_checkpoints_is_caught_by_the_witness(
+    case: tuple[list[Spec], list[int]], data: st.DataObject
+) -> None:
+    items, signed = case
+    chain = build_chain(items)
+    made = [checkpoint_of(chain[s - 1]) for s in signed]
+    gone = data.draw(st.sets(st.sampled_from(signed), min_size=1), label="deleted")
+    kept = [c for c in made if c.sequence not in gone]
+    report = witnessed_check(chain, kept, made)
+    assert report.problem is not None
+    assert report.problem.detected_by == "witness: checkpoint missing"
+    assert report.problem.sequence == min(gone)
+
+
+@FAST
+@given(signed_chains(), st.data())
+def test_cutting_the_chain_short_of_the_witness_is_caught(
+    case: tuple[list[Spec], list[int]], data: st.DataObject
+) -> None:
+    items, signed = case
+    chain = build_chain(items)
+    made = [checkpoint_of(chain[s - 1]) for s in signed]
+    keep = data.draw(st.integers(0, len(chain) - 1), label="kept")
+    # The attacker deletes the checkpoints past the cut too, so only the witness remains.
+    report = witnessed_check(chain[:keep], [c for c in made if c.sequence <= keep], made)
+    assert report.problem is not None
+    assert report.problem.kind == "removed"
+    assert report.problem.sequence == keep + 1
+
+
+@FAST
+@given(signed_chains(), st.data(), st.booleans())
+def test_a_rewrite_re_hashed_and_re_signed_is_caught(
+    case: tuple[list[Spec], list[int]], data: st.DataObject, resign_with_pinned_key: bool
+) -> None:
+    items, signed = case
+    original = build_chain(items)
+    made = [checkpoint_of(original[s - 1]) for s in signed]
+    index = data.draw(st.integers(0, len(items) - 1), label="index")
+    forged_items = [*items[:index], Spec("cli:mallory", "x.y", "z", None, None, {"f": 1})]
+    chain = build_chain(forged_items + items[index + 1 :])
+    # Even a signature by the real key (say, stolen) does not match what the witness saw.
+    signer = KEY if resign_with_pinned_key else THEIRS
+    resigned = [
+        AuditCheckpoint(
+            sequence=event.sequence,
+            hash=event.hash,
+            signature=signer.sign(signed_message(event.sequence, event.hash)),
+            key_id=signing_key_id(signer),
+            at=event.at,
+        )
+        for event in chain
+        if event.sequence in signed and event.sequence > index
+    ]
+    untouched = [c for c in made if c.sequence <= index]
+    report = witnessed_check(chain, untouched + resigned, made)
+    assert report.problem is not None
+    first_witnessed_after_edit = min(s for s in signed if s >= index + 1)
+    assert report.problem.sequence == first_witnessed_after_edit
+    # A key of their own is refused as unpinned; a stolen one signs, but not what was witnessed.
+    expected = "witness mismatch" if resign_with_pinned_key else "unknown signing key"
+    assert report.problem.detected_by == expected

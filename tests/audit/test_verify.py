@@ -218,6 +218,10 @@ def report_at(session: Session) -> object:
     return checkpoint.at
 
 
+def pins(*keys: Ed25519PrivateKey) -> dict[str, bytes]:
+    return {signing_key_id(key): public_key_bytes(key) for key in keys}
+
+
 def test_a_log_re_signed_with_a_key_of_the_attackers_own_is_caught(
     session: Session, clock: FixedClock
 ) -> None:
@@ -232,24 +236,25 @@ def test_a_log_re_signed_with_a_key_of_the_attackers_own_is_caught(
     checkpoints.register_key(session=session, clock=clock, key=theirs)
     _rechain_from(session, 2)
     checkpoints.checkpoint_now(session=session, clock=clock, key=theirs)
-    # Without knowing which key to trust, the forged signatures look fine...
+    # Trusting the keys the database lists, the forged signatures look fine...
     assert verify(session=session).ok
-    # ...so verify is anchored to the configured key, which never signed this chain.
-    report = verify(session=session, trusted_key_id=signing_key_id(ours))
-    assert not report.anchored
-    assert report.last_checkpoint_key == signing_key_id(theirs)
+    # ...so verify trusts only the pinned keys, and theirs was never pinned.
+    report = verify(session=session, pinned_keys=pins(ours))
+    assert report.problem is not None
+    assert report.problem.detected_by == "unknown signing key"
+    assert "pinned" in report.problem.message
 
 
-def test_a_checkpoint_by_another_key_after_the_trusted_one_signed_is_a_forgery(
+def test_a_replaced_signing_key_verifies_once_pinned_beside_the_old_one(
     session: Session, clock: FixedClock
 ) -> None:
-    ours, theirs = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    ours, replacement = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     _fill(session, clock, 3)
     checkpoints.checkpoint_now(session=session, clock=clock, key=ours)
     _fill(session, clock, 2)
-    checkpoints.checkpoint_now(session=session, clock=clock, key=theirs)
-    report = verify(session=session, trusted_key_id=signing_key_id(ours))
+    checkpoints.checkpoint_now(session=session, clock=clock, key=replacement)
+    report = verify(session=session, pinned_keys=pins(ours))
     assert report.problem is not None
-    assert report.problem.detected_by == "untrusted signing key"
-    anchored = verify(session=session, trusted_key_id=signing_key_id(theirs))
-    assert anchored.ok and anchored.anchored
+    assert report.problem.detected_by == "unknown signing key"
+    rotated = verify(session=session, pinned_keys=pins(ours, replacement))
+    assert rotated.ok and rotated.anchored and rotated.checkpoints == 2

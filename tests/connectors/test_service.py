@@ -294,7 +294,6 @@ def test_direction_to_walks_from_the_holder_to_the_referenced_row(
 
 def test_identities_are_normalised_by_the_one_normaliser() -> None:
     from dataward.connectors.service import normalise
-
     from dataward.core.crypto import normalise_email, normalise_phone
 
     assert normalise("email", " Alice@Example.CO.UK ") == normalise_email("alice@example.co.uk")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service
 from dataward.audit.models import AuditCheckpoint, AuditEvent, SigningKey
+from dataward.audit.witness import WitnessEntry
 from dataward.core.clock import Clock
 from dataward.core.crypto import public_key_bytes, signing_key_id
 
@@ -46,9 +47,27 @@ def is_registered(*, session: Session, key: Ed25519PrivateKey) -> bool:
     return session.get(SigningKey, signing_key_id(key)) is not None
 
 
-def _sign(
-    *, session: Session, clock: Clock, key: Ed25519PrivateKey, event: AuditEvent
+def entry_of(checkpoint: AuditCheckpoint) -> WitnessEntry:
+    """What the witnesses keep of a checkpoint."""
+    return WitnessEntry(
+        sequence=checkpoint.sequence,
+        hash=checkpoint.hash,
+        key_id=checkpoint.key_id,
+        signature=checkpoint.signature,
+        at=checkpoint.at.isoformat(),
+    )
+
+
+def newest(session: Session) -> AuditCheckpoint | None:
+    return session.scalar(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.sequence.desc()).limit(1)
+    )
+
+
+def sign(
+    *, session: Session, clock: Clock, key: Ed25519PrivateKey, event: service.ChainEnd
 ) -> AuditCheckpoint:
+    """The checkpoint at that event: signed now, or the one already there."""
     existing = session.scalar(
         select(AuditCheckpoint).where(AuditCheckpoint.sequence == event.sequence)
     )
@@ -75,7 +94,7 @@ def checkpoint_now(
     last = service.head(session)
     if last is None:
         return None
-    return _sign(session=session, clock=clock, key=key, event=last)
+    return sign(session=session, clock=clock, key=key, event=last)
 
 
 def catch_up(
@@ -94,5 +113,5 @@ def catch_up(
     for start in range(0, len(due), 1000):
         wanted = list(due[start : start + 1000])
         for event in session.scalars(select(AuditEvent).where(AuditEvent.sequence.in_(wanted))):
-            made.append(_sign(session=session, clock=clock, key=key, event=event))
+            made.append(sign(session=session, clock=clock, key=key, event=event))
     return made

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import func, select
 
-from dataward.audit import checkpoints, service
-from dataward.audit.models import AuditEvent
+from dataward.audit import checkpoints, sealing, service, witness
+from dataward.audit.models import AuditCheckpoint, AuditEvent
 from dataward.audit.verify import VerifyReport, verify
 from dataward.core.console import (
     EXIT_FAILED,
@@ -40,6 +41,8 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
         "unsigned_tail": report.unsigned_tail,
         "canonical_bytes": report.canonical_bytes,
         "anchored": report.anchored,
+        "witnessed_checkpoints": report.witnessed,
+        "last_witnessed": report.last_witnessed,
         "problem": None
         if problem is None
         else {
@@ -55,28 +58,37 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
 @handle_errors
 def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    no_witness: Annotated[
+        bool,
+        typer.Option(
+            "--no-witness",
+            help="Verify without the witness file (say so only when it is truly lost).",
+        ),
+    ] = False,
 ) -> None:
-    """Recompute the hash chain and check every checkpoint signature."""
+    """Recompute the hash chain, check every checkpoint signature and compare with the witness."""
     rt = ready_runtime()
-    signing_file = rt.settings.resolved_signing_key_file
-    trusted = signing_key_id(load_signing_key(signing_file)) if signing_file.exists() else None
+    pinned = sealing.trusted_keys(rt.settings)
     with rt.transaction() as session:
-        report = verify(session=session, trusted_key_id=trusted)
+        stored = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
+        seen = [] if no_witness else sealing.witnessed(rt.settings, checkpoints_in_database=stored)
+        report = verify(session=session, pinned_keys=pinned, witness=seen)
     if as_json:
-        print_json(_report_json(report))
+        print_json({**_report_json(report), "witness_checked": not no_witness})
     elif report.problem is not None:
         out.print(f"audit log TAMPERED: {report.problem}", markup=False)
         out.print(f"{report.events} events verified before it", markup=False)
     else:
         out.print(
             f"audit log intact: {report.events} events verified, "
-            f"{report.checkpoints} signed checkpoints",
+            f"{report.checkpoints} signed checkpoints, "
+            f"{report.witnessed} of them matched against the witness",
             markup=False,
         )
-        if report.checkpoints and not report.anchored:
+        if no_witness:
             out.print(
-                f"the newest checkpoint is signed by key {report.last_checkpoint_key}, not by "
-                f"the configured signing key {trusted}: run `dataward audit checkpoint`",
+                "verified WITHOUT the witness: a log rewritten or shortened by someone with "
+                "write access to the database would not show",
                 markup=False,
             )
         if report.unsigned_tail:
@@ -136,7 +148,10 @@ def checkpoint_command(
     key = load_signing_key(rt.settings.resolved_signing_key_file)
     with rt.transaction() as session:
         made = checkpoints.checkpoint_now(session=session, clock=rt.clock, key=key)
-        result = None if made is None else {"sequence": made.sequence, "hash": made.hash}
+        entry = None if made is None else checkpoints.entry_of(made)
+    result = None if entry is None else {"sequence": entry.sequence, "hash": entry.hash}
+    if entry is not None:
+        witness.publish(rt.settings, [entry])
     if as_json:
         print_json({"checkpoint": result, "key_id": signing_key_id(key)})
     elif result is None:

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
+from dataward.audit.canonical import canonical
 from dataward.core.db import Base, UTCDateTime
 
 GENESIS_HASH = "0" * 64
+
+
+class CanonicalJSON(TypeDecorator[Any]):
+    """JSON stored as its canonical text (sorted keys, no spaces), the bytes the hash covers:
+    verify can then hash the stored text as it is, without parsing and re-encoding it."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], str | None]:
+        def process(value: Any) -> str | None:
+            return None if value is None else canonical(value).decode("utf-8")
+
+        return process
 
 
 class AuditEvent(Base):
@@ -32,7 +50,7 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(100))
     object_id: Mapped[str | None] = mapped_column(String(200))
     subject: Mapped[str | None] = mapped_column(String(64))
-    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, insert, select, text
 from sqlalchemy.orm import Session
 
-from dataward.audit.models import GENESIS_HASH, AuditEvent
+from dataward.audit.canonical import canonical as canonical
+from dataward.audit.canonical import chain_hash as chain_hash
+from dataward.audit.canonical import (
+    load_details,
+    moment_text,
+    reference_canonical,
+    stored_bytes,
+)
+from dataward.audit.chain import EVENT_COLUMNS as EVENT_COLUMNS
+from dataward.audit.chain import ChainEnd as ChainEnd
+from dataward.audit.chain import ChainHead as ChainHead
+from dataward.audit.chain import ChainLink as ChainLink
+from dataward.audit.chain import EventRecord as EventRecord
+from dataward.audit.chain import event_bytes as event_bytes
+from dataward.audit.chain import event_fields as event_fields
+from dataward.audit.chain import expected_hash as expected_hash
+from dataward.audit.chain import next_event as next_event
+from dataward.audit.models import GENESIS_HASH as GENESIS_HASH
+from dataward.audit.models import AuditEvent
 from dataward.core import jobs
 from dataward.core.clock import LONDON, Clock
+from dataward.core.runtime import SEAL_AT_END
 
 # Two writers must never both read the same head and append after it (a fork). PostgreSQL:
 # a transaction-level advisory lock serialises appenders until commit or rollback, so the
@@ -33,89 +50,33 @@ CHECKPOINT_JOB = "audit.checkpoint"
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def canonical(value: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: the same event always gives the same bytes."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-class EventRecord(Protocol):
-    """An event as stored: an AuditEvent, or a plain row of its columns (verify reads those)."""
-
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def object_type(self) -> str: ...
-    @property
-    def object_id(self) -> str | None: ...
-    @property
-    def subject(self) -> str | None: ...
-    @property
-    def details(self) -> dict[str, Any]: ...
-    @property
-    def prev_hash(self) -> str: ...
-    @property
-    def hash(self) -> str: ...
-
-
-EVENT_COLUMNS = (
-    AuditEvent.sequence,
-    AuditEvent.at,
-    AuditEvent.actor,
-    AuditEvent.action,
-    AuditEvent.object_type,
-    AuditEvent.object_id,
-    AuditEvent.subject,
-    AuditEvent.details,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
-def event_fields(event: EventRecord) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "subject": event.subject,
-        "details": event.details,
-    }
-
-
-def event_bytes(event: EventRecord) -> bytes:
-    return canonical(event_fields(event))
-
-
-def chain_hash(prev_hash: str, payload: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
-
-
-def expected_hash(event: EventRecord) -> str:
-    return chain_hash(event.prev_hash, event_bytes(event))
-
-
 def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     """JSON round trip: what is hashed is exactly what the database gives back later."""
+    return _checked_details(details)[0]
+
+
+def _checked_details(
+    details: Mapping[str, Any] | None, *, parse: bool = True
+) -> tuple[dict[str, Any], bytes]:
+    """The details as the database will give them back, and their canonical bytes.
+
+    parse=False (record_many, which stores the canonical bytes themselves) skips reading them
+    back unless they must be searched for an email address; the mapping given is returned.
+    """
     if details is None:
-        return {}
+        return {}, b"{}"
     try:
-        plain: dict[str, Any] = json.loads(canonical(dict(details)))
+        # The reference encoder: it refuses whatever is not plain JSON, as it always has.
+        text = reference_canonical(dict(details))
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"audit details must be plain JSON (str, number, list, dict): {exc}"
         ) from exc
+    if not parse and b"@" not in text:  # only then can there be an address to look for
+        return dict(details), text
+    plain: dict[str, Any] = load_details(text)
     _refuse_personal_data(plain, "details")
-    return plain
+    return plain, text
 
 
 def _refuse_personal_data(value: Any, path: str) -> None:
@@ -138,23 +99,33 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
-class ChainEnd(Protocol):
-    """What the next event needs of the one before: an AuditEvent or a ChainHead."""
-
-    @property
-    def sequence(self) -> int: ...
-
-    @property
-    def hash(self) -> str: ...
-
-
-class ChainHead(NamedTuple):
-    sequence: int
-    hash: str
-
-
 def head(session: Session) -> AuditEvent | None:
     return session.scalar(select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(1))
+
+
+# After this transaction has appended, nobody else can until it ends (PostgreSQL: the advisory
+# lock; SQLite: its write lock), so the head it wrote is still the head: later appends in it
+# skip the lock and the read. Kept per (savepoint or) transaction, so a savepoint rolled back
+# or a new transaction reads the head again.
+_OWN_HEAD = "dataward.audit.own_head"
+
+
+def _innermost(session: Session) -> object:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _appending_head(session: Session) -> ChainHead | None:
+    """The head to append after, locking the chain unless this transaction already holds it."""
+    known = session.info.get(_OWN_HEAD)
+    if known is not None and known[0] is _innermost(session):
+        head: ChainHead = known[1]
+        return head
+    lock_chain(session)
+    return chain_head(session)
+
+
+def _remember_head(session: Session, head: ChainHead) -> None:
+    session.info[_OWN_HEAD] = (_innermost(session), head)
 
 
 def chain_head(session: Session) -> ChainHead | None:
@@ -165,31 +136,24 @@ def chain_head(session: Session) -> ChainHead | None:
     return None if row is None else ChainHead(row.sequence, row.hash)
 
 
-def next_event(
-    last: ChainEnd | None,
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None = None,
-    subject: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """The event that follows `last` (None: the first), hashed and not yet saved."""
-    event = AuditEvent(
-        sequence=1 if last is None else last.sequence + 1,
-        at=at.astimezone(UTC),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject=subject,
-        details=details or {},
-        prev_hash=GENESIS_HASH if last is None else last.hash,
-    )
-    event.hash = expected_hash(event)
-    return event
+def _checked_subject(subject: str | None) -> str | None:
+    if subject is not None and "@" in subject:
+        raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
+    return subject
+
+
+def _appended(*, session: Session, clock: Clock, first: int, last: int) -> None:
+    """Mark the boundary for a checkpoint, and queue the interval job when a probe was crossed."""
+    session.info[SEAL_AT_END] = True
+    probe = last - last % CHECKPOINT_PROBE
+    if probe >= first and probe > 0:
+        jobs.enqueue(
+            session=session,
+            clock=clock,
+            kind=CHECKPOINT_JOB,
+            payload={"sequence": probe},
+            dedupe_key=f"{CHECKPOINT_JOB}:{probe}",
+        )
 
 
 def record(
@@ -204,12 +168,10 @@ def record(
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
-    if subject is not None and "@" in subject:
-        raise ValueError("audit subject must be a pseudonym (Person.pseudonym), never an email")
     plain = _plain_details(details)
-    lock_chain(session)
+    _checked_subject(subject)
     event = next_event(
-        chain_head(session),
+        _appending_head(session),
         at=clock.now(),
         actor=actor,
         action=action,
@@ -218,18 +180,120 @@ def record(
         subject=subject,
         details=plain,
     )
-    sequence = event.sequence
     session.add(event)
     session.flush()
-    if sequence % CHECKPOINT_PROBE == 0:
-        jobs.enqueue(
-            session=session,
-            clock=clock,
-            kind=CHECKPOINT_JOB,
-            payload={"sequence": sequence},
-            dedupe_key=f"{CHECKPOINT_JOB}:{sequence}",
-        )
+    _remember_head(session, ChainHead(event.sequence, event.hash))
+    _appended(session=session, clock=clock, first=event.sequence, last=event.sequence)
     return event
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """One event for record_many(): what record() takes besides the session and the clock."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None = None
+    subject: str | None = None
+    details: Mapping[str, Any] | None = None
+
+
+def record_many(*, session: Session, clock: Clock, events: Iterable[NewEvent]) -> list[ChainHead]:
+    """Append events in order in the caller's transaction: one head read, one executemany.
+
+    All of them carry the same moment (clock.now() once). Returns each one's sequence and hash.
+    """
+    checked = [(event, _checked_details(event.details, parse=False)) for event in events]
+    for event, _ in checked:
+        _checked_subject(event.subject)
+    if not checked:
+        return []
+    session.flush()  # pending ORM rows first, so the order of the chain is the order of work
+    last = _appending_head(session)
+    sequence, prev_hash = (0, GENESIS_HASH) if last is None else last
+    at = clock.now().astimezone(UTC)
+    at_text = moment_text(at)
+    rows: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for event, (details, details_bytes) in checked:
+        sequence += 1
+        details_text = details_bytes.decode("utf-8")
+        texts.append(details_text)
+        digest = chain_hash(
+            prev_hash,
+            stored_bytes(
+                sequence=sequence,
+                at_text=at_text,
+                actor=event.actor,
+                action=event.action,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                subject=event.subject,
+                details_text=details_text,
+            ),
+        )
+        rows.append(
+            {
+                "sequence": sequence,
+                "at": at,
+                "actor": event.actor,
+                "action": event.action,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
+                "subject": event.subject,
+                "details": details,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    _insert_rows(session, rows, texts)
+    _remember_head(session, ChainHead(sequence, prev_hash))
+    _appended(session=session, clock=clock, first=rows[0]["sequence"], last=sequence)
+    return [ChainHead(row["sequence"], row["hash"]) for row in rows]
+
+
+_COPY_COLUMNS = (
+    "sequence",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "subject",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]], texts: list[str]) -> None:
+    """Insert in the session's transaction, the fastest way the database has."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(AuditEvent), rows)  # one executemany
+        return
+    # PostgreSQL: COPY. An executemany sends a statement per row, and a multi-row INSERT of
+    # thousands of parameters costs psycopg more to prepare than the rows cost to send.
+    driver = connection.connection.driver_connection
+    copy_sql = f"COPY audit_events ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[union-attr]  # psycopg connection on this dialect
+        for row, details_text in zip(rows, texts, strict=True):
+            copy.write_row(
+                (
+                    row["sequence"],
+                    row["at"],
+                    row["actor"],
+                    row["action"],
+                    row["object_type"],
+                    row["object_id"],
+                    row["subject"],
+                    details_text,  # canonical text, as CanonicalJSON stores it
+                    row["prev_hash"],
+                    row["hash"],
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -267,3 +331,8 @@ def events(
         if len(rows) < batch:
             return
         after = rows[-1].sequence
+
+
+# Recording arms the seal: whatever appends events gets them signed and witnessed when its
+# command or job ends. The sealing module needs this one, so it is imported last.
+from dataward.audit import sealing as _sealing  # noqa: E402, F401

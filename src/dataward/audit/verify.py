@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import String, Text, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dataward.audit import service
+from dataward.audit.canonical import (
+    chain_hash,
+    fields_bytes,
+    load_details,
+    moment_text,
+)
 from dataward.audit.checkpoints import signed_message
 from dataward.audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, SigningKey
+from dataward.audit.witness import WitnessEntry
 from dataward.core.crypto import public_key_id, verify_signature
 
 
@@ -19,7 +30,7 @@ class ChainProblem:
     """The first event found wrong, what is wrong with it, and which check found it."""
 
     sequence: int
-    kind: str  # removed | altered | inserted | checkpoint | signature | truncated
+    kind: str  # removed | altered | inserted | signature
     detected_by: str
     message: str
 
@@ -37,9 +48,11 @@ class VerifyReport:
     problem: ChainProblem | None = None
     signing_keys: list[str] = field(default_factory=list)
     last_checkpoint_key: str | None = None
-    # Whether the newest checkpoint is signed by the key configured on this machine: that one
-    # signature authenticates the whole chain up to it, whatever the database says of keys.
+    # Whether the keys came from outside the database (the pinned file): only then does a
+    # signature prove anything against someone who can write to the database.
     anchored: bool = False
+    witnessed: int = 0
+    last_witnessed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -59,22 +72,49 @@ class ChainVerifier:
         checkpoints: Iterable[AuditCheckpoint],
         public_keys: Mapping[str, bytes],
         *,
-        trusted_key_id: str | None = None,
+        pinned: bool = True,
+        witness: Iterable[WitnessEntry] = (),
+        after: service.ChainEnd | None = None,
     ) -> None:
-        self.report = VerifyReport(signing_keys=sorted(public_keys))
-        self._trusted = trusted_key_id
-        self._trusted_signed = False
+        """`after`: start past this (already trusted) event instead of at the first one."""
+        self.report = VerifyReport(signing_keys=sorted(public_keys), anchored=pinned)
         self._checkpoints = {c.sequence: c for c in checkpoints}
+        self._witness = {entry.sequence: entry for entry in witness}
         self._keys = dict(public_keys)
-        self._expected = 1
-        self._prev_hash = GENESIS_HASH
+        self._expected = 1 if after is None else after.sequence + 1
+        self._prev_hash = GENESIS_HASH if after is None else after.hash
 
     def _fail(self, sequence: int, kind: str, detected_by: str, message: str) -> bool:
         self.report.problem = ChainProblem(sequence, kind, detected_by, message)
         return False
 
-    def feed(self, event: service.EventRecord) -> bool:
-        """Check one event; False (with report.problem set) at the first problem."""
+    def marked_sequences(self) -> frozenset[int]:
+        """Events with a checkpoint or a witness entry: never checked in a run."""
+        return frozenset(self._checkpoints) | frozenset(self._witness)
+
+    def expecting(self) -> tuple[int, str]:
+        """The sequence and prev_hash the next event must have."""
+        return self._expected, self._prev_hash
+
+    def accept_run(self, count: int, nbytes: int, last_sequence: int, last_hash: str) -> None:
+        """`count` events up to `last_sequence` the caller checked as feed() would have."""
+        if not count:
+            return
+        self._expected = last_sequence + 1
+        self._prev_hash = last_hash
+        self.report.events += count
+        self.report.canonical_bytes += nbytes
+        self.report.last_sequence = last_sequence
+
+    def feed(
+        self, event: service.ChainLink, payload: bytes | None = None, digest: str | None = None
+    ) -> bool:
+        """Check one event; False (with report.problem set) at the first problem.
+
+        `payload` is the event's canonical bytes when the caller computed them from its row
+        (and `digest` their chain hash, if computed too); otherwise `event` must be a whole
+        EventRecord.
+        """
         seq = event.sequence
         if seq != self._expected:
             missing = (
@@ -88,8 +128,9 @@ class ChainVerifier:
                 "sequence gap",
                 f"{missing} removed: the log jumps from {self._expected - 1} to {seq}",
             )
-        payload = service.event_bytes(event)
-        actual = service.chain_hash(event.prev_hash, payload)
+        if payload is None:
+            payload = service.event_bytes(event)  # type: ignore[arg-type]  # see docstring
+        actual = digest or chain_hash(event.prev_hash, payload)
         if actual != event.hash:
             return self._fail(
                 seq,
@@ -117,8 +158,13 @@ class ChainVerifier:
                 f" hashes to {self._prev_hash[:12]}…: event {seq - 1} was altered (its hash"
                 f" recomputed), or event {seq} was inserted or moved here",
             )
+        # The signed checkpoint first (it names what changed); the witness then catches what
+        # the database no longer shows: a checkpoint deleted, or re-signed with a stolen key.
         checkpoint = self._checkpoints.get(seq)
         if checkpoint is not None and not self._check_checkpoint(checkpoint, event):
+            return False
+        witnessed = self._witness.get(seq)
+        if witnessed is not None and not self._check_witness(witnessed, event):
             return False
         self._prev_hash = event.hash
         self._expected = seq + 1
@@ -127,16 +173,47 @@ class ChainVerifier:
         self.report.last_sequence = seq
         return True
 
-    def _check_checkpoint(self, checkpoint: AuditCheckpoint, event: service.EventRecord) -> bool:
+    def _check_witness(self, witnessed: WitnessEntry, event: service.ChainLink) -> bool:
+        seq = witnessed.sequence
+        if witnessed.hash != event.hash:
+            return self._fail(
+                seq,
+                "altered",
+                "witness mismatch",
+                f"the chain up to here was rewritten: the witness recorded hash "
+                f"{witnessed.hash[:12]}… for checkpoint {seq} but the chain now has "
+                f"{event.hash[:12]}…",
+            )
+        stored = self._checkpoints.get(seq)
+        if stored is None:
+            return self._fail(
+                seq,
+                "removed",
+                "witness: checkpoint missing",
+                f"checkpoint {seq}, recorded in the witness, was deleted from the database",
+            )
+        if stored.hash != witnessed.hash or stored.key_id != witnessed.key_id:
+            return self._fail(
+                seq,
+                "altered",
+                "witness: checkpoint differs",
+                f"checkpoint {seq} in the database differs from the one the witness recorded",
+            )
+        self.report.witnessed += 1
+        self.report.last_witnessed = seq
+        return True
+
+    def _check_checkpoint(self, checkpoint: AuditCheckpoint, event: service.ChainLink) -> bool:
         seq = checkpoint.sequence
         public = self._keys.get(checkpoint.key_id)
         if public is None:
+            trust = "pinned" if self.report.anchored else "registered"
             return self._fail(
                 seq,
                 "signature",
                 "unknown signing key",
                 f"checkpoint {seq} is signed by key {checkpoint.key_id}, which is not a "
-                "registered signing key",
+                f"{trust} signing key",
             )
         if public_key_id(public) != checkpoint.key_id:
             return self._fail(
@@ -162,65 +239,159 @@ class ChainVerifier:
                 f"the chain up to here was rewritten: checkpoint {seq} signed hash "
                 f"{checkpoint.hash[:12]}… but the chain now has {event.hash[:12]}…",
             )
-        if self._trusted_signed and checkpoint.key_id != self._trusted:
-            return self._fail(
-                seq,
-                "signature",
-                "untrusted signing key",
-                f"checkpoint {seq} is signed by key {checkpoint.key_id}, which took over after "
-                f"the configured signing key {self._trusted} had signed: someone re-signed "
-                "the log with a key of their own",
-            )
-        self._trusted_signed = self._trusted_signed or checkpoint.key_id == self._trusted
         self.report.checkpoints += 1
         self.report.last_checkpoint = seq
         self.report.last_checkpoint_key = checkpoint.key_id
-        self.report.anchored = checkpoint.key_id == self._trusted
         return True
 
     def finish(self) -> VerifyReport:
         """Checkpoints past the end mean the tail of the log was cut off."""
+        end = self._expected - 1
+        witnessed_beyond = [s for s in self._witness if s > end]
+        if self.report.problem is None and witnessed_beyond:
+            first = min(witnessed_beyond)
+            self._fail(
+                end + 1,
+                "removed",
+                "witness: chain shorter",
+                f"the log ends at {end} but the witness recorded checkpoint {first}: "
+                f"events {end + 1} to {max(witnessed_beyond)} or more were removed",
+            )
         if self.report.problem is None:
-            beyond = [s for s in self._checkpoints if s > self.report.last_sequence]
+            beyond = [s for s in self._checkpoints if s > end]
             if beyond:
                 first = min(beyond)
                 self._fail(
-                    self.report.last_sequence + 1,
+                    end + 1,
                     "removed",
                     "checkpoint past the end",
-                    f"the log ends at {self.report.last_sequence} but checkpoint {first} was "
-                    f"signed: events {self.report.last_sequence + 1} to {first} or more were "
-                    "removed",
+                    f"the log ends at {end} but checkpoint {first} was "
+                    f"signed: events {end + 1} to {first} or more were removed",
                 )
         return self.report
 
 
-def verify(
-    *, session: Session, trusted_key_id: str | None = None, batch: int = 2000
-) -> VerifyReport:
-    """Stream the whole log in keyset batches; memory stays flat however long it is.
+ISO_UTC_PATTERN = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 
-    `trusted_key_id` is the configured signing key's id: once it has signed, a later
-    checkpoint by any other key is a forgery (a replaced key signs its first checkpoint
-    before the old key's checkpoints stop mattering).
+
+def _moment(value: object) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"audit_events.at holds {moment!r}, not a moment")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _moment_text(value: object) -> str:
+    """What the hash covers of `at`: UTC, microseconds, "+00:00"."""
+    # SQLite hands back the text SQLAlchemy stored (always this shape): rewriting it is much
+    # cheaper than parsing it. Anything else goes through a datetime.
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
+        return f"{value[:10]}T{value[11:]}+00:00"
+    if isinstance(value, str) and len(value) == 32 and value[10] == "T" and value[26:] == "+00:00":
+        return value  # PostgreSQL's to_char(ISO_UTC_PATTERN)
+    return moment_text(_moment(value))
+
+
+def check_rows(
+    *, session: Session, verifier: ChainVerifier, after: int = 0, batch: int = 5000
+) -> VerifyReport:
+    """Stream the events after `after` through the verifier, hashing straight from columns.
+
+    First the stored details text as it is (events store canonical text); where that does not
+    give the stored hash, the details are parsed and re-encoded, as they always were.
     """
-    keys = {k.key_id: k.public_key for k in session.scalars(select(SigningKey))}
-    checkpoints = list(session.scalars(select(AuditCheckpoint)))
-    verifier = ChainVerifier(checkpoints, keys, trusted_key_id=trusted_key_id)
-    connection = session.connection()
-    after = 0
-    while True:
-        # Plain rows of the columns, not ORM objects: verify is read-only and this is what
-        # keeps it close to the speed of hashing itself.
-        rows = connection.execute(
-            select(*service.EVENT_COLUMNS)
-            .where(AuditEvent.sequence > after)
-            .order_by(AuditEvent.sequence)
-            .limit(batch)
-        ).all()
-        for row in rows:
-            if not verifier.feed(row):
-                return verifier.finish()
-        if len(rows) < batch:
+    dialect = session.get_bind().dialect.name
+    at: Any = AuditEvent.at  # a column, or an expression giving its text
+    if dialect == "sqlite":
+        at = type_coerce(AuditEvent.at, String)
+    elif dialect == "postgresql":
+        # The server writes the text the hash covers; converting datetimes here costs more.
+        at = func.to_char(func.timezone("UTC", AuditEvent.at), ISO_UTC_PATTERN)
+    query = (
+        select(
+            AuditEvent.sequence,
+            at,
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.subject,
+            cast(AuditEvent.details, Text),
+            AuditEvent.prev_hash,
+            AuditEvent.hash,
+        )
+        .where(AuditEvent.sequence > after)
+        .order_by(AuditEvent.sequence)
+    )
+    # A server-side cursor on PostgreSQL: memory stays flat however long the log is.
+    result = session.connection().execute(query.execution_options(yield_per=batch))
+    # The common case inline (an event that follows, hashes right, and has no checkpoint or
+    # witness entry): counted here in runs; anything else goes through feed() one by one.
+    marked = verifier.marked_sequences()
+    expected, follows = verifier.expecting()
+    run = run_bytes = 0
+    dumps, sha256 = orjson.dumps, hashlib.sha256
+    for row in result:
+        sequence, moment, actor, action, object_type, object_id, subject, details, prev, stored = (
+            row
+        )
+        # stored_bytes(), inlined: this loop is what verify's speed is.
+        before = dumps({"action": action, "actor": actor, "at": _moment_text(moment)})
+        rest = {"object_id": object_id, "object_type": object_type, "sequence": sequence}
+        tail = dumps({**rest, "subject": subject})
+        payload = b"".join((before[:-1], b',"details":', details.encode("utf-8"), b",", tail[1:]))
+        digest = sha256(prev.encode("ascii") + payload).hexdigest()
+        if digest == stored and sequence == expected and prev == follows and sequence not in marked:
+            run += 1
+            run_bytes += len(payload)
+            expected += 1
+            follows = stored
+            continue
+        if digest != stored:
+            payload = fields_bytes(
+                sequence=sequence,
+                at=_moment(moment),
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                subject=subject,
+                details=load_details(details),
+            )
+            digest = chain_hash(prev, payload)
+        verifier.accept_run(run, run_bytes, expected - 1, follows)
+        run = run_bytes = 0
+        if not verifier.feed(_Link(sequence, prev, stored), payload, digest):
+            result.close()
             return verifier.finish()
-        after = rows[-1].sequence
+        expected, follows = verifier.expecting()
+    verifier.accept_run(run, run_bytes, expected - 1, follows)
+    return verifier.finish()
+
+
+class _Link(NamedTuple):
+    sequence: int
+    prev_hash: str
+    hash: str
+
+
+def verify(
+    *,
+    session: Session,
+    pinned_keys: Mapping[str, bytes] | None = None,
+    witness: Iterable[WitnessEntry] = (),
+    batch: int = 5000,
+) -> VerifyReport:
+    """Recompute the whole log and check every checkpoint, against the witness if given.
+
+    `pinned_keys` are the public keys kept outside the database; only they are trusted.
+    Without them (a library caller with nothing pinned) the keys the database lists are used,
+    which proves nothing against someone who can write to the database.
+    """
+    if pinned_keys is None:
+        keys = {k.key_id: k.public_key for k in session.scalars(select(SigningKey))}
+    else:
+        keys = dict(pinned_keys)
+    checkpoints = list(session.scalars(select(AuditCheckpoint)))
+    verifier = ChainVerifier(checkpoints, keys, pinned=pinned_keys is not None, witness=witness)
+    return check_rows(session=session, verifier=verifier, batch=batch)

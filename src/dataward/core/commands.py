@@ -13,6 +13,7 @@ from dataward.core.crypto import (
     create_master_key_file,
     create_signing_key_file,
     load_signing_key,
+    pin_public_key,
     signing_key_id,
 )
 
@@ -56,6 +57,10 @@ def init(
         signing_state, signing_key = "exists", load_signing_key(signing_file)
     else:
         signing_state, signing_key = "created", create_signing_key_file(signing_file)
+    # Verification trusts only pinned public keys; a replaced signing key is pinned beside
+    # the old one, so the checkpoints the old one signed still verify.
+    pin_file = settings.resolved_signing_public_keys_file
+    pinned = pin_public_key(pin_file, signing_key)
 
     if as_json:
         print_json(
@@ -70,6 +75,8 @@ def init(
                     "where": str(signing_file),
                     "state": signing_state,
                     "key_id": signing_key_id(signing_key),
+                    "pinned_in": str(pin_file),
+                    "newly_pinned": pinned,
                 },
             }
         )
@@ -83,6 +90,12 @@ def init(
         f"audit signing key {signing_state}: {signing_file} (key id {signing_key_id(signing_key)})",
         markup=False,
     )
+    if pinned:
+        out.print(
+            f"audit signing public key pinned in {pin_file}: write down the line "
+            "`dataward keys status` prints, so the log can be checked if the file is lost",
+            markup=False,
+        )
     if "created" in (master_state, signing_state):
         out.print(
             "keep copies of the key files somewhere safe and apart from database backups: "

@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = Field(
         default=None, description="Ed25519 key that signs audit checkpoints."
     )
+    signing_public_keys_file: Path | None = Field(
+        default=None, description="Pinned public keys trusted to verify audit checkpoints."
+    )
+    audit_witness_file: Path | None = Field(
+        default=None, description="Append-only copy of every audit checkpoint."
+    )
+    audit_witness_url: str | None = Field(
+        default=None, description="Also POST every audit checkpoint (JSON) to this URL."
+    )
+    audit_witness_email: str | None = Field(
+        default=None, description="Also email every audit checkpoint here (the DPO), via SMTP."
+    )
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
@@ -94,6 +106,14 @@ class Settings(BaseSettings):
     @property
     def resolved_signing_key_file(self) -> Path:
         return self.signing_key_file or self.home / "signing.key"
+
+    @property
+    def resolved_signing_public_keys_file(self) -> Path:
+        return self.signing_public_keys_file or self.home / "signing.pub"
+
+    @property
+    def resolved_audit_witness_file(self) -> Path:
+        return self.audit_witness_file or self.home / "audit-witness.jsonl"
 
 
 _EXPECTED = {

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -33,6 +34,10 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The runtimes a command made, so that its end (handle_errors, the one wrapper every command
+# has) runs their boundary-end hooks once: signing the audit log the command appended to.
+_command_runtimes: ContextVar[list[Runtime] | None] = ContextVar("command_runtimes", default=None)
 
 
 def guarded(call: Callable[[], R]) -> R:
@@ -80,13 +85,28 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _command_runtimes.set([])
         try:
             return fn(*args, **kwargs)
         except DatawardError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from exc
+        finally:
+            made = _command_runtimes.get() or []
+            _command_runtimes.reset(token)
+            _end_command(made)
 
     return wrapper
+
+
+def _end_command(runtimes: list[Runtime]) -> None:
+    # Whatever the command committed stays committed: a failure here is a warning, and the
+    # command's own exit code stands.
+    for rt in runtimes:
+        try:
+            rt.end_boundary()
+        except DatawardError as exc:
+            err.print(f"warning: {exc}", markup=False)
 
 
 def runtime() -> Runtime:
@@ -95,7 +115,11 @@ def runtime() -> Runtime:
     from dataward.core.config import load_settings
     from dataward.core.runtime import Runtime
 
-    return Runtime(settings=load_settings())
+    rt = Runtime(settings=load_settings())
+    made = _command_runtimes.get()
+    if made is not None:
+        made.append(rt)
+    return rt
 
 
 def ready_runtime() -> Runtime:

@@ -181,6 +181,50 @@ def signing_key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return public_key_id(public_key_bytes(key))
 
 
+# The pinned public keys live in a file outside the database: a key that is only in the
+# database could have been put there by whoever rewrote the log. One line per trusted key,
+# "ed25519 <base64 of the raw public key> <key id>"; a replaced signing key is added, never
+# swapped, so checkpoints signed by the old one still verify.
+PIN_KIND = "ed25519"
+
+
+def read_pinned_keys(path: Path) -> dict[str, bytes]:
+    """Key id to raw public key, for every key pinned in `path` (empty if there is no file)."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        return {}
+    pinned = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        try:
+            if words[0] != PIN_KIND or len(words) < 2:
+                raise ValueError(f"expected '{PIN_KIND} <base64 public key>'")
+            public = base64.b64decode(words[1], validate=True)
+            Ed25519PublicKey.from_public_bytes(public)
+        except (binascii.Error, ValueError) as exc:
+            raise ConfigurationError(
+                f"line {number} of the pinned signing keys {path} is not a public key ({exc})",
+                fix="restore the file from the copy written down at `dataward init` "
+                "(`dataward keys status` prints the keys)",
+            ) from exc
+        pinned[public_key_id(public)] = public
+    return pinned
+
+
+def pin_public_key(path: Path, key: Ed25519PrivateKey | Ed25519PublicKey) -> bool:
+    """Add the key to the pinned file unless it is there; True if it was added."""
+    if signing_key_id(key) in read_pinned_keys(path):
+        return False
+    public = base64.b64encode(public_key_bytes(key)).decode("ascii")
+    previous = path.read_bytes() if path.exists() else b""
+    line = f"{PIN_KIND} {public} {signing_key_id(key)}\n".encode("ascii")
+    write_private(path, previous + line)
+    return True
+
+
 def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)

@@ -184,6 +184,10 @@ def run_one(runtime: Runtime, *, handlers: Handlers, worker: str | None = None) 
             stored.state = JobState.QUEUED
             stored.run_after = now + backoff(stored.attempts)
             stored.last_error = error
+    try:
+        runtime.end_boundary()  # e.g. sign the audit events the job appended
+    except Exception as exc:  # the job's work is committed; the next boundary retries this
+        log.warning("job %s (%s): end of job hook failed: %s", job_id, kind, exc)
     return True
 
 

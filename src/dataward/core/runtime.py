@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,11 +17,25 @@ from dataward.core.db import make_engine, make_sessionmaker, transaction
 from dataward.core.errors import ConfigurationError
 from dataward.core.files import create_private_file, private_folder
 
+# A service that leaves work for the end of the boundary sets this in `session.info`; after
+# that transaction commits, the runtime remembers it until end_boundary() runs the hooks.
+SEAL_AT_END = "dataward.seal_at_boundary_end"
+
+BoundaryEndHook = Callable[["Runtime"], None]
+_BOUNDARY_END_HOOKS: list[BoundaryEndHook] = []
+
+
+def at_boundary_end(hook: BoundaryEndHook) -> BoundaryEndHook:
+    """Register what runs once when a command or a job that committed such work ends."""
+    _BOUNDARY_END_HOOKS.append(hook)
+    return hook
+
 
 @dataclass
 class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=clock_from_env)
+    seal_due: bool = False
 
     @cached_property
     def engine(self) -> Engine:
@@ -49,6 +63,16 @@ class Runtime:
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
             yield session
+            due = bool(session.info.get(SEAL_AT_END))
+        self.seal_due = self.seal_due or due
+
+    def end_boundary(self) -> None:
+        """The command or job is over: run the registered hooks if it committed work for them."""
+        if not self.seal_due:
+            return
+        self.seal_due = False
+        for hook in _BOUNDARY_END_HOOKS:
+            hook(self)
 
     def require_schema(self) -> None:
         """Fail clearly when `dataward init` has not been run against this database."""

@@ -117,6 +117,8 @@ def status(as_json: JsonOption = False) -> None:
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     signing_file = rt.settings.resolved_signing_key_file
+    pin_file = rt.settings.resolved_signing_public_keys_file
+    pinned = keys.pinned_signing_keys(pin_file)
     with rt.transaction() as session:
         state = keys.status(session=session, keyring=keyring)
         signing_key = load_signing_key(signing_file) if signing_file.exists() else None
@@ -136,6 +138,8 @@ def status(as_json: JsonOption = False) -> None:
             "file": str(signing_file),
             "key_id": signing_key_id(signing_key) if signing_key else None,
             "registered": registered,
+            "pinned_in": str(pin_file),
+            "pinned": [{"key_id": key_id, "line": line} for key_id, line in pinned],
         },
     }
     if as_json:
@@ -153,6 +157,17 @@ def status(as_json: JsonOption = False) -> None:
             out.print(f"no signing key at {signing_file} (run `dataward init`)", markup=False)
         else:
             out.print(f"signing key {signing_key_id(signing_key)} at {signing_file}", markup=False)
+        if pinned:
+            out.print(
+                f"public keys trusted to verify the audit log ({pin_file}; write these down):",
+                markup=False,
+            )
+            for _, line in pinned:
+                out.print(f"  {line}", markup=False)
+        else:
+            out.print(
+                f"no public signing key pinned at {pin_file} (run `dataward init`)", markup=False
+            )
     if not state.matches:
         raise typer.Exit(1)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.core.clock import Clock
-from dataward.core.crypto import INDEX_KEY_CONTEXT, Keyring, KeyStore
+from dataward.core.crypto import INDEX_KEY_CONTEXT, PIN_KIND, Keyring, KeyStore, read_pinned_keys
 from dataward.core.errors import ConfigurationError
 from dataward.people.models import Person
 from dataward.people.service import key_context
@@ -117,3 +119,11 @@ def status(*, session: Session, keyring: Keyring) -> KeyStatus:
         people_with_keys=with_keys or 0,
         people_forgotten=forgotten or 0,
     )
+
+
+def pinned_signing_keys(path: Path) -> list[tuple[str, str]]:
+    """(key id, the line to write down) for each public key trusted to verify the audit log."""
+    return [
+        (key_id, f"{PIN_KIND} {base64.b64encode(public).decode('ascii')} {key_id}")
+        for key_id, public in read_pinned_keys(path).items()
+    ]
