@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "privacy@localhost"
     checkpoint_every: int = Field(default=1000, ge=1)
+    job_poll_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds between idle job runners' looks at the queue (a new job wakes them).",
+    )
     policy: Path | None = Field(
         default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."
     )
