@@ -191,6 +191,7 @@ class ErasureStep(Step):
         if not self.whole_person:
             return  # the person's other data stays, and so does what Dataward needs for it
         # S-06: Dataward's own copy goes too, in every backup: its key is destroyed.
+        ctx.append_events()  # the run's events so far come before the forgetting
         people.forget(
             session=ctx.session,
             keyring=ctx.keyring,

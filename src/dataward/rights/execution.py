@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dataward.audit import service as audit
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import connect
 from dataward.connectors.traversal import (
@@ -68,6 +67,7 @@ def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
             to=RequestState.IN_PROGRESS,
             actor=ctx.actor,
             reason="execution started",
+            record=ctx.record,
         )
     elif state not in RUNNABLE:
         raise Conflict(
@@ -137,7 +137,11 @@ STOPPING = frozenset({RequestState.WITHDRAWN, RequestState.REFUSED, RequestState
 
 def _stopped(ctx: ExecutionContext, request: RightsRequest) -> RequestState | None:
     """The request's state as stored now, when it stops the run."""
-    state = ctx.session.scalar(select(RightsRequest.state).where(RightsRequest.id == request.id))
+    # No autoflush: the tasks done so far are flushed together at the step's checkpoint.
+    with ctx.session.no_autoflush:
+        state = ctx.session.scalar(
+            select(RightsRequest.state).where(RightsRequest.id == request.id)
+        )
     if state is not None and RequestState(state) in STOPPING:
         return RequestState(state)
     return None
@@ -148,7 +152,6 @@ def _fail(ctx: ExecutionContext, task: RequestTask, message: str, tries: int) ->
     task.attempts += tries
     task.last_error = message
     task.finished_at = ctx.clock.now()
-    ctx.session.flush()
 
 
 def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
@@ -183,7 +186,7 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
         found, down, tries = search(ctx, connectors, who.identities)
         down.update(broken)
         outcome.found = found
-        audit.record(
+        ctx.record(
             session=ctx.session,
             clock=ctx.clock,
             actor=ctx.actor,
@@ -267,7 +270,7 @@ def _run_task(
     except ConnectorError as exc:
         _fail(ctx, task, _redact(str(exc), who.secrets()), ctx.retry.attempts)
         outcome.failed[task.system] = task.last_error or ""
-        audit.record(
+        ctx.record(
             session=ctx.session,
             clock=ctx.clock,
             actor=ctx.actor,
@@ -287,7 +290,7 @@ def _run_task(
     else:
         task.state = TaskState.DONE
         task.finished_at = ctx.clock.now()
-    audit.record(
+    ctx.record(
         session=ctx.session,
         clock=ctx.clock,
         actor=ctx.actor,
@@ -321,6 +324,7 @@ def _finish(
         to=RequestState.AWAITING_REVIEW,
         actor=ctx.actor,
         reason="every system done",
+        record=ctx.record,
     )
 
 

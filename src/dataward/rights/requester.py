@@ -51,13 +51,14 @@ def requester_of(session: Session, keyring: Keyring, request: RightsRequest) -> 
             "Dataward, so the systems cannot be searched for them any more",
             fix="open a new request with the person's details if they ask again",
         )
-    given = intake.request_identities(session=session, keyring=keyring, request=request)
+    # The person is read once and their details decrypted once, for the whole run.
     shown = people.reveal(session=session, keyring=keyring, person=person)
+    sealed = intake.sealed_details(session=session, keyring=keyring, request=request, person=person)
     return Requester(
         person=person,
-        email=given.email,
-        phone=given.phone,
+        email=shown.email,
+        phone=shown.phone,
         name=shown.name,
-        extra=dict(given.extra),
-        details=intake.request_details(session=session, keyring=keyring, request=request),
+        extra=dict(sealed.extra_identities),
+        details=sealed.details,
     )
