@@ -28,7 +28,6 @@ from dataward.connectors.traversal import (
 from dataward.core import jobs
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, ConnectorError, DatawardError, NotFound
-from dataward.policy.service import load_policy
 from dataward.rights import workflow
 from dataward.rights.changing import ErasureStep, RectificationStep, RestrictionStep
 from dataward.rights.context import ConnectorCache, ExecutionContext, Outcome, automatic
@@ -53,6 +52,7 @@ from dataward.rights.tasks import (
     waiting_on,
 )
 from dataward.rights.verification import EXECUTE_JOB
+from dataward.rights.warm import PolicyCache
 
 RUNNABLE = frozenset({RequestState.VERIFIED, RequestState.IN_PROGRESS})
 
@@ -345,8 +345,10 @@ def step_for(kind: RequestKind, *, whole_person: bool = True) -> Step:
 
 
 ACTOR = "system:rights"
-# A worker process lives for many jobs: its connectors stay open between them.
+# A worker process lives for many jobs: its connectors stay open between them, and the
+# policies it loaded are kept while their files are unchanged.
 WORKER_CONNECTORS = ConnectorCache()
+WORKER_POLICIES = PolicyCache()
 
 
 @jobs.handler(EXECUTE_JOB)
@@ -366,7 +368,7 @@ def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
             clock=job.clock,
             home=settings.home,
             actor=ACTOR,
-            loaded=load_policy(Path(request.policy_path)),
+            loaded=WORKER_POLICIES.get(Path(request.policy_path)),
             commit=session.commit,
             connectors=WORKER_CONNECTORS,
         )
