@@ -112,7 +112,15 @@ def measure(args: argparse.Namespace, urls: dict[str, str], data: Path) -> dict[
         clock = FixedClock(datetime(2026, 3, 2, 10, tzinfo=UTC))
         cache = ConnectorCache()
 
-        def one(kind: RequestKind, i: int) -> tuple[float, int, int]:
+        statements = [0]
+
+        def count(*_args: Any) -> None:
+            statements[0] += 1
+
+        # Statements sent to Dataward's own database while a request runs.
+        sa.event.listen(engine, "before_cursor_execute", count)
+
+        def one(kind: RequestKind, i: int) -> tuple[float, int, int, int]:
             with sessions() as session:
                 request = service.open_request(
                     session=session,
@@ -138,13 +146,15 @@ def measure(args: argparse.Namespace, urls: dict[str, str], data: Path) -> dict[
                     commit=session.commit,
                     connectors=cache,
                 )
+                statements[0] = 0
                 started = time.perf_counter()
                 outcome = run_request(ctx=ctx, request=request)
                 elapsed = time.perf_counter() - started
+                sent = statements[0]
                 if request.state != RequestState.AWAITING_REVIEW:
                     raise SystemExit(f"request for person {i} did not finish: {outcome.failed}")
                 assert outcome.found is not None
-                return elapsed, outcome.found.rows_scanned, len(outcome.found.records)
+                return elapsed, outcome.found.rows_scanned, len(outcome.found.records), sent
 
         def share(start: int) -> tuple[list[int], dict[RequestKind, list[int]]]:
             n = args.requests
@@ -187,6 +197,10 @@ def measure(args: argparse.Namespace, urls: dict[str, str], data: Path) -> dict[
         "serve": serve,
         "cli": cli,
         "rows_scanned_per_request": statistics.median(a[1] for a in access),
+        "own_statements_per_request": {
+            "access": statistics.median(a[3] for a in access),
+            "erasure": statistics.median(e[3] for e in erasure),
+        },
         "records_found_per_request": statistics.median(a[2] for a in access),
     }
 

@@ -223,17 +223,28 @@ def run_one(runtime: Runtime, *, worker: str | None = None) -> bool:
             log.warning("job %s (%s) attempt %s failed: %s", job_id, kind, attempt, exc)
             error = "".join(traceback.format_exception_only(exc)).strip()
     with runtime.transaction() as session:
+        now = runtime.clock.now()
+        if error is None:
+            # Done needs nothing read first: one statement.
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(
+                    state=JobState.DONE,
+                    finished_at=now,
+                    last_error=None,
+                    locked_by=None,
+                    locked_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return True
         stored = session.get(Job, job_id)
         if stored is None:
             return True
-        now = runtime.clock.now()
         stored.locked_by = None
         stored.locked_until = None
-        if error is None:
-            stored.state = JobState.DONE
-            stored.finished_at = now
-            stored.last_error = None
-        elif stored.attempts >= stored.max_attempts or fn is None:
+        if stored.attempts >= stored.max_attempts or fn is None:
             stored.state = JobState.FAILED
             stored.finished_at = now
             stored.last_error = error
