@@ -99,8 +99,11 @@ def queue_request(
         return request.id, job.id
 
 
-def wait_for_job(rt: Runtime, request_id: int, job_id: int, seconds: float = 60.0) -> float:
-    """The job's seconds from queued to finished, once it has finished with the request done."""
+def wait_for_job(
+    rt: Runtime, request_id: int, job_id: int, seconds: float = 60.0
+) -> tuple[float, float]:
+    """The job's seconds from queued to finished, and to started (claimed by the runner), once
+    it has finished with the request done."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with rt.transaction() as session:
@@ -111,8 +114,11 @@ def wait_for_job(rt: Runtime, request_id: int, job_id: int, seconds: float = 60.
                 assert request is not None
                 if request.state != RequestState.AWAITING_REVIEW:
                     raise SystemExit(f"job {job_id} ended with {job.last_error}")
-                assert job.finished_at is not None
-                return (job.finished_at - job.created_at).total_seconds()
+                assert job.finished_at is not None and job.started_at is not None
+                return (
+                    (job.finished_at - job.created_at).total_seconds(),
+                    (job.started_at - job.created_at).total_seconds(),
+                )
         time.sleep(0.005)
     raise SystemExit(f"job {job_id} did not finish within {seconds} s")
 
@@ -153,7 +159,10 @@ def through_runner(
             times = [
                 wait_for_job(rt, *queue_request(rt, keyring, loaded, kind, i)) for i in persons
             ]
-            out[kind.value] = figures(times)
+            out[kind.value] = {
+                **figures([t[0] for t in times]),
+                "queued_median_s": round(statistics.median(t[1] for t in times), 4),
+            }
         return out
     finally:
         process.terminate()
