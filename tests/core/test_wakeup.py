@@ -24,7 +24,7 @@ from dataward.core import jobs
 from dataward.core.clock import SystemClock
 from dataward.core.config import Settings
 from dataward.core.runtime import Runtime
-from dataward.core.wakeup import Wakeup
+from dataward.core.wakeup import Listener, Wakeup
 
 # Far longer than a wake-up may take: a job started within QUICK was woken, not polled for.
 POLL_SECONDS = 5.0
@@ -159,3 +159,16 @@ def test_a_job_queued_by_another_process_wakes_a_postgresql_runner(
     assert done.state == jobs.JobState.FAILED
     assert done.started_at is not None
     assert done.started_at - done.created_at < QUICK
+
+
+def test_a_listener_that_cannot_connect_leaves_runners_polling() -> None:
+    """No server where the database should be: no wake-ups, no crash, and it stops cleanly."""
+    engine = create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{_free_port()}/nothing")
+    bell = Wakeup()
+    listener = Listener(engine, bell=bell, retry_seconds=0.1)
+    listener.start()
+    time.sleep(0.5)
+    listener.stop()
+    assert not listener.listening.is_set()
+    assert bell.generation == 0
+    assert not listener._thread.is_alive()

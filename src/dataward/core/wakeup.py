@@ -69,7 +69,11 @@ class Listener:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:  # a psycopg2-only install: runners keep polling
+            log.warning("job wake-ups need the psycopg package; polling instead")
+            return
 
         while not self._stop.is_set():
             try:
