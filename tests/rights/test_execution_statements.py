@@ -43,10 +43,10 @@ AUDIT_APPEND = ("pg_advisory_xact_lock", "FROM audit_events", "INSERT INTO audit
 # One audit.record: the chain's lock (PostgreSQL), its head, the insert.
 PER_EVENT = 3
 # Everything else of an access request over Kestrel's three systems: the run lock and its
-# release, the request, the person, the tasks and their insert, each task's "withdrawn
-# meanwhile?" check, one update of every task, the earlier erasures' kept items, the request's
-# state; SQLite adds its BEGINs. It was 23 before the run flushed once per step.
-OTHER_STATEMENTS = 14
+# release, the request, the person, the tasks and their insert, one "withdrawn meanwhile?"
+# check before the package, one update of every task, the earlier erasures' kept items, the
+# request's state; SQLite adds its BEGINs. It was 23 before the run flushed once per step.
+OTHER_STATEMENTS = 12
 
 
 def _is_audit(statement: str) -> bool:

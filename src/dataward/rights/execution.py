@@ -211,7 +211,9 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
             if task.mode == TaskMode.MANUAL:
                 outcome.manual.append(task.system)
                 continue
-            stopped = _stopped(ctx, request)
+            # Only a change to a source must not follow a withdrawal; reading is checked once,
+            # before the package (below).
+            stopped = _stopped(ctx, request) if step.changes_sources else None
             if stopped is not None:
                 outcome.stopped = stopped.value
                 break
@@ -241,6 +243,9 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
                 outcome.waiting[task.system] = task.last_error
                 continue
             _run_task(ctx, request, task, step, connectors[task.system], found, outcome, who)
+        if outcome.stopped is None and not step.changes_sources:
+            stopped = _stopped(ctx, request)
+            outcome.stopped = None if stopped is None else stopped.value
         if outcome.stopped is None:
             _finish(ctx, request, tasks, step, found, outcome, who)
         ctx.checkpoint()
