@@ -162,7 +162,13 @@ def serve(
 
     rt = ready_runtime()
     _load_systems_env(rt)
-    runner = jobs.BackgroundRunner(rt, handlers=domains.job_handlers()) if jobs_in_process else None
+    runner = (
+        jobs.BackgroundRunner(
+            rt, handlers=domains.job_handlers(), poll_seconds=rt.settings.job_poll_seconds
+        )
+        if jobs_in_process
+        else None
+    )
     scheduler = Scheduler(rt, schedules=domains.job_schedules()) if jobs_in_process else None
     if runner and scheduler:
         runner.start()
@@ -189,7 +195,12 @@ def serve(
 @handle_errors
 def worker(
     once: bool = typer.Option(False, "--once", help="Run what is due, then exit."),
-    poll: float = typer.Option(2.0, help="Seconds between polls when the queue is empty."),
+    poll: float | None = typer.Option(
+        None,
+        min=0.01,
+        help="Seconds between looks at an idle queue (default DATAWARD_JOB_POLL_SECONDS, 2); "
+        "a job queued meanwhile is run at once.",
+    ),
     schedule: bool = typer.Option(True, help="Also enqueue the daily schedule."),
     as_json: bool = typer.Option(False, "--json", help="With --once: print the count as JSON."),
 ) -> None:
@@ -206,16 +217,22 @@ def worker(
             return
         out.print(f"ran {ran} job(s)")
         return
-    stopping = threading.Event()
+    runner = jobs.BackgroundRunner(
+        rt, handlers=handlers, poll_seconds=poll or rt.settings.job_poll_seconds
+    )
+    scheduler = Scheduler(rt, schedules=schedules) if schedule else None
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
+        runner.stop(timeout=0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     out.print(f"worker {jobs.worker_name()} taking jobs")
-    while not stopping.is_set():
-        if schedule:
-            jobs.enqueue_schedules(rt, schedules)
-        if not jobs.run_one(rt, handlers=handlers):
-            stopping.wait(poll)
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        runner.run()
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        runner.stop()

@@ -174,3 +174,37 @@ def test_a_request_already_being_run_elsewhere_is_not_run_twice(
 
     run_request(ctx=make_context(), request=request)
     assert request.state == RequestState.AWAITING_REVIEW
+
+
+def test_an_access_request_withdrawn_while_running_gets_no_package(
+    runtime: Runtime,
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    kestrel: Kestrel,
+    make_context: MakeContext,
+    tmp_path: Path,
+) -> None:
+    request = verified_request(
+        db, keyring=keyring, clock=clock, kestrel=kestrel, kind=RequestKind.ACCESS
+    )
+    db.commit()
+
+    def commit_then_the_person_withdraws() -> None:
+        db.commit()
+        # Staff record the withdrawal elsewhere, once, while this run goes on.
+        with runtime.transaction() as other:
+            stored = other.get(RightsRequest, request.id)
+            assert stored is not None
+            if stored.state != RequestState.WITHDRAWN:
+                service.withdraw(session=other, clock=clock, request=stored, actor=OPERATOR)
+
+    outcome = run_request(
+        ctx=make_context(commit=commit_then_the_person_withdraws), request=request
+    )
+
+    assert outcome.stopped == "withdrawn"
+    assert outcome.package is None
+    db.expire_all()
+    assert request.state == RequestState.WITHDRAWN
+    assert not (tmp_path / "home" / "packages").exists()

@@ -1,4 +1,4 @@
-"""Revision 0005_identity: a request verified before identities were proved one by one keeps
+"""Revision 0005: a request verified before identities were proved one by one keeps
 its email proved, and nothing more; the revision also downgrades cleanly."""
 
 from __future__ import annotations

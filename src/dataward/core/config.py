@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         default=None, description="Bearer token for DATAWARD_SMS_HTTP_URL."
     )
     checkpoint_every: int = Field(default=1000, ge=1)
+    job_poll_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds between idle job runners' looks at the queue (a new job wakes them).",
+    )
     policy: Path | None = Field(
         default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."
     )

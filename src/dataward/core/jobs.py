@@ -19,14 +19,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, event, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dataward.core.clock import Clock
 from dataward.core.db import Base, UTCDateTime
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
+from dataward.core.wakeup import NOTIFY_CHANNEL, WAKEUP, Listener, Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class Job(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When a worker last claimed it: started_at - created_at is how long it waited in the queue.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -99,7 +103,33 @@ def enqueue(
     )
     session.add(job)
     session.flush()
+    _announce(session)
     return job
+
+
+# A session that enqueued a job rings the workers once its transaction commits: this process's
+# runners at once, other processes' through PostgreSQL's NOTIFY, which is delivered at commit
+# (and never when the transaction rolls back).
+_ENQUEUED = "dataward.jobs.enqueued"
+
+
+def _announce(session: Session) -> None:
+    if session.info.get(_ENQUEUED):
+        return
+    session.info[_ENQUEUED] = True
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+
+
+@event.listens_for(Session, "after_commit")
+def _ring_after_commit(session: Session) -> None:
+    if session.info.pop(_ENQUEUED, False):
+        WAKEUP.ring()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_ENQUEUED, None)
 
 
 def worker_name() -> str:
@@ -123,20 +153,24 @@ def claim(*, session: Session, clock: Clock, worker: str) -> Job | None:
     if job is None:
         return None
     # The conditional update makes the claim safe where SKIP LOCKED does not exist (SQLite).
+    values = {
+        "state": JobState.RUNNING,
+        "attempts": job.attempts + 1,
+        "locked_by": worker,
+        "locked_until": now + LEASE,
+        "started_at": now,
+    }
     claimed = session.execute(
         update(Job)
         .where(Job.id == job.id, Job.attempts == job.attempts)
-        .values(
-            state=JobState.RUNNING,
-            attempts=job.attempts + 1,
-            locked_by=worker,
-            locked_until=now + LEASE,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult has rowcount
         return None
-    session.refresh(job)
+    # What the update wrote, without reading the row back.
+    for name, value in values.items():
+        set_committed_value(job, name, value)
     return job
 
 
@@ -166,17 +200,28 @@ def run_one(runtime: Runtime, *, handlers: Handlers, worker: str | None = None) 
             log.warning("job %s (%s) attempt %s failed: %s", job_id, kind, attempt, exc)
             error = "".join(traceback.format_exception_only(exc)).strip()
     with runtime.transaction() as session:
+        now = runtime.clock.now()
+        if error is None:
+            # Done needs nothing read first: one statement.
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(
+                    state=JobState.DONE,
+                    finished_at=now,
+                    last_error=None,
+                    locked_by=None,
+                    locked_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return True
         stored = session.get(Job, job_id)
         if stored is None:
             return True
-        now = runtime.clock.now()
         stored.locked_by = None
         stored.locked_until = None
-        if error is None:
-            stored.state = JobState.DONE
-            stored.finished_at = now
-            stored.last_error = None
-        elif stored.attempts >= stored.max_attempts or fn is None:
+        if stored.attempts >= stored.max_attempts or fn is None:
             stored.state = JobState.FAILED
             stored.finished_at = now
             stored.last_error = error
@@ -212,31 +257,51 @@ def retry(*, session: Session, clock: Clock, job_id: int) -> Job:
 
 
 class BackgroundRunner:
-    """Runs queued jobs in a daemon thread of `dataward serve` (the embedded default)."""
+    """Runs queued jobs until stopped: a daemon thread of `dataward serve` (the embedded
+    default), or the main loop of `dataward worker`. It runs a job the moment one is queued
+    (see core/wakeup.py) and otherwise looks every `poll_seconds`."""
 
-    def __init__(self, runtime: Runtime, *, handlers: Handlers, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        handlers: Handlers,
+        poll_seconds: float = 2.0,
+        bell: Wakeup = WAKEUP,
+    ) -> None:
         self.runtime = runtime
         self.handlers = handlers
         self.poll_seconds = poll_seconds
+        self.bell = bell
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="dataward-jobs", daemon=True)
+        self._thread = threading.Thread(target=self.run, name="dataward-jobs", daemon=True)
+        self.listener = (
+            Listener(runtime.engine, bell=bell) if Listener.wanted(runtime.engine) else None
+        )
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._thread.join(timeout)
+        self.bell.ring()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        if self.listener is not None:
+            self.listener.stop()
 
-    def _loop(self) -> None:
+    def run(self) -> None:
+        if self.listener is not None:
+            self.listener.start()
         while not self._stop.is_set():
+            seen = self.bell.generation
             try:
                 ran = run_one(self.runtime, handlers=self.handlers)
             except Exception:
                 log.exception("job runner error")
                 ran = False
-            if not ran:
-                self._stop.wait(self.poll_seconds)
+            if not ran and not self._stop.is_set():
+                self.bell.wait(seen, self.poll_seconds)
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ class ErasureStep(Step):
             )
             return
         # S-06: Dataward's own copy goes too, in every backup: its key is destroyed.
+        ctx.append_events()  # the run's events so far come before the forgetting
         people.forget(
             session=ctx.session,
             keyring=ctx.keyring,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from dataward.audit import service as audit
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import KINDS, connect, unconfigured
 from dataward.connectors.service import FoundSet
@@ -102,6 +104,45 @@ class Retry:
         raise AssertionError("unreachable: the loop returns or raises")
 
 
+@dataclass(frozen=True)
+class At:
+    """The clock as it read when an event happened, for appending the event later."""
+
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An audit event of a run, gathered until the run's next checkpoint appends it."""
+
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None
+    subject: str | None
+    details: dict[str, Any]
+
+
+def append_events(session: Session, events: Sequence[PendingEvent]) -> None:
+    """Append a run's gathered events to the audit chain, in the order they happened: the one
+    place a rights run writes to the chain (a batched append belongs here)."""
+    for pending in events:
+        audit.record(
+            session=session,
+            clock=At(pending.at),
+            actor=pending.actor,
+            action=pending.action,
+            object_type=pending.object_type,
+            object_id=pending.object_id,
+            subject=pending.subject,
+            details=pending.details,
+        )
+
+
 @dataclass
 class ExecutionContext:
     session: Session
@@ -112,16 +153,54 @@ class ExecutionContext:
     loaded: LoadedPolicy
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     retry: Retry = field(default_factory=Retry)
-    # The boundary's commit; a test's session commits to a savepoint.
+    # The boundary's commit, the only way a run commits (see checkpoint); a test's session
+    # commits to a savepoint; None leaves committing to the caller when the run returns.
     commit: Callable[[], None] | None = None
     # A worker's connectors, kept between runs; None opens and closes them per run.
     connectors: ConnectorCache | None = None
+    # Audit events since the last checkpoint (see record).
+    pending: list[PendingEvent] = field(default_factory=list)
 
     @property
     def policy(self) -> Policy:
         return self.loaded.policy
 
+    def record(
+        self,
+        *,
+        session: Session,
+        clock: Clock,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str | None = None,
+        subject: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        """audit.record's twin that gathers the event for the next checkpoint, so a step
+        appends its events together instead of locking and reading the chain for each."""
+        self.pending.append(
+            PendingEvent(
+                at=clock.now(),
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                subject=subject,
+                details=dict(details or {}),
+            )
+        )
+
+    def append_events(self) -> None:
+        """Append the gathered events now (before another domain appends its own, so the
+        chain keeps the order things happened in)."""
+        gathered, self.pending = self.pending, []
+        append_events(self.session, gathered)
+
     def checkpoint(self) -> None:
+        """The end of a step: its events appended, its changes flushed at once, and the
+        boundary's commit, so what was done is evidence that survives a crash after it."""
+        self.append_events()
         self.session.flush()
         if self.commit is not None:
             self.commit()

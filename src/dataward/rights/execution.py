@@ -17,7 +17,6 @@ from contextlib import ExitStack
 
 from sqlalchemy import select
 
-from dataward.audit import service as audit
 from dataward.connectors.base import Connector
 from dataward.connectors.registry import connect
 from dataward.connectors.service import (
@@ -67,6 +66,7 @@ def _start(ctx: ExecutionContext, request: RightsRequest) -> None:
             to=RequestState.IN_PROGRESS,
             actor=ctx.actor,
             reason="execution started",
+            record=ctx.record,
         )
     elif state not in RUNNABLE:
         raise Conflict(
@@ -136,7 +136,11 @@ STOPPING = frozenset({RequestState.WITHDRAWN, RequestState.REFUSED, RequestState
 
 def _stopped(ctx: ExecutionContext, request: RightsRequest) -> RequestState | None:
     """The request's state as stored now, when it stops the run."""
-    state = ctx.session.scalar(select(RightsRequest.state).where(RightsRequest.id == request.id))
+    # No autoflush: the tasks done so far are flushed together at the step's checkpoint.
+    with ctx.session.no_autoflush:
+        state = ctx.session.scalar(
+            select(RightsRequest.state).where(RightsRequest.id == request.id)
+        )
     if state is not None and RequestState(state) in STOPPING:
         return RequestState(state)
     return None
@@ -147,7 +151,6 @@ def _fail(ctx: ExecutionContext, task: RequestTask, message: str, tries: int) ->
     task.attempts += tries
     task.last_error = message
     task.finished_at = ctx.clock.now()
-    ctx.session.flush()
 
 
 def run_request(*, ctx: ExecutionContext, request: RightsRequest) -> Outcome:
@@ -195,7 +198,7 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
         found, down, tries = search(ctx, connectors, who.identities)
         down.update(broken)
         outcome.found = found
-        audit.record(
+        ctx.record(
             session=ctx.session,
             clock=ctx.clock,
             actor=ctx.actor,
@@ -229,7 +232,9 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
             if task.mode == TaskMode.MANUAL:
                 outcome.manual.append(task.system)
                 continue
-            stopped = _stopped(ctx, request)
+            # Only a change to a source must not follow a withdrawal; reading is checked once,
+            # before the package (below).
+            stopped = _stopped(ctx, request) if step.changes_sources else None
             if stopped is not None:
                 outcome.stopped = stopped.value
                 break
@@ -264,6 +269,9 @@ def _run(ctx: ExecutionContext, request: RightsRequest) -> Outcome:
                 outcome.waiting[task.system] = task.last_error
                 continue
             _run_task(ctx, request, task, step, connectors[task.system], found, outcome, who)
+        if outcome.stopped is None and not step.changes_sources:
+            stopped = _stopped(ctx, request)
+            outcome.stopped = None if stopped is None else stopped.value
         if outcome.stopped is None:
             _finish(ctx, request, tasks, step, found, outcome, who)
         ctx.checkpoint()
@@ -293,7 +301,7 @@ def _run_task(
     except ConnectorError as exc:
         _fail(ctx, task, _redact(str(exc), who.secrets()), ctx.retry.attempts)
         outcome.failed[task.system] = task.last_error or ""
-        audit.record(
+        ctx.record(
             session=ctx.session,
             clock=ctx.clock,
             actor=ctx.actor,
@@ -313,7 +321,7 @@ def _run_task(
     else:
         task.state = TaskState.DONE
         task.finished_at = ctx.clock.now()
-    audit.record(
+    ctx.record(
         session=ctx.session,
         clock=ctx.clock,
         actor=ctx.actor,
@@ -347,6 +355,7 @@ def _finish(
         to=RequestState.AWAITING_REVIEW,
         actor=ctx.actor,
         reason="every system done",
+        record=ctx.record,
     )
 
 

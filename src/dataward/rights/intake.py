@@ -183,9 +183,20 @@ def request_person(*, session: Session, request: RightsRequest) -> Person:
 
 
 def _sealed(*, session: Session, keyring: Keyring, request: RightsRequest) -> SealedDetails:
+    return sealed_details(
+        session=session,
+        keyring=keyring,
+        request=request,
+        person=request_person(session=session, request=request),
+    )
+
+
+def sealed_details(
+    *, session: Session, keyring: Keyring, request: RightsRequest, person: Person
+) -> SealedDetails:
+    """What the request holds sealed under `person`'s key (its requester, already loaded)."""
     if request.details_ct is None:
         return SealedDetails()
-    person = request_person(session=session, request=request)
     plaintext = people.unseal(
         session=session, keyring=keyring, person=person, ciphertext=request.details_ct
     )

@@ -8,15 +8,17 @@ from typing import Any
 from dataward.core import jobs
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError, NotFound
-from dataward.policy.service import load_policy
 from dataward.rights.context import ConnectorCache, ExecutionContext
 from dataward.rights.execution import RUNNABLE, run_request
 from dataward.rights.models import RequestState, RightsRequest
 from dataward.rights.verification import EXECUTE_JOB
+from dataward.rights.warm import PolicyCache
 
 ACTOR = "system:rights"
-# A worker process lives for many jobs: its connectors stay open between them.
+# A worker process lives for many jobs: its connectors stay open between them, and the
+# policies it loaded are kept while their files are unchanged.
 WORKER_CONNECTORS = ConnectorCache()
+WORKER_POLICIES = PolicyCache()
 
 
 def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
@@ -35,7 +37,7 @@ def execute_job(payload: dict[str, Any], job: jobs.JobContext) -> None:
             clock=job.clock,
             home=settings.home,
             actor=ACTOR,
-            loaded=load_policy(Path(request.policy_path)),
+            loaded=WORKER_POLICIES.get(Path(request.policy_path)),
             commit=session.commit,
             connectors=WORKER_CONNECTORS,
         )

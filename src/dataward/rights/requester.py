@@ -58,8 +58,12 @@ def requester_of(session: Session, keyring: Keyring, request: RightsRequest) -> 
             "Dataward, so the systems cannot be searched for them any more",
             fix="open a new request with the person's details if they ask again",
         )
-    given = intake.request_identities(session=session, keyring=keyring, request=request)
+    # The person is read once and their details decrypted once, for the whole run.
     shown = people.reveal(session=session, keyring=keyring, person=person)
+    sealed = intake.sealed_details(session=session, keyring=keyring, request=request, person=person)
+    given = RequesterIdentities(
+        email=shown.email, phone=shown.phone, extra=dict(sealed.extra_identities)
+    )
     proved = identities.proved(request)
     unproved = {
         value for kind, values in given.by_type().items() if kind not in proved for value in values
@@ -70,7 +74,7 @@ def requester_of(session: Session, keyring: Keyring, request: RightsRequest) -> 
         phone=given.phone if PHONE_NUMBER in proved else None,
         name=shown.name,
         extra={kind: value for kind, value in given.extra.items() if kind in proved},
-        details=intake.request_details(session=session, keyring=keyring, request=request),
+        details=sealed.details,
         dropped=identities.dropped(request, given.by_type()),
         unproved_values=frozenset(unproved),
     )

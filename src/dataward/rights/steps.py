@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from dataward.audit import service as audit
 from dataward.connectors.base import Connector, Key
 from dataward.connectors.service import FoundRecord, FoundSet
 from dataward.consent import service as consent
@@ -95,7 +94,8 @@ def item_counts(request: RightsRequest, system: str) -> Summary:
 def event(
     ctx: ExecutionContext, request: RightsRequest, action: str, details: dict[str, Any]
 ) -> None:
-    audit.record(
+    """Gathered, and appended with the step's other events at its checkpoint."""
+    ctx.record(
         session=ctx.session,
         clock=ctx.clock,
         actor=ctx.actor,
@@ -189,6 +189,7 @@ class Step:
 def suppress(ctx: ExecutionContext, request: RightsRequest, who: Requester, why: str) -> None:
     if who.email is None and who.phone is None:
         return
+    ctx.append_events()  # the run's events so far come before the suppression's
     consent.suppress(
         session=ctx.session,
         keyring=ctx.keyring,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,23 @@ def _refusal(request: RightsRequest, to: RequestState) -> Conflict:
     )
 
 
+class Recorder(Protocol):
+    """audit.record, or a run's gatherer of events (ExecutionContext.record)."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        clock: Clock,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str | None = None,
+        subject: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> object: ...
+
+
 def transition(
     *,
     session: Session,
@@ -80,6 +97,7 @@ def transition(
     actor: str,
     reason: str | None = None,
     details: Mapping[str, Any] | None = None,
+    record: Recorder = audit.record,
 ) -> None:
     """Move the request to `to` if the workflow allows it, and record who moved it.
 
@@ -101,7 +119,7 @@ def transition(
         event["reason"] = reason
     if details:
         event.update(details)
-    audit.record(
+    record(
         session=session,
         clock=clock,
         actor=actor,

@@ -1,6 +1,6 @@
 """verification per identity, codes by address, records set aside for review
 
-Revision ID: 0005_identity
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03 15:40:00.000000
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import dataward.core.db
 
-revision: str = "0005_identity"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
