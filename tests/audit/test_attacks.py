@@ -42,7 +42,9 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def policy(tmp_path: Path) -> Path:
+def policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Opening a request checks that its systems can be configured (nothing is reached).
+    monkeypatch.setenv("BILLING_DB_URL", f"sqlite:///{tmp_path / 'billing.db'}")
     return write_policy(tmp_path).path
 
 

@@ -43,8 +43,11 @@ def collector() -> Iterator[tuple[str, list[dict[str, Any]]]]:
         thread.join()
 
 
-def _open_request(cli: CliRun, tmp_path: Path) -> Any:
+def _open_request(cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     policy = write_policy(tmp_path).path
+    # Opening a request checks that its systems can be configured (nothing is reached).
+    (tmp_path / "systems.env").write_text(f"BILLING_DB_URL=sqlite:///{tmp_path / 'b.db'}\n")
+    monkeypatch.setenv("DATAWARD_SYSTEMS_ENV_FILE", str(tmp_path / "systems.env"))
     return cli("rights", "open", "--kind", "access", "--policy", str(policy), "--email", "a@b.co")
 
 
@@ -62,7 +65,7 @@ def test_each_checkpoint_is_posted_to_the_witness_url(
     url, received = collector
     monkeypatch.setenv("DATAWARD_AUDIT_WITNESS_URL", url)
     assert cli("init").exit_code == 0
-    assert _open_request(cli, tmp_path).exit_code == 0
+    assert _open_request(cli, tmp_path, monkeypatch).exit_code == 0
     assert received == _witness_file(tmp_path)
     assert len(received) == 1 and received[0]["sequence"] > 1
 
@@ -72,7 +75,7 @@ def test_an_unreachable_witness_url_warns_and_keeps_the_work_and_the_file(
 ) -> None:
     monkeypatch.setenv("DATAWARD_AUDIT_WITNESS_URL", f"http://127.0.0.1:{free_port()}/gone")
     assert cli("init").exit_code == 0
-    result = _open_request(cli, tmp_path)
+    result = _open_request(cli, tmp_path, monkeypatch)
     assert result.exit_code == 0
     assert "did not reach the witness URL" in result.output
     assert "Traceback" not in result.output
@@ -88,7 +91,7 @@ def test_each_checkpoint_is_emailed_to_the_dpo(
         monkeypatch.setenv("DATAWARD_SMTP_PORT", str(port))
         monkeypatch.setenv("DATAWARD_AUDIT_WITNESS_EMAIL", "dpo@wren.example.com")
         assert cli("init").exit_code == 0
-        assert _open_request(cli, tmp_path).exit_code == 0
+        assert _open_request(cli, tmp_path, monkeypatch).exit_code == 0
     [message] = inbox.messages
     assert message["To"] == "dpo@wren.example.com"
     body = message.get_body(preferencelist=("plain",))
@@ -97,9 +100,11 @@ def test_each_checkpoint_is_emailed_to_the_dpo(
     assert json.dumps(line, sort_keys=True) in body.get_content()
 
 
-def test_a_witness_file_line_that_cannot_be_read_is_named(cli: CliRun, tmp_path: Path) -> None:
+def test_a_witness_file_line_that_cannot_be_read_is_named(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert cli("init").exit_code == 0
-    assert _open_request(cli, tmp_path).exit_code == 0
+    assert _open_request(cli, tmp_path, monkeypatch).exit_code == 0
     with (tmp_path / "home" / "audit-witness.jsonl").open("a", encoding="ascii") as handle:
         handle.write("not json\n")
     result = cli("audit", "verify")

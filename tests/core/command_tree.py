@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
+from typer import _click as click
 from typer.core import TyperArgument, TyperOption
 
 from dataward.cli import app
@@ -39,7 +40,10 @@ def leaves() -> Iterator[Leaf]:
         if children is None:
             yield Leaf(words, tuple(command.params))
             return
-        for name, child in sorted(children.items()):
+        for name in sorted(children):
+            # The root group builds a command from its modules only when asked for it: ask,
+            # so that every command is walked with its real parameters.
+            child = command.get_command(click.Context(command), name)
             yield from walk(child, (*words, name))
 
     yield from walk(typer.main.get_command(app), ())

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from dataward.cli import app
-from dataward.core import console
 from dataward.core.errors import Conflict
 from dataward.examples.catalogue import policy_path
 
@@ -186,7 +185,7 @@ def test_a_domain_error_is_one_line_with_its_exit_code(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise Conflict("request DW-1 is already completed", fix="open a new request")
 
-    monkeypatch.setattr(console, "load_settings", refuse)
+    monkeypatch.setattr("dataward.core.config.load_settings", refuse)
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
     assert _one_line(result.output) == (
@@ -200,7 +199,7 @@ def test_an_unexpected_error_is_one_line_saying_where_the_details_are(
     def crash(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("division by zero in a place nobody expected")
 
-    monkeypatch.setattr(console, "load_settings", crash)
+    monkeypatch.setattr("dataward.core.config.load_settings", crash)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1

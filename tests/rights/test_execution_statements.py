@@ -45,8 +45,9 @@ PER_EVENT = 3
 # Everything else of an access request over Kestrel's three systems: the run lock and its
 # release, the request, the person, the tasks and their insert, one "withdrawn meanwhile?"
 # check before the package, one update of every task, the earlier erasures' kept items, the
-# request's state; SQLite adds its BEGINs. It was 23 before the run flushed once per step.
-OTHER_STATEMENTS = 12
+# request's state, which of its identities were proved (only those are searched); SQLite adds
+# its BEGINs. It was 23 before the run flushed once per step.
+OTHER_STATEMENTS = 13
 
 
 def _is_audit(statement: str) -> bool:

@@ -26,7 +26,7 @@ from dataward.core.crypto import (
     signing_key_id,
 )
 from dataward.core.errors import ConfigurationError, TamperedError
-from dataward.core.runtime import Runtime, at_boundary_end
+from dataward.core.runtime import Runtime
 
 
 def seal(*, session: Session, clock: Clock, key: Ed25519PrivateKey) -> WitnessEntry | None:
@@ -57,7 +57,6 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
     return load_signing_key(settings.resolved_signing_key_file)
 
 
-@at_boundary_end
 def seal_after_boundary(runtime: Runtime) -> None:
     """Sign what the command or job appended, then hand the checkpoint to the witnesses.
 
@@ -70,7 +69,8 @@ def seal_after_boundary(runtime: Runtime) -> None:
     key = signing_key(runtime.settings)
     with runtime.transaction() as session:
         entry = seal(session=session, clock=runtime.clock, key=key)
-    runtime.seal_due = False  # the seal's own key registration event is under its signature
+    # The seal's own key registration event is under its signature: nothing is left to seal.
+    runtime.due_at_end.discard(service.SEAL_HOOK)
     if entry is not None:
         witness.publish(runtime.settings, [entry])
 

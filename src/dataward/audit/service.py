@@ -32,7 +32,7 @@ from dataward.audit.models import GENESIS_HASH as GENESIS_HASH
 from dataward.audit.models import AuditEvent
 from dataward.core import jobs
 from dataward.core.clock import LONDON, Clock
-from dataward.core.runtime import SEAL_AT_END
+from dataward.core.runtime import at_boundary_end
 
 # Two writers must never both read the same head and append after it (a fork). PostgreSQL:
 # a transaction-level advisory lock serialises appenders until commit or rollback, so the
@@ -46,6 +46,7 @@ CHAIN_LOCK = 0x6461746177617264  # "dataward" as a 64-bit integer
 # and the signing key) signs every multiple of `checkpoint_every` not yet signed.
 CHECKPOINT_PROBE = 100
 CHECKPOINT_JOB = "audit.checkpoint"
+SEAL_HOOK = "dataward.audit.sealing:seal_after_boundary"
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -144,7 +145,8 @@ def _checked_subject(subject: str | None) -> str | None:
 
 def _appended(*, session: Session, clock: Clock, first: int, last: int) -> None:
     """Mark the boundary for a checkpoint, and queue the interval job when a probe was crossed."""
-    session.info[SEAL_AT_END] = True
+    # Whatever appended events gets them signed and witnessed when its command or job ends.
+    at_boundary_end(session, SEAL_HOOK)
     probe = last - last % CHECKPOINT_PROBE
     if probe >= first and probe > 0:
         jobs.enqueue(
@@ -331,8 +333,3 @@ def events(
         if len(rows) < batch:
             return
         after = rows[-1].sequence
-
-
-# Recording arms the seal: whatever appends events gets them signed and witnessed when its
-# command or job ends. The sealing module needs this one, so it is imported last.
-from dataward.audit import sealing as _sealing  # noqa: E402, F401

@@ -23,6 +23,7 @@ from rich.text import Text
 from typer.exceptions import TyperException
 
 from dataward.core.errors import DatawardError, PolicyError, UsageError
+from dataward.core.files import new_private_folders
 
 if TYPE_CHECKING:
     from dataward.core.runtime import Runtime
@@ -161,7 +162,7 @@ def _writable_folder(folder: Path, *, for_path: Path) -> None:
             fix="choose a path inside a folder",
         )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        new_private_folders(folder)
         # Root passes every permission check, so only writing tells (e.g. /proc, read-only).
         with tempfile.TemporaryFile(dir=folder):
             pass

@@ -29,10 +29,21 @@ def private_folder(path: Path) -> Path:
     return path
 
 
+def new_private_folders(path: Path) -> None:
+    """Create what is missing of `path`, each new folder for the owner alone; folders that
+    exist already (the user's own) are left as they are."""
+    missing: list[Path] = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        folder.chmod(PRIVATE_FOLDER)
+
+
 def write_private(path: Path, content: bytes) -> None:
     """Write atomically with mode 0600: a crash leaves the old file or the new, never half."""
-    if not path.parent.exists():
-        private_folder(path.parent)
+    new_private_folders(path.parent)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         os.fchmod(fd, PRIVATE_FILE)

@@ -215,25 +215,31 @@ def run_one(runtime: Runtime, *, handlers: Handlers, worker: str | None = None) 
                 )
                 .execution_options(synchronize_session=False)
             )
-            return True
-        stored = session.get(Job, job_id)
-        if stored is None:
-            return True
-        stored.locked_by = None
-        stored.locked_until = None
-        if stored.attempts >= stored.max_attempts or fn is None:
-            stored.state = JobState.FAILED
-            stored.finished_at = now
-            stored.last_error = error
         else:
-            stored.state = JobState.QUEUED
-            stored.run_after = now + backoff(stored.attempts)
-            stored.last_error = error
+            _record_failure(session, job_id, error, now=now, final=fn is None)
     try:
         runtime.end_boundary()  # e.g. sign the audit events the job appended
     except Exception as exc:  # the job's work is committed; the next boundary retries this
         log.warning("job %s (%s): end of job hook failed: %s", job_id, kind, exc)
     return True
+
+
+def _record_failure(
+    session: Session, job_id: int, error: str, *, now: datetime, final: bool
+) -> None:
+    stored = session.get(Job, job_id)
+    if stored is None:
+        return
+    stored.locked_by = None
+    stored.locked_until = None
+    if stored.attempts >= stored.max_attempts or final:
+        stored.state = JobState.FAILED
+        stored.finished_at = now
+        stored.last_error = error
+    else:
+        stored.state = JobState.QUEUED
+        stored.run_after = now + backoff(stored.attempts)
+        stored.last_error = error
 
 
 def run_until_idle(runtime: Runtime, *, handlers: Handlers, limit: int = 10_000) -> int:

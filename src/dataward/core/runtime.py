@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,25 +18,32 @@ from dataward.core.db import make_engine, make_sessionmaker, transaction
 from dataward.core.errors import ConfigurationError
 from dataward.core.files import create_private_file, private_folder
 
-# A service that leaves work for the end of the boundary sets this in `session.info`; after
-# that transaction commits, the runtime remembers it until end_boundary() runs the hooks.
-SEAL_AT_END = "dataward.seal_at_boundary_end"
+# A service that leaves work for the end of the boundary (the audit log: sign what was
+# appended) names it in `session.info` as "module:function", a function taking the Runtime.
+# Once that transaction commits, the runtime remembers the name until end_boundary() calls
+# it. By name, so that core imports no domain and a command loads only what it uses.
+AT_BOUNDARY_END = "dataward.at_boundary_end"
 
 BoundaryEndHook = Callable[["Runtime"], None]
-_BOUNDARY_END_HOOKS: list[BoundaryEndHook] = []
 
 
-def at_boundary_end(hook: BoundaryEndHook) -> BoundaryEndHook:
-    """Register what runs once when a command or a job that committed such work ends."""
-    _BOUNDARY_END_HOOKS.append(hook)
-    return hook
+def at_boundary_end(session: Session, hook: str) -> None:
+    """Ask for `hook` ("module:function") to run once the boundary that owns `session` ends."""
+    session.info.setdefault(AT_BOUNDARY_END, set()).add(hook)
+
+
+def _resolve(hook: str) -> BoundaryEndHook:
+    module, _, name = hook.partition(":")
+    found: BoundaryEndHook = getattr(importlib.import_module(module), name)
+    return found
 
 
 @dataclass
 class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=clock_from_env)
-    seal_due: bool = False
+    # What the committed transactions asked to run when the boundary ends.
+    due_at_end: set[str] = field(default_factory=set)
 
     @cached_property
     def engine(self) -> Engine:
@@ -63,16 +71,14 @@ class Runtime:
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
             yield session
-            due = bool(session.info.get(SEAL_AT_END))
-        self.seal_due = self.seal_due or due
+            due = set(session.info.get(AT_BOUNDARY_END, ()))
+        self.due_at_end |= due
 
     def end_boundary(self) -> None:
-        """The command or job is over: run the registered hooks if it committed work for them."""
-        if not self.seal_due:
-            return
-        self.seal_due = False
-        for hook in _BOUNDARY_END_HOOKS:
-            hook(self)
+        """The command or job is over: run what its committed transactions asked for."""
+        due, self.due_at_end = sorted(self.due_at_end), set()
+        for hook in due:
+            _resolve(hook)(self)
 
     def require_schema(self) -> None:
         """Fail clearly when `dataward init` has not been run against this database."""
