@@ -19,7 +19,7 @@ from dataward.core.errors import ConnectorError
 from dataward.policy.expressions import empty_fields, judge_all
 from dataward.policy.schema import RetentionAction
 from dataward.retention import evidence, lease
-from dataward.retention.holds import collection_hold_ids, record_hold_ids
+from dataward.retention.held import collection_hold_ids, record_hold_ids
 from dataward.retention.keys import key_digests
 from dataward.retention.plan import Target
 from dataward.retention.report import CollectionOutcome

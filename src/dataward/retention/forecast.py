@@ -15,7 +15,7 @@ from dataward.connectors.service import open_connectors
 from dataward.core.clock import Clock, today
 from dataward.core.errors import UsageError
 from dataward.policy.service import LoadedPolicy
-from dataward.retention.holds import collection_hold_ids
+from dataward.retention.held import collection_hold_ids
 from dataward.retention.periods import expiry_cutoff
 from dataward.retention.plan import sweep_targets
 

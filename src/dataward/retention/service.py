@@ -3,14 +3,13 @@ forecasts and review tasks. Other domains import from here only."""
 
 from __future__ import annotations
 
+from dataward.retention.held import held_keys, person_holds
 from dataward.retention.holds import (
     due_for_review,
-    held_keys,
     hold_collection,
     hold_person,
     hold_record,
     list_holds,
-    person_holds,
     reason_text,
     release_hold,
     release_reason_text,

@@ -27,7 +27,7 @@ from dataward.policy.schema import RetentionAction
 from dataward.policy.service import LoadedPolicy
 from dataward.retention import lease, reviews
 from dataward.retention.collection_sweep import CollectionSweeper, PauseHook
-from dataward.retention.holds import person_held_records
+from dataward.retention.held import person_held_records
 from dataward.retention.models import SweepRun, SweepStatus
 from dataward.retention.plan import sweep_targets
 from dataward.retention.report import CollectionOutcome, SweepReport
