@@ -240,6 +240,7 @@ def verified_request(
     )
     service.assert_identities(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,

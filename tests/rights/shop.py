@@ -371,6 +371,7 @@ def shop_request(
     )
     service.verify_with_evidence(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor="cli:olivia",

@@ -128,6 +128,7 @@ def test_the_verified_phone_s_row_naming_another_email_waits_for_review_then_is_
 
     decide(
         session=db,
+        keyring=keyring,
         clock=clock,
         request=request,
         item_id=aside.id,
@@ -155,6 +156,7 @@ def test_staff_can_include_a_set_aside_row_once_they_say_why(
     with pytest.raises(UsageError, match="say what showed"):
         decide(
             session=db,
+            keyring=keyring,
             clock=clock,
             request=request,
             item_id=aside.id,
@@ -164,6 +166,7 @@ def test_staff_can_include_a_set_aside_row_once_they_say_why(
         )
     decide(
         session=db,
+        keyring=keyring,
         clock=clock,
         request=request,
         item_id=aside.id,
@@ -195,6 +198,7 @@ def test_an_erasure_leaves_the_row_naming_someone_else_until_staff_decide(
     [aside] = request.review_items
     decide(
         session=db,
+        keyring=keyring,
         clock=clock,
         request=request,
         item_id=aside.id,

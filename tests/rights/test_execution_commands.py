@@ -273,6 +273,17 @@ def test_attack_free_text_names_people_in_clear_in_the_database(cli: Cli, tmp_pa
     )
     assert refused.exit_code == 0, refused.output
     assert "asked already by Jane Marsh" in refused.output  # the notice the person is sent
+    # What staff checked to tie a phone to the requester can quote a third party too.
+    vouched = cli(
+        "rights",
+        "access",
+        "--phone",
+        ALICE_PHONE,
+        "--evidence",
+        "Jane Marsh (07700 900461) confirmed the account on a call-back",
+        "--json",
+    )
+    assert vouched.exit_code == 0, vouched.output
 
     home = Path(os.environ["DATAWARD_HOME"])
     stored = b"".join(p.read_bytes() for p in home.glob("dataward.db*"))

@@ -168,6 +168,7 @@ def test_a_reference_staff_checked_is_searched_by(
     )
     service.verify_with_evidence(
         session=db,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -191,6 +192,7 @@ def test_a_phone_cannot_be_proved_by_documents_only_by_code_or_call_back(
     with pytest.raises(UsageError, match="SMS or by calling it back"):
         service.verify_with_evidence(
             session=db,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=OPERATOR,
@@ -199,6 +201,7 @@ def test_a_phone_cannot_be_proved_by_documents_only_by_code_or_call_back(
         )
     service.verify_with_evidence(
         session=db,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,

@@ -66,6 +66,7 @@ def _in_progress(
     )
     service.verify_with_evidence(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,
@@ -364,6 +365,7 @@ def test_pause_days_before_identity_was_proved_are_not_given_twice(
     assert request.paused_days == 4
     service.verify_with_evidence(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=OPERATOR,

@@ -348,10 +348,11 @@ def test_a_verified_request_cannot_be_verified_again(
 
 
 def test_staff_evidence_verifies_and_the_identity_day_becomes_the_start(
-    session: Session, clock: FixedClock, request_row: RightsRequest
+    session: Session, clock: FixedClock, request_row: RightsRequest, keyring: Keyring
 ) -> None:
     service.verify_with_evidence(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request_row,
         actor=OPERATOR,
@@ -360,7 +361,9 @@ def test_staff_evidence_verifies_and_the_identity_day_becomes_the_start(
     )
     assert request_row.state is S.IN_PROGRESS
     assert request_row.verification_method is VerificationMethod.EVIDENCE
-    assert request_row.verification_evidence == "passport checked in person"
+    assert "passport" not in (request_row.verification_evidence or "")  # stored sealed
+    shown = service.describe(request_row, keyring=keyring, today_on=date(2026, 3, 2))
+    assert shown.verification_evidence == "passport checked in person"
     assert request_row.start_on == date(2026, 3, 1)
     # One month from Sunday 1 March is Wednesday 1 April.
     assert request_row.due_on == date(2026, 4, 1)
@@ -368,10 +371,11 @@ def test_staff_evidence_verifies_and_the_identity_day_becomes_the_start(
 
 
 def test_evidence_seen_on_the_day_of_receipt_leaves_the_start_alone(
-    session: Session, clock: FixedClock, request_row: RightsRequest
+    session: Session, clock: FixedClock, request_row: RightsRequest, keyring: Keyring
 ) -> None:
     service.verify_with_evidence(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request_row,
         actor=OPERATOR,
@@ -383,12 +387,13 @@ def test_evidence_seen_on_the_day_of_receipt_leaves_the_start_alone(
 
 
 def test_evidence_dated_in_the_future_or_before_receipt_is_refused(
-    session: Session, clock: FixedClock, request_row: RightsRequest
+    session: Session, clock: FixedClock, request_row: RightsRequest, keyring: Keyring
 ) -> None:
     for day in (date(2026, 3, 3), date(2026, 2, 26)):
         with pytest.raises(UsageError):
             service.verify_with_evidence(
                 session=session,
+                keyring=keyring,
                 clock=clock,
                 request=request_row,
                 actor=OPERATOR,
@@ -399,11 +404,16 @@ def test_evidence_dated_in_the_future_or_before_receipt_is_refused(
 
 
 def test_empty_evidence_is_refused(
-    session: Session, clock: FixedClock, request_row: RightsRequest
+    session: Session, clock: FixedClock, request_row: RightsRequest, keyring: Keyring
 ) -> None:
     with pytest.raises(UsageError, match="what identity evidence was seen"):
         service.verify_with_evidence(
-            session=session, clock=clock, request=request_row, actor=OPERATOR, evidence="  "
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            request=request_row,
+            actor=OPERATOR,
+            evidence="  ",
         )
 
 
@@ -417,7 +427,12 @@ def test_a_paused_request_must_be_resumed_before_verification(
     )
     with pytest.raises(Conflict, match="paused for clarification") as caught:
         service.verify_with_evidence(
-            session=session, clock=clock, request=request_row, actor=OPERATOR, evidence="seen"
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            request=request_row,
+            actor=OPERATOR,
+            evidence="seen",
         )
     assert caught.value.fix is not None
     assert "rights resume" in caught.value.fix

@@ -156,6 +156,7 @@ class Desk:
         )
         service.assert_identities(
             session=self.session,
+            keyring=self.keyring,
             clock=self.clock,
             request=request,
             actor=STAFF,

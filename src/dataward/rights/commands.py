@@ -271,6 +271,7 @@ def verify(
         else:
             service.verify_with_evidence(
                 session=session,
+                keyring=keyring,
                 clock=rt.clock,
                 request=request,
                 actor=cli_actor(),

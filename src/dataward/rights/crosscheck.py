@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from dataward.audit import service as audit
 from dataward.connectors.service import FoundRecord, FoundSet, Identities, normalise
 from dataward.core.clock import Clock
+from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, NotFound, UsageError
 from dataward.policy.schema import Policy
+from dataward.rights import notes
 from dataward.rights.context import ExecutionContext
 from dataward.rights.erasure import collection_of
 from dataward.rights.models import ReviewDecision, ReviewItem, RightsRequest
@@ -120,6 +122,7 @@ def waiting_text(reference: str, count: int) -> str:
 def decide(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     item_id: int,
@@ -144,7 +147,11 @@ def decide(
     item.decision = decision
     item.decided_at = clock.now()
     item.decided_by = actor
-    item.note = note.strip() if note else None
+    item.note = (
+        notes.seal(session=session, keyring=keyring, text=note.strip(), context=notes.REVIEW_NOTE)
+        if note
+        else None
+    )
     session.flush()
     audit.record(
         session=session,

@@ -91,6 +91,7 @@ def _open_or_get(
     # what tied it to the person, as a requester would have to prove it.
     service.assert_identities(
         session=session,
+        keyring=keyring,
         clock=rt.clock,
         request=request,
         actor=actor,

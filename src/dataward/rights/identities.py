@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.core.clock import Clock
+from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
+from dataward.rights import notes
 from dataward.rights.models import IdentityMethod, RequestIdentity, RightsRequest
 from dataward.rights.schemas import EMAIL, PHONE_NUMBER
 
@@ -85,6 +87,7 @@ def find(request: RightsRequest, identity: str) -> RequestIdentity:
 def prove(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     identity: str,
@@ -120,9 +123,11 @@ def prove(
     row.method = method
     row.verified_at = clock.now()
     row.verified_by = actor
-    row.evidence = evidence.strip()
+    row.evidence = notes.seal(
+        session=session, keyring=keyring, text=evidence.strip(), context=notes.IDENTITY_EVIDENCE
+    )
     session.flush()
-    # The evidence text stays on the request: it may quote what was checked.
+    # The evidence text stays on the request, sealed: it may quote what was checked.
     audit.record(
         session=session,
         clock=clock,

@@ -13,6 +13,11 @@ from dataward.core.crypto import Keyring
 
 REFUSED = "rights_requests.refused_reason"
 EXTENSION = "rights_requests.extension_reason"
+# What staff checked to tie an identity to the requester ("invoice INV-123 against the
+# caller's postcode"), and why they included a record set aside for review.
+EVIDENCE = "rights_requests.verification_evidence"
+IDENTITY_EVIDENCE = "rights_request_identities.evidence"
+REVIEW_NOTE = "rights_review_items.note"
 
 
 def seal(*, session: Session, keyring: Keyring, text: str, context: str) -> str:

@@ -58,6 +58,7 @@ def _require_provable(request: RightsRequest) -> None:
 def _verified(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     actor: str,
@@ -69,6 +70,7 @@ def _verified(
     if request.state in UNVERIFIED:
         verification.mark_verified(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             actor=actor,
@@ -213,6 +215,7 @@ def verify_with_code(
     by_sms = check.identity == PHONE_NUMBER
     identities.prove(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         identity=check.identity,
@@ -222,6 +225,7 @@ def verify_with_code(
     )
     _verified(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=actor,
@@ -236,6 +240,7 @@ def verify_with_code(
 def verify_with_evidence(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     actor: str,
@@ -255,6 +260,7 @@ def verify_with_evidence(
     method = IdentityMethod.CALL_BACK if call_back else IdentityMethod.EVIDENCE
     identities.prove(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         identity=identity,
@@ -265,6 +271,7 @@ def verify_with_evidence(
     how = "call-back" if call_back else "evidence"
     _verified(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=actor,
@@ -277,7 +284,13 @@ def verify_with_evidence(
 
 
 def assert_identities(
-    *, session: Session, clock: Clock, request: RightsRequest, actor: str, evidence: str
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    evidence: str,
 ) -> None:
     """Staff running a request at the server vouch for every identity they gave it."""
     _require_provable(request)
@@ -291,6 +304,7 @@ def assert_identities(
     for kind in kinds:
         identities.prove(
             session=session,
+            keyring=keyring,
             clock=clock,
             request=request,
             identity=kind,
@@ -300,6 +314,7 @@ def assert_identities(
         )
     _verified(
         session=session,
+        keyring=keyring,
         clock=clock,
         request=request,
         actor=actor,

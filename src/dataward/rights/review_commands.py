@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
+from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.rights import service
 from dataward.rights.crosscheck import decide, undecided
@@ -40,6 +41,7 @@ def review(
             f"record #{min(both)} is both included and excluded", fix="choose one for each"
         )
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         decisions = [(i, ReviewDecision.INCLUDE) for i in include or ()]
@@ -47,6 +49,7 @@ def review(
         for item_id, decision in decisions:
             decide(
                 session=session,
+                keyring=keyring,
                 clock=rt.clock,
                 request=request,
                 item_id=item_id,

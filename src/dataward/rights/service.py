@@ -221,7 +221,9 @@ def describe(request: RightsRequest, *, keyring: Keyring, today_on: date) -> Req
         verification_method=request.verification_method,
         verified_at=request.verified_at,
         verified_by=request.verified_by,
-        verification_evidence=request.verification_evidence,
+        verification_evidence=notes.read(
+            keyring=keyring, stored=request.verification_evidence, context=notes.EVIDENCE
+        ),
         refused_reason=notes.read(
             keyring=keyring, stored=request.refused_reason, context=notes.REFUSED
         ),
@@ -231,12 +233,12 @@ def describe(request: RightsRequest, *, keyring: Keyring, today_on: date) -> Req
         pauses=[PauseOut.model_validate(p) for p in request.pauses],
         tasks=[TaskOut.model_validate(t) for t in request.tasks],
         items=[ItemOut.model_validate(i) for i in request.items],
-        identities=[identity_out(row) for row in request.identities],
+        identities=[identity_out(row, keyring=keyring) for row in request.identities],
         review=[ReviewItemOut.model_validate(i) for i in request.review_items],
     )
 
 
-def identity_out(row: RequestIdentity) -> IdentityOut:
+def identity_out(row: RequestIdentity, *, keyring: Keyring) -> IdentityOut:
     return IdentityOut(
         identity=identities.label(row.identity),
         verified=row.verified,
@@ -244,6 +246,6 @@ def identity_out(row: RequestIdentity) -> IdentityOut:
         method=row.method,
         verified_at=row.verified_at,
         verified_by=row.verified_by,
-        evidence=row.evidence,
+        evidence=notes.read(keyring=keyring, stored=row.evidence, context=notes.IDENTITY_EVIDENCE),
         dropped_because=None if row.verified else identities.why_unproved(row.identity),
     )

@@ -25,7 +25,7 @@ from dataward.core.clock import LONDON, Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError, UsageError
-from dataward.rights import workflow
+from dataward.rights import notes, workflow
 from dataward.rights.deadlines import start_date
 from dataward.rights.models import (
     RequestKind,
@@ -261,6 +261,7 @@ def check_identity_day(*, request: RightsRequest, clock: Clock, identity_on: dat
 def mark_verified(
     *,
     session: Session,
+    keyring: Keyring,
     clock: Clock,
     request: RightsRequest,
     actor: str,
@@ -273,7 +274,9 @@ def mark_verified(
     request.verification_method = method
     request.verified_at = clock.now()
     request.verified_by = actor
-    request.verification_evidence = evidence
+    request.verification_evidence = notes.seal(
+        session=session, keyring=keyring, text=evidence, context=notes.EVIDENCE
+    )
     request.start_on = start_date(request.received_on, identity_on=identity_on)
     workflow.refresh_due_dates(request)
     workflow.transition(
