@@ -237,6 +237,7 @@ def run(args: argparse.Namespace, server: str) -> dict[str, Any]:
                 for key in held:
                     service.hold_record(
                         session=session,
+                        keyring=keyring,
                         clock=runtime.clock,
                         policy=loaded.policy,
                         actor="bench",
