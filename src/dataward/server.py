@@ -41,13 +41,11 @@ def register(app: typer.Typer) -> None:
 def _load_systems_env(rt: Runtime) -> None:
     """Give jobs the systems' connection variables (DATAWARD_SYSTEMS_ENV_FILE); the
     process's own environment wins where both name a variable."""
-    path = rt.settings.systems_env_file
-    if path is None:
+    if rt.settings.systems_env_file is None:
         return
-    from dataward.connectors.registry import load_env_file
+    from dataward.connectors.registry import environ_for_jobs
 
-    for key, value in load_env_file(path).items():
-        os.environ.setdefault(key, value)
+    os.environ.update(environ_for_jobs(rt.settings.systems_env_file))
 
 
 @jobs_app.command("list")

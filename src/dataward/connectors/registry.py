@@ -74,10 +74,8 @@ def environ_for_jobs(systems_env_file: Path | None, env_file: Path | None = None
     """What a job runner sees: the process environment, then DATAWARD_SYSTEMS_ENV_FILE's
     values where the process has none (as serve and worker load it), then an env file given
     on the command line on top."""
-    environ = dict(os.environ)
+    environ = environ_with(env_file)
     if systems_env_file is not None:
         for key, value in load_env_file(systems_env_file).items():
             environ.setdefault(key, value)
-    if env_file is not None:
-        environ.update(load_env_file(env_file))
     return environ
