@@ -38,35 +38,30 @@ def register(app: typer.Typer) -> None:
 
 
 # Steps whose free text is sealed: they take the keyring.
-_SEALING = frozenset({"refuse", "extend"})
-
-
-def _close(reference: str, action: str, *, as_json: bool = False, **options: Any) -> RightsRequest:
+def _close(
+    reference: str, action: str, *, as_json: bool = False, sealing: bool = False, **options: Any
+) -> tuple[RightsRequest, Keyring]:
+    """Run one decision in one transaction. `sealing`: the step stores staff's free text, so
+    it takes the keyring, which comes back read for whatever the command shows next."""
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         step = getattr(service, action)
-        if action in _SEALING:
-            options["keyring"] = Keyring.from_settings(rt.settings)
+        if sealing:
+            options["keyring"] = keyring
         step(session=session, clock=rt.clock, request=request, actor=cli_actor(), **options)
-        detail = (
-            service.describe(
-                request,
-                keyring=Keyring.from_settings(rt.settings).attached(session),
-                today_on=today(rt.clock),
-            )
-            if as_json
-            else None
-        )
-    if detail is not None:
-        print_json(detail.model_dump(mode="json"))
-    return request
+        if as_json:
+            keyring.attach(session)
+            detail = service.describe(request, keyring=keyring, today_on=today(rt.clock))
+            print_json(detail.model_dump(mode="json"))
+    return request, keyring
 
 
 @handle_errors
 def approve(reference: ReferenceArgument, as_json: JsonOption = False) -> None:
     """Complete a request once the work on every system has been reviewed."""
-    request = _close(reference, "approve", as_json=as_json)
+    request, _ = _close(reference, "approve", as_json=as_json)
     if not as_json:
         out.print(f"{request.reference} completed", markup=False)
 
@@ -80,15 +75,10 @@ def refuse(
     as_json: JsonOption = False,
 ) -> None:
     """Refuse a request, and print what the person must be told (reasons, right to complain)."""
-    request = _close(reference, "refuse", reason=reason, as_json=as_json)
+    request, keyring = _close(reference, "refuse", reason=reason, as_json=as_json, sealing=True)
     if not as_json:
-        rt = ready_runtime()
-        with rt.transaction() as session:
-            notice = service.refusal_notice(
-                request, keyring=Keyring.from_settings(rt.settings).attached(session)
-            )
         out.print(f"{request.reference} refused; tell the person:\n", markup=False)
-        out.print(notice, markup=False)
+        out.print(service.refusal_notice(request, keyring=keyring), markup=False)
 
 
 @handle_errors
@@ -100,7 +90,7 @@ def withdraw(
     as_json: JsonOption = False,
 ) -> None:
     """Close a request the person no longer wants answered."""
-    request = _close(reference, "withdraw", reason=reason, as_json=as_json)
+    request, _ = _close(reference, "withdraw", reason=reason, as_json=as_json)
     if not as_json:
         out.print(f"{request.reference} withdrawn", markup=False)
 
@@ -121,7 +111,9 @@ def extend(
     as_json: JsonOption = False,
 ) -> None:
     """Extend by two months; only if the person was told within the first month."""
-    request = _close(reference, "extend", reason=reason, told_on=told_on.date(), as_json=as_json)
+    request, _ = _close(
+        reference, "extend", reason=reason, told_on=told_on.date(), as_json=as_json, sealing=True
+    )
     if not as_json:
         out.print(f"{request.reference} extended: due {request.extended_due_on}", markup=False)
 
@@ -141,7 +133,7 @@ def pause(
     as_json: JsonOption = False,
 ) -> None:
     """Stop the clock while the person clarifies what the request covers (Art 12A)."""
-    request = _close(reference, "pause", asked_on=asked_on.date(), as_json=as_json)
+    request, _ = _close(reference, "pause", asked_on=asked_on.date(), as_json=as_json)
     if not as_json:
         out.print(
             f"{request.reference} paused from {asked_on.date()}: the clock stops", markup=False
@@ -163,7 +155,7 @@ def resume(
     as_json: JsonOption = False,
 ) -> None:
     """Restart the clock from the answer; the days in between move the due date."""
-    request = _close(reference, "resume", answered_on=answered_on.date(), as_json=as_json)
+    request, _ = _close(reference, "resume", answered_on=answered_on.date(), as_json=as_json)
     if not as_json:
         days = request.paused_days
         out.print(
