@@ -371,8 +371,9 @@ class Keyring:
             ).derive(self.index_key)
         return self._note_key
 
-    def seal_note(self, text: str, *, context: str) -> str:
+    def seal_note(self, text: str, *, context: str, session: Session) -> str:
         """Text that may name people, encrypted for a text column; `context` binds it there."""
+        self.attach(session)
         sealed = encrypt(self.note_key, text.encode("utf-8"), aad=context.encode())
         return NOTE_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
 

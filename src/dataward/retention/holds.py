@@ -44,8 +44,7 @@ def _require_reason(reason: str) -> str:
 
 def _sealed(session: Session, keyring: Keyring, reason: str, *, context: str) -> str:
     """A reason names a claim, a complainant, a case: it is stored encrypted."""
-    keyring.attach(session)
-    return keyring.seal_note(_require_reason(reason), context=context)
+    return keyring.seal_note(_require_reason(reason), context=context, session=session)
 
 
 def reason_text(hold: LegalHold, *, keyring: Keyring) -> str:

@@ -125,8 +125,9 @@ def resolve_review(
     task.resolved_at = clock.now()
     task.resolved_by = actor
     # A reviewer's note may name the people behind the records: it is stored sealed.
-    keyring.attach(session)
-    task.resolution = keyring.seal_note(resolution.strip(), context=RESOLUTION_NOTE)
+    task.resolution = keyring.seal_note(
+        resolution.strip(), context=RESOLUTION_NOTE, session=session
+    )
     session.flush()
     audit.record(
         session=session,

@@ -148,7 +148,7 @@ def decide(
     item.decided_at = clock.now()
     item.decided_by = actor
     item.note = (
-        notes.seal(session=session, keyring=keyring, text=note.strip(), context=notes.REVIEW_NOTE)
+        keyring.seal_note(note.strip(), context=notes.REVIEW_NOTE, session=session)
         if note
         else None
     )

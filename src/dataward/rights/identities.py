@@ -123,8 +123,8 @@ def prove(
     row.method = method
     row.verified_at = clock.now()
     row.verified_by = actor
-    row.evidence = notes.seal(
-        session=session, keyring=keyring, text=evidence.strip(), context=notes.IDENTITY_EVIDENCE
+    row.evidence = keyring.seal_note(
+        evidence.strip(), context=notes.IDENTITY_EVIDENCE, session=session
     )
     session.flush()
     # The evidence text stays on the request, sealed: it may quote what was checked.

@@ -7,8 +7,6 @@ only its keyed digest.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from dataward.core.crypto import Keyring
 
 REFUSED = "rights_requests.refused_reason"
@@ -18,11 +16,6 @@ EXTENSION = "rights_requests.extension_reason"
 EVIDENCE = "rights_requests.verification_evidence"
 IDENTITY_EVIDENCE = "rights_request_identities.evidence"
 REVIEW_NOTE = "rights_review_items.note"
-
-
-def seal(*, session: Session, keyring: Keyring, text: str, context: str) -> str:
-    keyring.attach(session)
-    return keyring.seal_note(text, context=context)
 
 
 def read(*, keyring: Keyring, stored: str | None, context: str) -> str | None:

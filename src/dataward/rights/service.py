@@ -86,8 +86,8 @@ def refuse(
             "a refusal needs its reasons: they go to the person with their right to complain",
             fix="--reason 'manifestly excessive: the same request answered on 3 March'",
         )
-    request.refused_reason = notes.seal(
-        session=session, keyring=keyring, text=reason.strip(), context=notes.REFUSED
+    request.refused_reason = keyring.seal_note(
+        reason.strip(), context=notes.REFUSED, session=session
     )
     workflow.transition(
         session=session,

@@ -68,7 +68,7 @@ def record_items(
                 # A hold's reason can name a claimant or a case: items keep it sealed.
                 reason=None
                 if reason is None
-                else ctx.keyring.seal_note(reason, context=ITEM_REASON_NOTE),
+                else ctx.keyring.seal_note(reason, context=ITEM_REASON_NOTE, session=ctx.session),
                 until_on=until,
             )
         )

@@ -129,8 +129,8 @@ def extend(
             f" after the one-month point ({extension_deadline(request.start_on)})",
             fix=f"answer by {request.due_on}; an extension must be told within the first month",
         )
-    request.extension_reason = notes.seal(
-        session=session, keyring=keyring, text=reason.strip(), context=notes.EXTENSION
+    request.extension_reason = keyring.seal_note(
+        reason.strip(), context=notes.EXTENSION, session=session
     )
     request.extension_told_at = _moment_told(told_on, clock)
     request.extended_due_on = due_date(

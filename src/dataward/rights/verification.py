@@ -274,8 +274,8 @@ def mark_verified(
     request.verification_method = method
     request.verified_at = clock.now()
     request.verified_by = actor
-    request.verification_evidence = notes.seal(
-        session=session, keyring=keyring, text=evidence, context=notes.EVIDENCE
+    request.verification_evidence = keyring.seal_note(
+        evidence, context=notes.EVIDENCE, session=session
     )
     request.start_on = start_date(request.received_on, identity_on=identity_on)
     workflow.refresh_due_dates(request)
