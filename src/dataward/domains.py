@@ -131,6 +131,7 @@ DOMAINS: tuple[Domain, ...] = (
             ),
             Command("tokens", ("dataward.accounts.commands",), "API tokens for machine clients."),
         ),
+        api="dataward.accounts.api",
         pages="dataward.accounts.pages",
         nav=(NavLink("Accounts", "/console/users", "users.manage"),),
         panels=("dataward.accounts.pages:dashboard_panel",),

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from dataward.accounts import service, tokens
@@ -191,6 +190,11 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _calls(dependency)
 
 
-def rules_of(route: APIRoute) -> list[AccessRule]:
-    """The access rules a route declares (exactly one, for a well-made route)."""
+class Routed(Protocol):
+    dependant: Dependant
+
+
+def rules_of(route: Routed) -> list[AccessRule]:
+    """The access rules a route declares (exactly one, for a well-made route); `route` is an
+    APIRoute or the RouteContext FastAPI makes of it where a router is included."""
     return [rule for call in _calls(route.dependant) if (rule := getattr(call, RULE, None))]

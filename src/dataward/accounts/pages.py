@@ -104,7 +104,7 @@ def sign_in(
         )
         return render(request, "accounts/sign_in_code.html", {"pending": pending})
     context = {"next": target, "email": email, "refused": REFUSED}
-    return render(request, "accounts/sign_in.html", context, status_code=401)
+    return render(request, "accounts/sign_in.html", context)
 
 
 @router.post("/console/sign-in/code", dependencies=[public()], response_model=None)
@@ -127,7 +127,7 @@ def sign_in_code(
             "email": "",
             "refused": "That step expired: start again.",
         }
-        return render(request, "accounts/sign_in.html", context, status_code=401)
+        return render(request, "accounts/sign_in.html", context)
     if not code.strip():
         context = {"pending": pending, "errors": {"code": "Enter the 6-digit code."}}
         return render(request, "accounts/sign_in_code.html", context, status_code=422)
@@ -143,7 +143,7 @@ def sign_in_code(
         start_session(request, runtime, attempt.user)
         return redirect(safe_next(target))
     context = {"pending": pending, "errors": {"code": "That code is not right. Try the next one."}}
-    return render(request, "accounts/sign_in_code.html", context, status_code=401)
+    return render(request, "accounts/sign_in_code.html", context)
 
 
 @router.post("/console/sign-out", dependencies=[public()])
