@@ -22,6 +22,7 @@ from dataward.core.errors import Conflict, NotFound, UsageError
 TOKEN_PREFIX = "dw_"
 TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LONGEST_LIFE_DAYS = 3650
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 def token_digest(token: str) -> str:
@@ -124,5 +125,7 @@ def token_for(*, session: Session, clock: Clock, token: str) -> ApiToken | None:
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
-    row.last_used_at = now
+    # Noted to the minute: a write on every call would serialise a busy client's requests.
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USE_PRECISION:
+        row.last_used_at = now
     return row

@@ -47,6 +47,55 @@ def _step(title: str, args: list[str]) -> int:
     return code if isinstance(code, int) else 0
 
 
+DEMO_ACCOUNT = "dpo@{business}.example.co.uk"
+
+
+def _demo_account(business: str) -> None:
+    """A staff account for the console, shown on screen: made once, and given a fresh
+    password and TOTP secret on every later run, since neither can be shown again."""
+    from dataward.accounts import service as accounts
+    from dataward.accounts.roles import Role
+    from dataward.core.console import ready_runtime
+    from dataward.core.crypto import Keyring
+    from dataward.core.errors import NotFound
+
+    email = DEMO_ACCOUNT.format(business=business)
+    rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
+    actor = "cli:demo"
+    with rt.transaction() as session:
+        try:
+            user = accounts.find_user(session=session, keyring=keyring, email=email)
+        except NotFound:
+            made = accounts.add_user(
+                session=session,
+                keyring=keyring,
+                clock=rt.clock,
+                email=email,
+                role=Role.DPO,
+                actor=actor,
+                name="Demo DPO",
+            )
+            password, secret = made.password, made.totp_secret or ""
+        else:
+            password = accounts.reset_password(
+                session=session, clock=rt.clock, user=user, actor=actor
+            )
+            secret = accounts.enrol_totp(
+                session=session, keyring=keyring, clock=rt.clock, user=user, actor=actor
+            )
+    rt.end_boundary()
+    out.rule("The staff console")
+    out.print(
+        "Open http://127.0.0.1:8000/console and sign in as the demo DPO:\n"
+        f"  email:       {email}\n"
+        f"  password:    {password}\n"
+        f"  TOTP secret: {secret} (add it to an authenticator app, e.g. as\n"
+        f"               {accounts.totp_uri(secret, email)})",
+        markup=False,
+    )
+
+
 # Written into a demo folder, so --fresh only ever empties a folder the demo made.
 MARKER = ".dataward-demo"
 
@@ -174,4 +223,5 @@ def demo(
         )
         raise typer.Exit(1)
     if serve:
+        _demo_account(business)
         _step("Serve", ["serve"])
