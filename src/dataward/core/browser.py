@@ -22,13 +22,16 @@ from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dataward.core.errors import DatawardError
+from dataward.core.errors import DatawardError, UsageError
 from dataward.core.runtime import Runtime
-from dataward.core.signing import secret_key
-from dataward.core.web import API_PREFIX, error_response, is_https
+from dataward.core.signing import secret_key, sign, unsign
+from dataward.core.web import API_PREFIX, FLASH_IN, FLASH_OUT, FLASH_SHOWN, error_response, is_https
 
 CSRF_COOKIE = "dataward_csrf"
 SESSION_COOKIE = "dataward_session"
+FLASH_COOKIE = "dataward_flash"
+FLASH_SALT = "flash"
+FLASH_SECONDS = 10 * 60
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -96,6 +99,7 @@ class BrowserState:
         token = csrf_token_for(key, secret)
         state["csrf_token"] = token
         state["session_cookie"] = cookies.get(SESSION_COOKIE)
+        state[FLASH_IN] = _flashes(self.runtime, cookies.get(FLASH_COOKIE))
         request = Request(scope)
         secure = is_https(request, trust_proxy=self.runtime.settings.trust_proxy)
 
@@ -117,6 +121,16 @@ class BrowserState:
                     headers.append(
                         "set-cookie",
                         _cookie_header(CSRF_COOKIE, secret, secure=secure, max_age=None),
+                    )
+                if state.get(FLASH_OUT):
+                    value = sign(self.runtime.settings, salt=FLASH_SALT, payload=state[FLASH_OUT])
+                    headers.append(
+                        "set-cookie",
+                        _cookie_header(FLASH_COOKIE, value, secure=secure, max_age=None),
+                    )
+                elif state.get(FLASH_SHOWN) and FLASH_COOKIE in cookies:
+                    headers.append(
+                        "set-cookie", _cookie_header(FLASH_COOKIE, "", secure=secure, max_age=0)
                     )
                 if SET_SESSION in state:
                     value = state[SET_SESSION]
@@ -142,6 +156,25 @@ class BrowserState:
     @staticmethod
     async def _reply(response: Any, scope: Scope, receive: Receive, send: Send) -> None:
         await response(scope, receive, send)
+
+
+def _flashes(runtime: Runtime, cookie: str | None) -> list[dict[str, str]]:
+    """The messages the previous response left for this page (after a POST, its redirect)."""
+    if not cookie:
+        return []
+    try:
+        found = unsign(
+            runtime.settings, salt=FLASH_SALT, token=cookie, max_age_seconds=FLASH_SECONDS
+        )
+    except UsageError:
+        return []
+    if not isinstance(found, list):
+        return []
+    return [
+        {"text": str(item.get("text", "")), "kind": str(item.get("kind", "ok"))}
+        for item in found[:5]
+        if isinstance(item, dict)
+    ]
 
 
 async def _buffered(receive: Receive) -> tuple[bytes | None, Receive]:

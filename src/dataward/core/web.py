@@ -33,6 +33,9 @@ log = logging.getLogger("dataward.web")
 PACKAGE = Path(__file__).resolve().parent.parent
 API_PREFIX = "/api/"
 SIGN_IN = "/console/sign-in"
+# request.state keys of the flash messages (core/browser.py carries them in a signed cookie).
+FLASH_IN, FLASH_OUT, FLASH_SHOWN = "flash_in", "flash_out", "flash_shown"
+FLASH_KINDS = ("ok", "error", "info")
 
 
 # --- the request's boundary ------------------------------------------------------------------
@@ -168,6 +171,16 @@ def _visible_nav(request: Request, principal: Permitting | None) -> list[Navigab
     return [link for link in links if principal.can(link.permission)]
 
 
+def flash(request: Request, text: str, *, kind: str = "ok") -> None:
+    """A message for the next page this browser sees (after a POST, the page it is sent to
+    by the 303): "Request DW-12 approved". Shown once, in the layout, then forgotten."""
+    if kind not in FLASH_KINDS:
+        raise ValueError(f"a flash message is one of {FLASH_KINDS}, not {kind!r}")
+    pending: list[dict[str, str]] = getattr(request.state, FLASH_OUT, None) or []
+    pending.append({"text": text[:300], "kind": kind})
+    setattr(request.state, FLASH_OUT, pending[-5:])
+
+
 def _page_context(request: Request, context: Mapping[str, Any] | None) -> dict[str, Any]:
     principal = getattr(request.state, "principal", None)
     return {
@@ -177,6 +190,13 @@ def _page_context(request: Request, context: Mapping[str, Any] | None) -> dict[s
         "nav": _visible_nav(request, principal),
         **(context or {}),
     }
+
+
+def _flashes(request: Request) -> list[dict[str, str]]:
+    shown: list[dict[str, str]] = getattr(request.state, FLASH_IN, None) or []
+    if shown:
+        setattr(request.state, FLASH_SHOWN, True)
+    return shown
 
 
 def render_fragment(
@@ -194,7 +214,8 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """A page: the template with `request`, `principal`, `csrf_token` and the navigation."""
-    html = templates().get_template(template).render(_page_context(request, context))
+    values = {"flashes": _flashes(request), **_page_context(request, context)}
+    html = templates().get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code)
 
 
