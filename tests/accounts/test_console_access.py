@@ -240,3 +240,14 @@ def test_the_api_with_the_console_cookie_needs_the_csrf_header_to_change_anythin
     assert refused.status_code == 403 and refused.json()["error"]["type"] == "CsrfRefused"
     token = csrf_token(client, "/console")
     assert client.post("/api/v1/test-evidence", headers={"X-CSRF-Token": token}).status_code == 200
+
+
+def test_another_apps_odd_cookie_on_the_same_host_does_not_sign_anyone_out(
+    client: TestClient, runtime: Runtime, staff_account: MakeAccount
+) -> None:
+    sign_in(client, runtime, staff_account(Role.STAFF))
+    ours = f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"
+    client.cookies.clear()
+    odd = 'prefs={"theme":"dark","x":[1,2]}; tracker=a,b c'
+    page = client.get("/console", headers={"Cookie": f"{odd}; {ours}"})
+    assert page.status_code == 200

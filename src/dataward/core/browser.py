@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -50,14 +49,17 @@ def csrf_token_for(key: str, secret: str) -> str:
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
+    # Read by hand rather than with http.cookies, which gives up on the whole header at the
+    # first cookie it dislikes (another app's on the same host), losing ours with it.
+    found: dict[str, str] = {}
     for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is ignored, not fatal
-                continue
-    return {name: morsel.value for name, morsel in jar.items()}
+        if name != b"cookie":
+            continue
+        for part in value.decode("latin-1").split(";"):
+            key, sep, content = part.strip().partition("=")
+            if sep and key and key not in found:
+                found[key] = content.strip().strip('"')
+    return found
 
 
 def _header(scope: Scope, wanted: bytes) -> str:
