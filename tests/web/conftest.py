@@ -11,14 +11,37 @@ from fastapi.testclient import TestClient
 
 from dataward.accounts.roles import ACCOUNT_ROLES, Role
 from dataward.app import create_app
+from dataward.core.clock import today
 from dataward.core.runtime import Runtime
+from dataward.examples.catalogue import load_generator, policy_path
+from dataward.examples.systems import ENV_FILE
 
 from .callers import Callers, api_token
 
+BUSINESS = "support"
+
 
 @pytest.fixture
-def callers(runtime: Runtime, staff_account: Callable[..., StaffAccount]) -> Iterator[Callers]:
+def deployed(
+    runtime: Runtime, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Runtime:
+    """The test runtime as a real deployment of the support example: its data map
+    (DATAWARD_POLICY) and its sample systems, so that every route has what it works with."""
+    systems = tmp_path_factory.mktemp("systems")
+    environment = load_generator(BUSINESS).generate(
+        systems, people=12, seed=7, urls=None, today=today(runtime.clock)
+    )
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    runtime.settings.policy = policy_path(BUSINESS)
+    runtime.settings.systems_env_file = systems / ENV_FILE
     keyring_for(runtime)
+    return runtime
+
+
+@pytest.fixture
+def callers(deployed: Runtime, staff_account: Callable[..., StaffAccount]) -> Iterator[Callers]:
+    runtime = deployed
     app = create_app(runtime)
     opened: list[TestClient] = []
 

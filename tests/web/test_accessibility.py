@@ -12,6 +12,7 @@ from browser import LiveApp, StaffAccount
 
 from dataward.accounts.roles import Role
 from dataward.app import create_app
+from dataward.core.runtime import Runtime
 
 from .test_authorisation_matrix import endpoints
 
@@ -41,7 +42,10 @@ def _violations(page: Any, axe: Axe) -> list[str]:
 
 
 def test_no_page_has_a_serious_accessibility_violation(
-    live_app: LiveApp, browser_page: Any, staff_account: Callable[..., StaffAccount]
+    deployed: Runtime,
+    live_app: LiveApp,
+    browser_page: Any,
+    staff_account: Callable[..., StaffAccount],
 ) -> None:
     axe = Axe()
     page = browser_page

@@ -50,9 +50,8 @@ def check_schema(app: FastAPI, headers: dict[str, str]) -> list[str]:
     return checked
 
 
-def test_the_api_keeps_to_its_published_schema(runtime: Runtime, admin_token: str) -> None:
-    keyring_for(runtime)
-    checked = check_schema(create_app(runtime), {"Authorization": f"Bearer {admin_token}"})
+def test_the_api_keeps_to_its_published_schema(deployed: Runtime, admin_token: str) -> None:
+    checked = check_schema(create_app(deployed), {"Authorization": f"Bearer {admin_token}"})
     assert "GET /api/v1/me" in checked
 
 

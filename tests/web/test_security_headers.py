@@ -42,8 +42,9 @@ def _requests(runtime: Runtime) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_every_response_carries_the_security_headers(
-    runtime: Runtime, staff_account: Callable[..., StaffAccount], scheme: str
+    deployed: Runtime, staff_account: Callable[..., StaffAccount], scheme: str
 ) -> None:
+    runtime = deployed
     client = TestClient(
         create_app(runtime),
         base_url=f"{scheme}://dataward.example",
