@@ -70,6 +70,12 @@ def file_name(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "home"
 
 
+def is_page(page: object, url: str) -> bool:
+    """Whether the address answers with a page (not a download such as the ROPA workbook)."""
+    answer = page.request.get(url)  # type: ignore[attr-defined]
+    return str(answer.headers.get("content-type", "")).startswith("text/html")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="An existing Dataward home (default: fresh).")
@@ -117,7 +123,7 @@ def main() -> None:
             )
             page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-GB")
             for kind, path in walked:
-                if kind == "public":
+                if kind == "public" and is_page(page, url + path):
                     page.goto(url + path)
                     target = args.out / f"public-{file_name(path)}.png"
                     page.screenshot(path=str(target), full_page=True)
@@ -132,7 +138,7 @@ def main() -> None:
             page.get_by_role("button", name="Continue").click()
             page.wait_for_url(f"{url}/console")
             for kind, path in walked:
-                if kind == "page":
+                if kind == "page" and is_page(page, url + path):
                     page.goto(url + path)
                     target = args.out / f"console-{file_name(path)}.png"
                     page.screenshot(path=str(target), full_page=True)
