@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from dataward.accounts.roles import ACCOUNT_ROLES, Role
 from dataward.app import create_app
 from dataward.core.clock import today
+from dataward.core.crypto import create_signing_key_file, pin_public_key
 from dataward.core.runtime import Runtime
 from dataward.examples.catalogue import load_generator, policy_path
 from dataward.examples.systems import ENV_FILE
@@ -36,6 +37,12 @@ def deployed(
     runtime.settings.policy = policy_path(BUSINESS)
     runtime.settings.systems_env_file = systems / ENV_FILE
     keyring_for(runtime)
+    # The audit signing key and its pinned public key, as `dataward init` leaves them.
+    settings = runtime.settings
+    pin_public_key(
+        settings.resolved_signing_public_keys_file,
+        create_signing_key_file(settings.resolved_signing_key_file),
+    )
     return runtime
 
 
