@@ -138,6 +138,19 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain(name="consent", models="dataward.consent.models"),
     Domain(
+        name="cookies",
+        models="dataward.cookies.models",
+        api="dataward.cookies.api",
+        pages="dataward.cookies.pages",
+        commands=(
+            Command(
+                "cookies",
+                ("dataward.cookies.commands",),
+                "The website's cookie banner: what visitors chose.",
+            ),
+        ),
+    ),
+    Domain(
         name="connectors",
         commands=(
             Command(
