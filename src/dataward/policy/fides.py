@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fideslang.models import Dataset as FidesDataset
 from pydantic import ValidationError
 
 from dataward.core.errors import Problem
@@ -105,6 +104,10 @@ def resolve_dataset_files(
         key = _fides_key(item)
         if key is not None:
             keys_to_systems.setdefault(key, item.system)
+    if files:
+        # fideslang's models take a third of a `dataward check`: loaded only for a policy that
+        # has Fides datasets to read.
+        from fideslang.models import Dataset as FidesDataset
     for item in files:
         if item.dataset_index is None or item.document.problems:
             continue

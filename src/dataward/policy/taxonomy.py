@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
 from dataward.policy.schema import Policy
 
 Origin = Literal["fideslang", "dataward", "policy"]
+
+# fideslang's default taxonomy, as data: importing fideslang builds its pydantic models, a third
+# of the time `dataward check` takes. tests/policy/test_taxonomy_snapshot.py compares this file
+# with fideslang itself, so an upgrade that changes the taxonomy fails until it is regenerated
+# (`python -m dataward.policy.taxonomy_snapshot`).
+SNAPSHOT = "fideslang_taxonomy.json"
+VOCABULARIES = ("data_category", "data_use", "data_subject")
 
 
 @dataclass(frozen=True)
@@ -162,21 +169,31 @@ class Taxonomy:
         return replace(self, categories=categories, subjects=subjects)
 
 
-def _fideslang_terms(items: Iterable[Any], *, special: set[str], criminal: set[str]) -> list[Term]:
+def _fideslang_terms(
+    rows: Iterable[list[Any]], *, special: set[str], criminal: set[str]
+) -> list[Term]:
+    """Terms from the snapshot's rows: [key, parent, name, description, deprecated, replaced_by]."""
     return [
         Term(
-            key=item.fides_key,
-            parent=getattr(item, "parent_key", None),
-            name=item.name or item.fides_key,
-            description=item.description or "",
+            key=key,
+            parent=parent,
+            name=name,
+            description=description,
             origin="fideslang",
-            special=item.fides_key in special,
-            criminal=item.fides_key in criminal,
-            deprecated=item.version_deprecated is not None,
-            replaced_by=item.replaced_by,
+            special=key in special,
+            criminal=key in criminal,
+            deprecated=deprecated,
+            replaced_by=replaced_by,
         )
-        for item in items
+        for key, parent, name, description, deprecated, replaced_by in rows
     ]
+
+
+def fideslang_snapshot() -> dict[str, list[list[Any]]]:
+    """The shipped copy of fideslang's default taxonomy (see SNAPSHOT)."""
+    text = resources.files("dataward.policy").joinpath(SNAPSHOT).read_text("utf-8")
+    snapshot: dict[str, list[list[Any]]] = json.loads(text)
+    return snapshot
 
 
 def _extension_terms(entries: Iterable[dict[str, Any]]) -> list[Term]:
@@ -201,11 +218,10 @@ def default_taxonomy() -> Taxonomy:
     extensions: dict[str, Any] = yaml.safe_load(text)
     flags = extensions["fideslang_flags"]
     special, criminal = set(flags["special"]), set(flags["criminal"])
-    categories = _fideslang_terms(
-        DEFAULT_TAXONOMY.data_category, special=special, criminal=criminal
-    )
-    uses = _fideslang_terms(DEFAULT_TAXONOMY.data_use, special=set(), criminal=set())
-    subjects = _fideslang_terms(DEFAULT_TAXONOMY.data_subject, special=set(), criminal=set())
+    snapshot = fideslang_snapshot()
+    categories = _fideslang_terms(snapshot["data_category"], special=special, criminal=criminal)
+    uses = _fideslang_terms(snapshot["data_use"], special=set(), criminal=set())
+    subjects = _fideslang_terms(snapshot["data_subject"], special=set(), criminal=set())
     return Taxonomy(
         categories=Vocabulary(
             "data category", categories + _extension_terms(extensions["data_categories"])
