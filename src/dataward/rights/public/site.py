@@ -1,0 +1,142 @@
+"""What the privacy centre knows about the business: its policy, the rights it grants, and the
+choices a request form offers, in the words of its published notice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from dataward.core.config import Settings
+from dataward.core.errors import ConfigurationError, UsageError
+from dataward.notice.build import build_notice
+from dataward.notice.structure import Notice
+from dataward.policy.schema import DatasetField, Policy
+from dataward.policy.service import LoadedPolicy
+from dataward.policy.taxonomy import taxonomy_for
+from dataward.rights.holdings import category_label, covers
+from dataward.rights.models import RequestKind
+from dataward.rights.schemas import EMAIL, PHONE_NUMBER
+from dataward.rights.warm import PolicyCache
+
+_POLICIES = PolicyCache()
+REFERENCE = re.compile(r"^DW-\d{4}-\d{6,}$")
+
+# The rights in the order the home page offers them, with the words a person would use.
+RIGHTS: dict[RequestKind, tuple[str, str]] = {
+    RequestKind.ACCESS: ("Get a copy of my data", "a copy of the personal data we hold about you"),
+    RequestKind.ERASURE: ("Delete my data", "that we delete the personal data we hold about you"),
+    RequestKind.RECTIFICATION: ("Correct my data", "that we correct personal data that is wrong"),
+    RequestKind.RESTRICTION: (
+        "Restrict how my data is used",
+        "that we only store your data and otherwise stop using it for a while",
+    ),
+    RequestKind.OBJECTION: (
+        "Object to how my data is used",
+        "that we stop using your data for a purpose you object to",
+    ),
+    RequestKind.PORTABILITY: (
+        "Take my data to another service",
+        "the data you gave us in a machine-readable form, to take elsewhere",
+    ),
+}
+
+
+def checked_reference(text: str) -> str:
+    """A reference as printed on our emails; anything else is refused before any lookup."""
+    cleaned = text.strip().upper()
+    if not REFERENCE.match(cleaned):
+        raise UsageError(
+            "that does not look like one of our references",
+            fix="copy it from the email we sent, e.g. DW-2026-000123",
+        )
+    return cleaned
+
+
+def current_policy(settings: Settings) -> LoadedPolicy:
+    if settings.policy is None:
+        raise ConfigurationError(
+            "the privacy centre has no data map to work from",
+            fix="set DATAWARD_POLICY to the policy file and restart `dataward serve`",
+        )
+    return _POLICIES.get(settings.policy)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass
+class Site:
+    loaded: LoadedPolicy
+
+    @property
+    def policy(self) -> Policy:
+        return self.loaded.policy
+
+    @property
+    def organisation(self) -> str:
+        return self.policy.organisation.name
+
+    @cached_property
+    def notice(self) -> Notice:
+        return build_notice(self.loaded)
+
+    @cached_property
+    def kinds(self) -> list[RequestKind]:
+        """The rights the business's notice grants, in the home page's order."""
+        granted = {right.key for right in self.notice.rights}
+        return [kind for kind in RIGHTS if kind.value in granted]
+
+    @cached_property
+    def asks_phone(self) -> bool:
+        return PHONE_NUMBER in self.identities
+
+    @cached_property
+    def identities(self) -> set[str]:
+        return {f.identity for _s, _c, f in self.fields() if f.identity is not None} | {EMAIL}
+
+    def fields(self) -> list[tuple[str, str, DatasetField]]:
+        return [
+            (system.name, collection.name, item)
+            for system in self.policy.systems
+            if system.dataset is not None
+            for collection in system.dataset.collections
+            for item in collection.fields
+        ]
+
+    def category_name(self, key: str) -> str:
+        """What the notice calls a category: its own label for it or for the nearest broader
+        one it lists, else the taxonomy's name."""
+        labels = {c.key: c.label for p in self.notice.purposes for c in p.categories}
+        broader = [k for k in labels if covers(k, key)]
+        if broader:
+            return labels[max(broader, key=len)]
+        return category_label(taxonomy_for(self.policy), key)
+
+    @cached_property
+    def correctable(self) -> list[Choice]:
+        """What a correction request may name: the categories of fields marked correctable,
+        or, when none is, of every field holding a plain personal detail."""
+        marked = [f for _s, _c, f in self.fields() if f.correctable]
+        plain = marked or [
+            f
+            for _s, _c, f in self.fields()
+            if not (f.primary_key or f.identity or f.references or f.file)
+        ]
+        keys = {c for f in plain for c in f.categories if c.startswith("user.")}
+        return sorted((Choice(k, self.category_name(k)) for k in keys), key=lambda c: c.label)
+
+    @cached_property
+    def purposes(self) -> list[Choice]:
+        """Purposes a person may object to or want restricted, as the notice states them."""
+        seen: dict[str, str] = {}
+        for purpose in self.notice.purposes:
+            seen.setdefault(purpose.purpose_key, purpose.purpose_text)
+        return [Choice(k, text[:1].upper() + text[1:]) for k, text in seen.items()]
+
+
+def site(settings: Settings) -> Site:
+    return Site(current_policy(settings))
