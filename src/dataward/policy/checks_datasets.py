@@ -73,8 +73,12 @@ def check_datasets(checker: Checker) -> None:
 def _check_correctable(checker: Checker, item: DatasetField, where: PathKey) -> None:
     """A person may correct a plain value about them, never what links or finds records."""
     if item.primary_key or item.references or item.identity:
-        what = "a primary key" if item.primary_key else "a reference" if item.references else (
-            "an identity"
+        what = (
+            "a primary key"
+            if item.primary_key
+            else "a reference"
+            if item.references
+            else ("an identity")
         )
         checker.error(
             where,
