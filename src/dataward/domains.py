@@ -76,6 +76,7 @@ DOMAINS: tuple[Domain, ...] = (
                 "The privacy notice: rendered from the data map, checked, versioned.",
             ),
         ),
+        pages="dataward.notice.pages",
     ),
     Domain(
         name="ropa",
@@ -136,6 +137,8 @@ DOMAINS: tuple[Domain, ...] = (
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),
+        # The privacy centre (public); the staff console's pages join it here.
+        pages="dataward.rights.pages",
     ),
     Domain(
         name="retention",

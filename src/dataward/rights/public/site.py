@@ -138,5 +138,16 @@ class Site:
         return [Choice(k, text[:1].upper() + text[1:]) for k, text in seen.items()]
 
 
+_LAST: list[Site] = []
+
+
 def site(settings: Settings) -> Site:
-    return Site(current_policy(settings))
+    """The site for the configured policy, kept while the policy file is unchanged (its
+    notice and choices are worked out once, not on every page)."""
+    loaded = current_policy(settings)
+    kept = _LAST[0] if _LAST else None
+    if kept is not None and kept.loaded is loaded:
+        return kept
+    fresh = Site(loaded)
+    _LAST[:] = [fresh]
+    return fresh
