@@ -113,5 +113,8 @@ def page(
     except DatawardError:  # no policy configured: the page says so where it matters
         organisation = None
     return render(
-        request, template, {"organisation": organisation, **(context or {})}, status_code=status_code
+        request,
+        template,
+        {"organisation": organisation, **(context or {})},
+        status_code=status_code,
     )

@@ -98,7 +98,9 @@ def start(
 
 
 def _code_page(request: Request, error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    return browser.page(request, "rights/public/details_code.html", {"error": error}, status_code=status_code)
+    return browser.page(
+        request, "rights/public/details_code.html", {"error": error}, status_code=status_code
+    )
 
 
 @router.get("/my-details/code", dependencies=[public()])

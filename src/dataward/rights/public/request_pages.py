@@ -25,7 +25,7 @@ Text = Annotated[str, Form(max_length=4000)]
 # Said for every failed code, whatever the reason, so that nothing is learnt from it.
 WRONG_CODE = (
     "That code is not right, has expired or was already used. Check it, or ask for a new one"
-    " with \"Check a request I made\"."
+    ' with "Check a request I made".'
 )
 
 
@@ -187,7 +187,9 @@ def verify(
 
 @router.get("/requests/check", dependencies=[public()])
 def check_form(request: Request) -> HTMLResponse:
-    return browser.page(request, "rights/public/check.html", {"reference": "", "email": "", "errors": {}})
+    return browser.page(
+        request, "rights/public/check.html", {"reference": "", "email": "", "errors": {}}
+    )
 
 
 @router.post("/requests/check", dependencies=[public()], response_model=None)
@@ -224,7 +226,11 @@ def check(
     response = redirect("/requests/verify?sent=1")
     try:
         browser.put(
-            response, request, runtime.settings, browser.PENDING, {"ref": checked_reference(reference)}
+            response,
+            request,
+            runtime.settings,
+            browser.PENDING,
+            {"ref": checked_reference(reference)},
         )
     except UsageError:
         pass  # the honeypot's answer, with a malformed reference: nothing to remember
