@@ -7,9 +7,8 @@ IP address and per email address (core.ratelimit), and carries a honeypot field.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -18,9 +17,8 @@ from sqlalchemy.orm import Session
 from dataward.core import ratelimit
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
-from dataward.core.errors import UsageError
+from dataward.core.errors import DatawardError, UsageError
 from dataward.core.signing import sign, unsign
-from dataward.core.errors import DatawardError
 from dataward.core.web import is_https, render
 from dataward.rights.public.proofs import PROOF_LASTS
 from dataward.rights.public.site import site

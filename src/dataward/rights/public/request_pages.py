@@ -4,6 +4,7 @@ answers with a page or a redirect."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Annotated
 
@@ -224,16 +225,10 @@ def check(
                 status_code=400,
             )
     response = redirect("/requests/verify?sent=1")
-    try:
-        browser.put(
-            response,
-            request,
-            runtime.settings,
-            browser.PENDING,
-            {"ref": checked_reference(reference)},
-        )
-    except UsageError:
-        pass  # the honeypot's answer, with a malformed reference: nothing to remember
+    # The honeypot's answer may carry a malformed reference: then there is nothing to remember.
+    with contextlib.suppress(UsageError):
+        pending = {"ref": checked_reference(reference)}
+        browser.put(response, request, runtime.settings, browser.PENDING, pending)
     return response
 
 
