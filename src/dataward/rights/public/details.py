@@ -120,20 +120,28 @@ def arrange(site: Site, records: list[FoundRecord]) -> MyDetails:
             hidden.extend(restricted[(record.system, record.collection)])
             continue
         shown_records += 1
-        for name, categories in record.categories.items():
+        held = dict(record.categories)
+        if record.via == OWN:
+            # An empty correctable field is shown too: completing it is a correction (Art 16).
+            prefix = f"{record.system}.{record.collection}."
+            for field_id, item in marked.items():
+                if field_id.startswith(prefix):
+                    held.setdefault(item.name, list(item.categories))
+        for name, categories in held.items():
             personal = [c for c in categories if c.startswith("user.")]
             value = record.row.get(name)
-            if not personal or value is None or value == "":
-                continue
             field_id = f"{record.system}.{record.collection}.{name}"
+            if not personal or ((value is None or value == "") and field_id not in marked):
+                continue
             category = max(personal, key=lambda c: c.count("."))
-            title = site.category_name(category)
+            name_of = site.category_name(category)
+            title = name_of[:1].upper() + name_of[1:]
             groups.setdefault(title, Group(title)).details.append(
                 Detail(
                     field_id=field_id,
                     label=_humane(name),
                     place=f"{record.system} ({record.collection.replace('_', ' ')})",
-                    value=_shown(value),
+                    value="" if value is None else _shown(value),
                     correctable=field_id in marked and record.via == OWN,
                     category=category,
                 )
