@@ -53,10 +53,11 @@ def test_a_field_the_policy_does_not_mark_correctable_cannot_be_changed_from_the
     priya = centre.person("priya")
     _prove(client, centre, priya)
     # The attacker's form: her email address and another table's name field, not offered.
-    forged = post(
-        client, "/my-details", "/my-details",
-        **{"field:crm.contacts.email": "attacker@evil.example", "field:ticketing.requesters.name": "X"},
-    )  # fmt: skip
+    fields = {
+        "field:crm.contacts.email": "attacker@evil.example",
+        "field:ticketing.requesters.name": "X",
+    }
+    forged = post(client, "/my-details", "/my-details", **fields)
     assert forged.status_code == 400
     assert "nothing was changed" in forged.text.lower()
     with centre.runtime.transaction() as session:
