@@ -7,6 +7,7 @@ reference, a wrong address and a wrong code all read the same.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from dataward.connectors.registry import environ_for_jobs
 from dataward.core.clock import Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
-from dataward.core.errors import UsageError
+from dataward.core.errors import Conflict, UsageError
 from dataward.rights import service
 from dataward.rights.context import require_configured
 from dataward.rights.models import RequestKind, RequestState, RightsRequest, VerificationCode
@@ -213,16 +214,18 @@ def send_status_code(
         return
     if request.state in UNVERIFIED:
         # Never verified: the fresh code is the request's own, and proving it verifies it.
-        service.send_code(
-            session=session,
-            keyring=keyring,
-            clock=clock,
-            settings=settings,
-            request=request,
-            actor=ACTOR,
-            organisation=site.organisation,
-            by="email",
-        )
+        # Past the limit on codes nothing is sent, and the page says what it always says.
+        with contextlib.suppress(Conflict):
+            service.send_code(
+                session=session,
+                keyring=keyring,
+                clock=clock,
+                settings=settings,
+                request=request,
+                actor=ACTOR,
+                organisation=site.organisation,
+                by="email",
+            )
         return
     code, row = proofs.issue_proof(
         session=session,
