@@ -163,7 +163,8 @@ DOMAINS: tuple[Domain, ...] = (
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),
-        # The privacy centre (public); the staff console's pages join it here.
+        # The privacy centre (public); the staff console's pages join it here, as a tuple
+        # ("dataward.rights.pages", "dataward.rights.console_pages").
         pages="dataward.rights.pages",
     ),
     Domain(

@@ -26,7 +26,7 @@ def _open(centre: Centre, kind: RequestKind, email: str, **form: str) -> str:
             keyring=centre.keyring(),
             clock=centre.clock,
             settings=centre.settings,
-            site=site(centre.settings),
+            site=site(centre.runtime),
             kind=kind,
             form=RequestForm(email=email, **form),
         )
@@ -40,7 +40,7 @@ def _prove(centre: Centre, reference: str, code: str) -> bool:
             keyring=centre.keyring(),
             clock=centre.clock,
             settings=centre.settings,
-            site=site(centre.settings),
+            site=site(centre.runtime),
             reference=reference,
             code=code,
         )
@@ -54,7 +54,7 @@ def _ask_status(centre: Centre, reference: str, email: str) -> None:
             keyring=centre.keyring(),
             clock=centre.clock,
             settings=centre.settings,
-            site=site(centre.settings),
+            site=site(centre.runtime),
             reference=reference,
             email=email,
         )
@@ -219,7 +219,7 @@ def test_my_details_shows_the_persons_own_records_grouped_with_correctable_boxes
             keyring=centre.keyring(),
             clock=centre.clock,
             settings=centre.settings,
-            site=site(centre.settings),
+            site=site(centre.runtime),
             email=email,
         )
         events = session.scalars(

@@ -107,7 +107,7 @@ def page(
 ) -> HTMLResponse:
     """A privacy centre page, headed with the business's name."""
     try:
-        organisation: str | None = site(request.app.state.runtime.settings).organisation
+        organisation: str | None = site(request.app.state.runtime).organisation
     except DatawardError:  # no policy configured: the page says so where it matters
         organisation = None
     return render(

@@ -52,7 +52,7 @@ def my_details(
     proved = _proved_email(request, session, runtime, keyring)
     if proved is None:
         return _start_page(request)
-    here = site(runtime.settings)
+    here = site(runtime)
     shown = details.read_details(
         session=session, keyring=keyring, clock=runtime.clock, settings=runtime.settings,
         site=here, email=proved[1],
@@ -89,7 +89,7 @@ def start(
         to=address,
         code=code,
         row=row,
-        organisation=site(runtime.settings).organisation,
+        organisation=site(runtime).organisation,
         now=runtime.clock.now(),
     )
     response = redirect("/my-details/code")
@@ -154,7 +154,7 @@ def correct(
         for name, value in form.multi_items()
         if str(name).startswith("field:") and isinstance(value, str)
     }
-    here = site(runtime.settings)
+    here = site(runtime)
     shown = details.read_details(
         session=session, keyring=keyring, clock=runtime.clock, settings=runtime.settings,
         site=here, email=proved[1],

@@ -44,7 +44,7 @@ def _kind(site_: Site, value: str) -> RequestKind:
 
 @router.get("/", dependencies=[public()])
 def home(request: Request, session: DbSession, runtime: RuntimeDep) -> HTMLResponse:
-    here = site(runtime.settings)
+    here = site(runtime)
     version = notice.latest_version(session=session, on=today(runtime.clock))
     return browser.page(
         request,
@@ -78,7 +78,7 @@ def _form_page(
 
 @router.get("/requests/new/{kind}", dependencies=[public()])
 def request_form(request: Request, kind: str, runtime: RuntimeDep) -> HTMLResponse:
-    here = site(runtime.settings)
+    here = site(runtime)
     return _form_page(request, here, _kind(here, kind), RequestForm(email=""), {})
 
 
@@ -111,7 +111,7 @@ def open_request(
     note: Text = "",
     website: Text = "",
 ) -> Response:
-    here = site(runtime.settings)
+    here = site(runtime)
     chosen = _kind(here, kind)
     browser.limit(session, runtime.clock, request, form="request", email=email)
     if website:
@@ -171,7 +171,7 @@ def verify(
             keyring=keyring,
             clock=runtime.clock,
             settings=runtime.settings,
-            site=site(runtime.settings),
+            site=site(runtime),
             reference=reference,
             code=code,
         )
@@ -211,7 +211,7 @@ def check(
                 keyring=keyring,
                 clock=runtime.clock,
                 settings=runtime.settings,
-                site=site(runtime.settings),
+                site=site(runtime),
                 reference=reference,
                 email=email,
             )

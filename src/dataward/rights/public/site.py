@@ -7,19 +7,18 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from dataward.core.config import Settings
-from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.errors import UsageError
+from dataward.core.runtime import Runtime
 from dataward.notice.build import build_notice
 from dataward.notice.structure import Notice
 from dataward.policy.schema import DatasetField, Policy
 from dataward.policy.service import LoadedPolicy
 from dataward.policy.taxonomy import taxonomy_for
+from dataward.policy.web import served_policy
 from dataward.rights.holdings import category_label, covers
 from dataward.rights.models import RequestKind
 from dataward.rights.schemas import EMAIL, PHONE_NUMBER
-from dataward.rights.warm import PolicyCache
 
-_POLICIES = PolicyCache()
 REFERENCE = re.compile(r"^DW-\d{4}-\d{6,}$")
 
 # The rights in the order the home page offers them, with the words a person would use.
@@ -51,15 +50,6 @@ def checked_reference(text: str) -> str:
             fix="copy it from the email we sent, e.g. DW-2026-000123",
         )
     return cleaned
-
-
-def current_policy(settings: Settings) -> LoadedPolicy:
-    if settings.policy is None:
-        raise ConfigurationError(
-            "the privacy centre has no data map to work from",
-            fix="set DATAWARD_POLICY to the policy file and restart `dataward serve`",
-        )
-    return _POLICIES.get(settings.policy)
 
 
 @dataclass(frozen=True)
@@ -141,10 +131,10 @@ class Site:
 _LAST: list[Site] = []
 
 
-def site(settings: Settings) -> Site:
-    """The site for the configured policy, kept while the policy file is unchanged (its
-    notice and choices are worked out once, not on every page)."""
-    loaded = current_policy(settings)
+def site(runtime: Runtime) -> Site:
+    """The site for the served policy (DATAWARD_POLICY), kept while the policy file is
+    unchanged (its notice and choices are worked out once, not on every page)."""
+    loaded = served_policy(runtime)
     kept = _LAST[0] if _LAST else None
     if kept is not None and kept.loaded is loaded:
         return kept
