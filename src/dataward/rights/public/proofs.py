@@ -203,7 +203,8 @@ def send_proof(
                 "",
                 f"Your code is: {code}",
                 "",
-                f"It works once, until {expiry:%H:%M} (UK time) today. Give it to nobody.",
+                f"It works once, until {expiry:%H:%M} on {expiry.day} {expiry:%B %Y} (UK time)."
+                " Give it to nobody.",
                 "",
                 "If you did not ask, ignore this email: nothing is shown without the code.",
                 "",

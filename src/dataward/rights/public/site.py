@@ -97,10 +97,14 @@ class Site:
             for item in collection.fields
         ]
 
+    @cached_property
+    def _notice_labels(self) -> dict[str, str]:
+        return {c.key: c.label for p in self.notice.purposes for c in p.categories}
+
     def category_name(self, key: str) -> str:
         """What the notice calls a category: its own label for it or for the nearest broader
         one it lists, else the taxonomy's name."""
-        labels = {c.key: c.label for p in self.notice.purposes for c in p.categories}
+        labels = self._notice_labels
         broader = [k for k in labels if covers(k, key)]
         if broader:
             return labels[max(broader, key=len)]
