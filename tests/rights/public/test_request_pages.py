@@ -15,6 +15,7 @@ from dataward.core import jobs
 from dataward.core.runtime import Runtime
 from dataward.rights import service
 from dataward.rights.models import RequestState
+from dataward.rights.public import browser
 
 from .centre import Centre
 from .web import ask, csrf, post
@@ -256,3 +257,16 @@ def test_a_script_typed_into_every_field_comes_back_escaped(
     details = post(client, "/my-details", "/my-details/start", email=payload)
     assert "<script>alert(1)</script>" not in details.text
     assert csrf(client, "/requests/check")  # the app still serves its forms
+
+
+def test_guessing_codes_from_one_address_is_cut_off(client: TestClient, centre: Centre) -> None:
+    token = csrf(client, "/requests/verify")
+    answers = [
+        client.post(
+            "/requests/verify",
+            data={"csrf_token": token, "reference": f"DW-2026-{n:06d}", "code": "123456"},
+        ).status_code
+        for n in range(browser.PER_IP + 1)
+    ]
+    assert set(answers[:-1]) == {400}
+    assert answers[-1] == 429
