@@ -270,3 +270,29 @@ def test_guessing_codes_from_one_address_is_cut_off(client: TestClient, centre: 
     ]
     assert set(answers[:-1]) == {400}
     assert answers[-1] == 429
+
+
+def test_the_status_page_says_in_plain_words_when_the_clock_stopped_or_was_extended(
+    client: TestClient, centre: Centre
+) -> None:
+    from dataward.core.clock import today
+
+    priya = centre.person("priya")
+    ask(client, "erasure", email=priya)
+    reference = _verify(client, centre, priya)
+    with centre.runtime.transaction() as session:
+        request = service.get_request(session=session, reference=reference)
+        service.extend(
+            session=session, keyring=centre.keyring(), clock=centre.clock, request=request,
+            actor="cli:dpo", reason="several systems to search", told_on=today(centre.clock),
+        )  # fmt: skip
+        service.pause(
+            session=session, clock=centre.clock, request=request, actor="cli:dpo",
+            asked_on=today(centre.clock),
+        )  # fmt: skip
+    page = client.get(f"/requests/{reference}").text
+    assert "On hold: we are waiting for your answer to our question" in page
+    assert "We have extended the time to answer" in page
+    assert "The clock is stopped while we wait for your answer" in page
+    # The staff's own note on why is not the person's page to show.
+    assert "several systems to search" not in page
