@@ -65,3 +65,31 @@ def test_a_person_gets_a_copy_of_their_data_end_to_end(
     assert data["reference"] == reference
     contacts = data["systems"]["crm"]["contacts"]
     assert [c["fields"]["email"]["value"] for c in contacts] == [priya]
+
+
+def test_a_person_corrects_their_details_with_the_keyboard_only(
+    live_app: Any, browser_page: Any, centre: Centre
+) -> None:
+    page = browser_page
+    priya = centre.person("priya")
+    page.goto(live_app.url + "/my-details")
+    _accessible(page)
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.get_by_label("Your email address").focus()
+    page.keyboard.type(priya)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/my-details/code")
+    _accessible(page)
+    page.get_by_label("The code").focus()
+    page.keyboard.type(centre.last_code(priya))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/my-details")
+    _accessible(page)
+    box = page.locator('input[name="field:crm.contacts.job_title"]')
+    box.focus()
+    box.fill("Head of IT")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/requests/DW-*")
+    _accessible(page)
+    assert "You asked for the correction of personal data" in page.content()

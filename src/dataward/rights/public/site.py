@@ -24,15 +24,18 @@ REFERENCE = re.compile(r"^DW-\d{4}-\d{6,}$")
 # The rights in the order the home page offers them, with the words a person would use.
 RIGHTS: dict[RequestKind, tuple[str, str]] = {
     RequestKind.ACCESS: ("Get a copy of my data", "a copy of the personal data we hold about you"),
-    RequestKind.ERASURE: ("Delete my data", "that we delete the personal data we hold about you"),
-    RequestKind.RECTIFICATION: ("Correct my data", "that we correct personal data that is wrong"),
+    RequestKind.ERASURE: ("Delete my data", "the deletion of the personal data we hold about you"),
+    RequestKind.RECTIFICATION: (
+        "Correct my data",
+        "the correction of personal data we hold about you that is wrong or incomplete",
+    ),
     RequestKind.RESTRICTION: (
         "Restrict how my data is used",
-        "that we only store your data and otherwise stop using it for a while",
+        "a pause on how we use your data: we keep it but use it for nothing else, for a while",
     ),
     RequestKind.OBJECTION: (
         "Object to how my data is used",
-        "that we stop using your data for a purpose you object to",
+        "an end to a use of your data that you object to",
     ),
     RequestKind.PORTABILITY: (
         "Take my data to another service",
