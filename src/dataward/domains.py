@@ -89,6 +89,7 @@ DOMAINS: tuple[Domain, ...] = (
                 "The privacy notice: rendered from the data map, checked, versioned.",
             ),
         ),
+        pages="dataward.notice.pages",
     ),
     Domain(
         name="ropa",
@@ -176,6 +177,9 @@ DOMAINS: tuple[Domain, ...] = (
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),
+        # The privacy centre (public); the staff console's pages join it here, as a tuple
+        # ("dataward.rights.pages", "dataward.rights.console_pages").
+        pages="dataward.rights.pages",
     ),
     Domain(
         name="retention",

@@ -98,3 +98,13 @@ def render_notice(
     if fmt == NoticeFormat.MARKDOWN:
         text = re.sub(r"\n{3,}", "\n\n", text)
     return text
+
+
+def render_notice_parts(notice: Notice) -> tuple[Markup, Markup]:
+    """The notice's contents list and its sections, to be placed inside another page (the
+    privacy centre's), which gives the heading, the version and the styles."""
+    env = _environment(NoticeFormat.HTML)
+    contents = env.get_template("notice_contents.html.j2").render(notice=notice)
+    sections = env.get_template("notice_sections.html.j2").render(notice=notice)
+    # Rendered with autoescape on, like the full notice: safe to place as it is.
+    return Markup(contents), Markup(sections)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dataward.policy.checker import Checker, collection_named, did_you_mean
 from dataward.policy.loader import PathKey
-from dataward.policy.schema import Collection, Policy, System, parse_where
+from dataward.policy.schema import Collection, DatasetField, Policy, System, parse_where
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def check_datasets(checker: Checker) -> None:
                 "mark its key field(s) `primary_key: true`",
             )
         for index, item in enumerate(collection.fields):
+            if item.correctable:
+                _check_correctable(checker, item, (*path, "fields", index, "correctable"))
             for number, reference in enumerate(item.references):
                 where: PathKey = (*path, "fields", index, "references", number, "to")
                 target = resolve_reference(checker.policy, system.name, reference.to)
@@ -66,6 +68,31 @@ def check_datasets(checker: Checker) -> None:
                     continue
                 edges[node].append(((target.system, target.collection), where))
     _check_cycles(checker, edges)
+
+
+def _check_correctable(checker: Checker, item: DatasetField, where: PathKey) -> None:
+    """A person may correct a plain value about them, never what links or finds records."""
+    if item.primary_key or item.references or item.identity:
+        what = (
+            "a primary key"
+            if item.primary_key
+            else "a reference"
+            if item.references
+            else ("an identity")
+        )
+        checker.error(
+            where,
+            f"field {item.name!r} is {what}: changing it from the privacy centre would break how"
+            " records are found or linked",
+            "drop `correctable` here; the person can still ask for a correction in a request",
+        )
+    elif not any(c.startswith("user.") for c in item.categories):
+        checker.error(
+            where,
+            f"field {item.name!r} holds no personal data category (user.*), so there is nothing"
+            " for the person to correct",
+            "drop `correctable`, or give the field its user.* category",
+        )
 
 
 def _dangling(checker: Checker, system: System, target: str, where: PathKey) -> None:

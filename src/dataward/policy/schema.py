@@ -302,6 +302,10 @@ class DatasetField(Strict):
     erase: EraseStrategy | None = None
     mask: str | None = None
     file: bool = Field(default=False, description="the field holds a path to a file (files kind)")
+    correctable: bool = Field(
+        default=False,
+        description="the person may correct it themselves in the privacy centre (a rectification)",
+    )
 
 
 class ErasureExemption(Strict):

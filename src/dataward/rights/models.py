@@ -294,3 +294,41 @@ class ReviewItem(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(sa.String(200))
     note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class PublicProof(Base):
+    """A code the privacy centre emailed to prove an address outside a request's own
+    verification: to see a request's status again ("status"), or one's details ("details")."""
+
+    __tablename__ = "rights_public_proofs"
+    __table_args__ = (sa.Index("ix_rights_public_proofs_email_hash", "email_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    # The address by keyed hash (people.identifier_hash), never in plain text.
+    email_hash: Mapped[str] = mapped_column(sa.String(64))
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("rights_requests.id", ondelete="CASCADE")
+    )
+    # For "details": the address sealed (keyring.seal_note), to search the systems by; cleared
+    # once the proof can no longer be used.
+    email_ct: Mapped[str | None] = mapped_column(sa.Text)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    proved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DownloadLink(Base):
+    """A single-use link to a request's package: only the token's keyed digest is stored."""
+
+    __tablename__ = "rights_download_links"
+    __table_args__ = (sa.Index("ix_rights_download_links_request_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("rights_requests.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
