@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.core.clock import Clock, today
+from dataward.core.crypto import Keyring
+from dataward.core.errors import UsageError
 from dataward.rights import workflow
 from dataward.rights.models import (
     RequestKind,
@@ -26,12 +28,13 @@ from dataward.rights.models import (
 from dataward.rights.schemas import (
     DeskSummary,
     DueStatus,
+    RequestDetail,
     RequestLine,
     RequestPage,
     RequestSummary,
     TimelineEntry,
 )
-from dataward.rights.service import list_requests, summarise
+from dataward.rights.service import describe, list_requests, summarise
 
 # Staff need days, not hours, to finish a request: three working days' warning is the least
 # that leaves time to chase a system, ten gives time to ask for an extension.
@@ -204,3 +207,44 @@ def record_personal_data_access(
         subject=request.person_pseudonym,
         details={"what": what, "why": why},
     )
+
+
+def checked_why(why: str) -> str:
+    """The reason staff give for opening someone's data; it goes into the audit log, which
+    never holds personal data."""
+    why = " ".join(why.split())
+    if not why:
+        raise UsageError("say why the person's data is opened", fix="e.g. 'answering the request'")
+    if "@" in why:
+        raise UsageError(
+            "the reason looks like it holds an email address",
+            fix="say why without personal data, e.g. 'checking the package before sending'",
+        )
+    return why[:200]
+
+
+def detail_for(
+    request: RightsRequest,
+    *,
+    session: Session,
+    clock: Clock,
+    keyring: Keyring,
+    actor: str,
+    personal: bool,
+    why: str,
+) -> RequestDetail:
+    """`rights show` for someone on the web. With `personal` (a role that reads personal data)
+    the identities and the evidence seen are shown, and that opening is recorded; without it
+    they are left out, so an auditor sees dates, states and work, never the person."""
+    detail = describe(request, keyring=keyring, today_on=today(clock))
+    if not personal:
+        return detail.model_copy(update={"identities": [], "verification_evidence": None})
+    record_personal_data_access(
+        session=session,
+        clock=clock,
+        request=request,
+        actor=actor,
+        what="identities",
+        why=checked_why(why),
+    )
+    return detail

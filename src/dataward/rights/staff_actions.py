@@ -47,10 +47,6 @@ from dataward.rights.schemas import (
 PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
 
 
-def keyring_of(runtime: Runtime, session: Session) -> Keyring:
-    return Keyring.from_settings(runtime.settings).attached(session)
-
-
 def _environ(runtime: Runtime) -> dict[str, str]:
     return dict(environ_for_jobs(runtime.settings.systems_env_file))
 
@@ -66,7 +62,7 @@ def served_policy(runtime: Runtime) -> LoadedPolicy:
 
 
 def open_request(
-    *, session: Session, runtime: Runtime, actor: str, asked: OpenRequestIn
+    *, session: Session, runtime: Runtime, keyring: Keyring, actor: str, asked: OpenRequestIn
 ) -> RightsRequest:
     """`rights open`: record a request as received; its clock starts on the day of receipt."""
     loaded = served_policy(runtime)
@@ -85,7 +81,7 @@ def open_request(
         raise UsageError(f"a request cannot be received in the future ({asked.received_on})")
     return service.open_request(
         session=session,
-        keyring=keyring_of(runtime, session),
+        keyring=keyring.attached(session),
         clock=runtime.clock,
         actor=actor,
         kind=asked.kind,
@@ -106,11 +102,17 @@ def _organisation_of(request: RightsRequest) -> str | None:
 
 
 def send_code(
-    *, session: Session, runtime: Runtime, request: RightsRequest, actor: str, by: str | None
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    request: RightsRequest,
+    actor: str,
+    by: str | None,
 ) -> CodeSentOut:
     row = service.send_code(
         session=session,
-        keyring=keyring_of(runtime, session),
+        keyring=keyring.attached(session),
         clock=runtime.clock,
         settings=runtime.settings,
         request=request,
@@ -127,7 +129,13 @@ def send_code(
 
 
 def verify(
-    *, session: Session, runtime: Runtime, request: RightsRequest, actor: str, proof: VerifyIn
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    request: RightsRequest,
+    actor: str,
+    proof: VerifyIn,
 ) -> VerifyOut:
     """A code or staff evidence; a wrong code is answered, not raised, so the attempt counts."""
     if (proof.code is None) == (proof.evidence is None):
@@ -141,7 +149,7 @@ def verify(
         which = PHONE_NUMBER
     # Verifying queues the run: a system that cannot be configured fails it for certain.
     require_configured(load_policy(Path(request.policy_path)), environ=_environ(runtime))
-    keyring = keyring_of(runtime, session)
+    keyring.attach(session)
     problem: str | None = None
     if proof.code is not None:
         check = service.verify_with_code(
@@ -177,11 +185,17 @@ def verify(
 
 
 def review(
-    *, session: Session, runtime: Runtime, request: RightsRequest, actor: str, decided: ReviewIn
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    request: RightsRequest,
+    actor: str,
+    decided: ReviewIn,
 ) -> ReviewOut:
     requeued = review_records(
         session=session,
-        keyring=keyring_of(runtime, session),
+        keyring=keyring.attached(session),
         clock=runtime.clock,
         request=request,
         actor=actor,
@@ -200,6 +214,7 @@ def run(
     *,
     session: Session,
     runtime: Runtime,
+    keyring: Keyring,
     request: RightsRequest,
     actor: str,
     confirm_system: str | None = None,
@@ -219,7 +234,7 @@ def run(
     session.commit()
     ctx = ExecutionContext(
         session=session,
-        keyring=keyring_of(runtime, session),
+        keyring=keyring.attached(session),
         clock=runtime.clock,
         home=runtime.settings.home,
         actor=actor,
@@ -261,12 +276,18 @@ def _ran(
 
 
 def package(
-    *, session: Session, runtime: Runtime, request: RightsRequest, actor: str, why: str
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    request: RightsRequest,
+    actor: str,
+    why: str,
 ) -> bytes:
     """The stored access or portability package, unsealed; staff opening it is audited."""
     if request.kind not in PACKAGED:
         raise NotFound(f"{request.reference} is a {request.kind.value} request: it has no package")
-    keyring = keyring_of(runtime, session)
+    keyring.attach(session)
     content = open_package(
         session=session,
         keyring=keyring,
@@ -286,10 +307,16 @@ def package(
 
 
 def letter(
-    *, session: Session, runtime: Runtime, request: RightsRequest, actor: str, why: str
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    request: RightsRequest,
+    actor: str,
+    why: str,
 ) -> LetterOut:
     """What the person is sent: the refusal notice, or the Art 15 letter in the package."""
-    keyring = keyring_of(runtime, session)
+    keyring.attach(session)
     if request.state == RequestState.REFUSED:
         notice = service.refusal_notice(request, keyring=keyring)
         casework.record_personal_data_access(
@@ -308,7 +335,9 @@ def letter(
             f"{request.reference} has no letter yet",
             fix="a letter is written when an access request has run, or when a request is refused",
         )
-    content = package(session=session, runtime=runtime, request=request, actor=actor, why=why)
+    content = package(
+        session=session, runtime=runtime, keyring=keyring, request=request, actor=actor, why=why
+    )
     with zipfile.ZipFile(BytesIO(content)) as archive:
         if "letter.html" not in archive.namelist():
             raise NotFound(f"the package of {request.reference} holds no letter")

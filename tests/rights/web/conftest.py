@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from dataward.core.config import Settings
-from dataward.core.crypto import create_master_key_file
+from dataward.core.crypto import Keyring, create_master_key_file
 from dataward.core.runtime import Runtime
 
 from ..kestrel import Kestrel, build
@@ -23,6 +23,10 @@ class Desk:
 
     runtime: Runtime
     kestrel: Kestrel
+
+    @property
+    def keyring(self) -> Keyring:
+        return Keyring.from_settings(self.runtime.settings)
 
     def session(self) -> Session:
         return self.runtime.sessions()

@@ -33,6 +33,7 @@ def _open(
         request = staff_actions.open_request(
             session=session,
             runtime=desk.runtime,
+            keyring=desk.keyring,
             actor=STAFF,
             asked=OpenRequestIn(kind=kind, email=email, received_on=received_on),
         )
@@ -45,6 +46,7 @@ def _verify(desk: Desk, reference: str) -> None:
         out = staff_actions.verify(
             session=session,
             runtime=desk.runtime,
+            keyring=desk.keyring,
             request=request,
             actor=STAFF,
             proof=VerifyIn(evidence="utility bill seen at the counter"),
@@ -120,16 +122,28 @@ def test_a_run_from_the_web_stores_the_package_and_opening_it_is_audited(desk: D
     _verify(desk, reference)
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=reference)
-        ran = staff_actions.run(session=session, runtime=desk.runtime, request=request, actor=STAFF)
+        ran = staff_actions.run(
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            request=request,
+            actor=STAFF,
+        )
     assert ran.finished and ran.state == RequestState.AWAITING_REVIEW and ran.package_stored
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         content = staff_actions.package(
-            session=session, runtime=desk.runtime, request=request, actor=STAFF, why="answering it"
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            request=request,
+            actor=STAFF,
+            why="answering it",
         )
         letter = staff_actions.letter(
             session=session,
             runtime=desk.runtime,
+            keyring=desk.keyring,
             request=request,
             actor=STAFF,
             why="checking the letter",
@@ -156,7 +170,12 @@ def test_a_package_is_only_for_access_and_portability(desk: Desk) -> None:
         request = service.get_request(session=session, reference=reference)
         with pytest.raises(NotFound):
             staff_actions.package(
-                session=session, runtime=desk.runtime, request=request, actor=STAFF, why="curious"
+                session=session,
+                runtime=desk.runtime,
+                keyring=desk.keyring,
+                request=request,
+                actor=STAFF,
+                why="curious",
             )
 
 
@@ -166,7 +185,7 @@ def test_a_refused_requests_letter_is_the_refusal_notice(desk: Desk) -> None:
         request = service.get_request(session=session, reference=reference)
         service.refuse(
             session=session,
-            keyring=staff_actions.keyring_of(desk.runtime, session),
+            keyring=desk.keyring,
             clock=desk.runtime.clock,
             request=request,
             actor=STAFF,
@@ -175,7 +194,12 @@ def test_a_refused_requests_letter_is_the_refusal_notice(desk: Desk) -> None:
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         letter = staff_actions.letter(
-            session=session, runtime=desk.runtime, request=request, actor=STAFF, why="sending it"
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            request=request,
+            actor=STAFF,
+            why="sending it",
         )
     assert letter.letter == "refusal"
     assert "the same request was answered last week" in letter.body
@@ -199,7 +223,13 @@ def test_the_dashboard_counts_what_is_late_paused_and_waiting_for_review(desk: D
     _verify(desk, done)
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=done)
-        staff_actions.run(session=session, runtime=desk.runtime, request=request, actor=STAFF)
+        staff_actions.run(
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            request=request,
+            actor=STAFF,
+        )
     with desk.runtime.transaction() as session:
         summary = casework.desk_summary(session=session, clock=desk.runtime.clock)
     assert (summary.open, summary.overdue, summary.paused, summary.awaiting_review) == (3, 1, 1, 1)
@@ -214,6 +244,7 @@ def test_verifying_needs_a_code_or_evidence_but_not_both(desk: Desk) -> None:
             staff_actions.verify(
                 session=session,
                 runtime=desk.runtime,
+                keyring=desk.keyring,
                 request=request,
                 actor=STAFF,
                 proof=VerifyIn(code="123456", evidence="seen"),
@@ -222,6 +253,7 @@ def test_verifying_needs_a_code_or_evidence_but_not_both(desk: Desk) -> None:
             staff_actions.verify(
                 session=session,
                 runtime=desk.runtime,
+                keyring=desk.keyring,
                 request=request,
                 actor=STAFF,
                 proof=VerifyIn(),
@@ -235,6 +267,7 @@ def test_a_wrong_code_is_answered_and_still_counts(desk: Desk) -> None:
         out = staff_actions.verify(
             session=session,
             runtime=desk.runtime,
+            keyring=desk.keyring,
             request=request,
             actor=STAFF,
             proof=VerifyIn(code="000000"),
@@ -255,6 +288,7 @@ def test_review_refuses_a_record_both_included_and_excluded(desk: Desk) -> None:
             staff_actions.review(
                 session=session,
                 runtime=desk.runtime,
+                keyring=desk.keyring,
                 request=request,
                 actor=STAFF,
                 decided=ReviewIn(include=[1], exclude=[1]),
@@ -263,6 +297,7 @@ def test_review_refuses_a_record_both_included_and_excluded(desk: Desk) -> None:
             staff_actions.review(
                 session=session,
                 runtime=desk.runtime,
+                keyring=desk.keyring,
                 request=request,
                 actor=STAFF,
                 decided=ReviewIn(exclude=[99]),
@@ -274,4 +309,10 @@ def test_running_an_unverified_request_is_refused(desk: Desk) -> None:
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         with pytest.raises(Conflict):
-            staff_actions.run(session=session, runtime=desk.runtime, request=request, actor=STAFF)
+            staff_actions.run(
+                session=session,
+                runtime=desk.runtime,
+                keyring=desk.keyring,
+                request=request,
+                actor=STAFF,
+            )
