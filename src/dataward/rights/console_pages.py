@@ -75,8 +75,9 @@ def _choice(kind: type[E], value: str | None) -> E | None:
     try:
         return kind(value)
     except ValueError as exc:
+        what = "state" if kind is RequestState else "kind"
         raise UsageError(
-            f"unknown {kind.__name__} {value!r}",
+            f"unknown {what} {value!r}",
             fix=f"use one of: {', '.join(member.value for member in kind)}",
         ) from exc
 
@@ -104,9 +105,7 @@ def request_list(
         limit=PAGE_SIZE,
     )
     filters = {
-        k: v
-        for k, v in (("state", state or ""), ("kind", kind or ""), ("overdue", overdue))
-        if v
+        k: v for k, v in (("state", state or ""), ("kind", kind or ""), ("overdue", overdue)) if v
     }
     context = {
         "listed": listed,
@@ -273,7 +272,11 @@ def pause(
 ) -> RedirectResponse:
     found = service.get_request(session=session, reference=reference)
     service.pause(
-        session=session, clock=runtime.clock, request=found, actor=principal.actor, asked_on=asked_on
+        session=session,
+        clock=runtime.clock,
+        request=found,
+        actor=principal.actor,
+        asked_on=asked_on,
     )
     return _back(found.reference, "paused")
 

@@ -38,7 +38,8 @@ def desk(runtime: Runtime, tmp_path: Path) -> Iterator[Desk]:
     env_file = tmp_path / "systems.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in kestrel.environ.items()))
     home = runtime.settings.home
-    create_master_key_file(home / "master.key")
+    if not (home / "master.key").exists():  # the browser fixtures may have made it
+        create_master_key_file(home / "master.key")
     runtime.settings = Settings(
         home=home,
         environment="test",
