@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ from sqlalchemy.orm import Session
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, create_master_key_file
 from dataward.core.runtime import Runtime
+from dataward.rights import service, staff_actions
+from dataward.rights.models import RequestKind
+from dataward.rights.schemas import OpenRequestIn, VerifyIn
 
-from ..kestrel import Kestrel, build
+from ..kestrel import ALICE, Kestrel, build
 
 
 @dataclass
@@ -48,3 +52,47 @@ def desk(runtime: Runtime, tmp_path: Path) -> Iterator[Desk]:
     )
     yield Desk(runtime=runtime, kestrel=kestrel)
     kestrel.dispose()
+
+
+OFFICE = "user:0"
+
+
+def opened(
+    desk: Desk,
+    *,
+    email: str = ALICE,
+    kind: RequestKind = RequestKind.ACCESS,
+    received_on: date | None = None,
+    run: bool = False,
+) -> str:
+    """A request opened by the office; with `run`, verified and run on every system."""
+    with desk.runtime.transaction() as session:
+        request = staff_actions.open_request(
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            actor=OFFICE,
+            asked=OpenRequestIn(kind=kind, email=email, received_on=received_on),
+        )
+        reference = request.reference
+    if run:
+        with desk.runtime.transaction() as session:
+            request = service.get_request(session=session, reference=reference)
+            staff_actions.verify(
+                session=session,
+                runtime=desk.runtime,
+                keyring=desk.keyring,
+                request=request,
+                actor=OFFICE,
+                proof=VerifyIn(evidence="driving licence seen"),
+            )
+        with desk.runtime.transaction() as session:
+            request = service.get_request(session=session, reference=reference)
+            staff_actions.run(
+                session=session,
+                runtime=desk.runtime,
+                keyring=desk.keyring,
+                request=request,
+                actor=OFFICE,
+            )
+    return reference

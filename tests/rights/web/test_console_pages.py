@@ -11,22 +11,21 @@ from datetime import date
 
 import pytest
 from browser import StaffAccount, csrf_token, sign_in
+from dataward.accounts.roles import Role
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from dataward.accounts.roles import Role
 from dataward.app import create_app
 from dataward.audit.models import AuditEvent
 from dataward.rights import service, staff_actions
 from dataward.rights.casework import PERSONAL_DATA_VIEWED
 from dataward.rights.models import RequestKind
-from dataward.rights.schemas import OpenRequestIn, VerifyIn
+from dataward.rights.schemas import VerifyIn
 
-from ..kestrel import ALICE, BOB
-from .conftest import Desk
+from ..kestrel import BOB
+from .conftest import OFFICE, Desk, opened
 
 Console = Callable[[Role], tuple[TestClient, StaffAccount]]
-OFFICE = "user:0"
 
 
 @pytest.fixture
@@ -45,46 +44,6 @@ def console(desk: Desk, staff_account: Callable[..., StaffAccount]) -> Iterator[
     yield make
     for client in clients:
         client.__exit__(None, None, None)
-
-
-def _open(
-    desk: Desk,
-    *,
-    email: str = ALICE,
-    kind: RequestKind = RequestKind.ACCESS,
-    received_on: date | None = None,
-    run: bool = False,
-) -> str:
-    with desk.runtime.transaction() as session:
-        request = staff_actions.open_request(
-            session=session,
-            runtime=desk.runtime,
-            keyring=desk.keyring,
-            actor=OFFICE,
-            asked=OpenRequestIn(kind=kind, email=email, received_on=received_on),
-        )
-        reference = request.reference
-    if run:
-        with desk.runtime.transaction() as session:
-            request = service.get_request(session=session, reference=reference)
-            staff_actions.verify(
-                session=session,
-                runtime=desk.runtime,
-                keyring=desk.keyring,
-                request=request,
-                actor=OFFICE,
-                proof=VerifyIn(evidence="driving licence seen"),
-            )
-        with desk.runtime.transaction() as session:
-            request = service.get_request(session=session, reference=reference)
-            staff_actions.run(
-                session=session,
-                runtime=desk.runtime,
-                keyring=desk.keyring,
-                request=request,
-                actor=OFFICE,
-            )
-    return reference
 
 
 def _events(desk: Desk, action: str) -> list[AuditEvent]:
@@ -107,8 +66,8 @@ def _post(client: TestClient, path: str, **form: str) -> str:
 def test_the_list_colours_due_dates_and_counts_what_is_overdue(
     desk: Desk, console: Console
 ) -> None:
-    late = _open(desk, received_on=date(2026, 1, 15))
-    later = _open(desk, email=BOB, kind=RequestKind.ERASURE)
+    late = opened(desk, received_on=date(2026, 1, 15))
+    later = opened(desk, email=BOB, kind=RequestKind.ERASURE)
     client, _ = console(Role.STAFF)
     page = client.get("/console/requests")
     assert page.status_code == 200
@@ -132,7 +91,7 @@ def test_the_list_colours_due_dates_and_counts_what_is_overdue(
 def test_the_request_page_shows_identities_and_records_that_they_were_opened(
     desk: Desk, console: Console
 ) -> None:
-    reference = _open(desk, run=True)
+    reference = opened(desk, run=True)
     client, account = console(Role.STAFF)
     page = client.get(f"/console/requests/{reference}")
     assert page.status_code == 200
@@ -142,8 +101,8 @@ def test_the_request_page_shows_identities_and_records_that_they_were_opened(
         assert f"<td>{system}</td>" in page.text
     assert f"/console/requests/{reference}/package" in page.text
     assert 'action="/console/requests/' + reference + '/approve"' not in page.text  # staff
-    opened = _events(desk, PERSONAL_DATA_VIEWED)
-    assert [(e.actor, e.object_id, e.details["what"]) for e in opened] == [
+    looks = _events(desk, PERSONAL_DATA_VIEWED)
+    assert [(e.actor, e.object_id, e.details["what"]) for e in looks] == [
         (f"user:{account.id}", reference, "identities")
     ]
     package = client.get(f"/console/requests/{reference}/package")
@@ -157,7 +116,7 @@ def test_the_request_page_shows_identities_and_records_that_they_were_opened(
 
 
 def test_an_auditor_sees_the_request_without_the_person(desk: Desk, console: Console) -> None:
-    reference = _open(desk, run=True)
+    reference = opened(desk, run=True)
     client, _ = console(Role.AUDITOR)
     page = client.get(f"/console/requests/{reference}")
     assert page.status_code == 200
@@ -172,7 +131,7 @@ def test_an_auditor_sees_the_request_without_the_person(desk: Desk, console: Con
 
 
 def test_a_dpo_approves_on_the_page_and_the_timeline_says_so(desk: Desk, console: Console) -> None:
-    reference = _open(desk, kind=RequestKind.ERASURE, run=True)
+    reference = opened(desk, kind=RequestKind.ERASURE, run=True)
     client, account = console(Role.DPO)
     back = _post(client, f"/console/requests/{reference}/approve")
     assert back == f"/console/requests/{reference}?done=approved"
@@ -187,7 +146,7 @@ def test_a_dpo_approves_on_the_page_and_the_timeline_says_so(desk: Desk, console
 def test_a_refusal_shows_the_letter_and_escapes_what_was_typed(
     desk: Desk, console: Console
 ) -> None:
-    reference = _open(desk)
+    reference = opened(desk)
     client, _ = console(Role.DPO)
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     page = client.get(_post(client, f"/console/requests/{reference}/refuse", reason=payload))
@@ -198,7 +157,7 @@ def test_a_refusal_shows_the_letter_and_escapes_what_was_typed(
 
 
 def test_forms_pause_resume_extend_and_withdraw(desk: Desk, console: Console) -> None:
-    reference = _open(desk, run=False)
+    reference = opened(desk, run=False)
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=reference)
         staff_actions.verify(
@@ -226,14 +185,14 @@ def test_forms_pause_resume_extend_and_withdraw(desk: Desk, console: Console) ->
 def test_the_message_after_an_action_is_never_taken_from_the_address(
     desk: Desk, console: Console
 ) -> None:
-    reference = _open(desk)
+    reference = opened(desk)
     client, _ = console(Role.STAFF)
     page = client.get(f"/console/requests/{reference}", params={"done": "Your account is locked"})
     assert "Your account is locked" not in page.text
 
 
 def test_the_dashboard_panel_counts_requests(desk: Desk, console: Console) -> None:
-    _open(desk, received_on=date(2026, 1, 15))
+    opened(desk, received_on=date(2026, 1, 15))
     client, _ = console(Role.STAFF)
     dashboard = client.get("/console")
     assert dashboard.status_code == 200
