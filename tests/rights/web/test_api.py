@@ -8,11 +8,11 @@ import zipfile
 from collections.abc import Callable, Iterator
 
 import pytest
-from dataward.accounts import tokens
-from dataward.accounts.roles import Role
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from dataward.accounts import tokens
+from dataward.accounts.roles import Role
 from dataward.app import create_app
 from dataward.audit.models import AuditEvent
 from dataward.rights.casework import PERSONAL_DATA_VIEWED

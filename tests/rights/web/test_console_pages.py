@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 from browser import StaffAccount, csrf_token, sign_in
-from dataward.accounts.roles import Role
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from dataward.accounts.roles import Role
 from dataward.app import create_app
 from dataward.audit.models import AuditEvent
 from dataward.rights import service, staff_actions
