@@ -162,6 +162,10 @@ DOMAINS: tuple[Domain, ...] = (
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),
+        api="dataward.rights.api",
+        pages=("dataward.rights.console_pages",),
+        nav=(NavLink("Requests", "/console/requests", "requests.read"),),
+        panels=("dataward.rights.console_pages:dashboard_panel",),
     ),
     Domain(
         name="retention",
