@@ -17,6 +17,14 @@ from ..kestrel import BOB
 from .conftest import Desk, opened
 
 
+def _serious_violations(page: Any) -> list[str]:
+    """What axe-core finds serious or critical on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _sign_in(page: Any, app: LiveApp, account: StaffAccount, target: str) -> None:
     page.goto(f"{app.url}{target}")  # not signed in: the sign-in page, then back here
     page.get_by_label("Email address").fill(account.email)
@@ -38,6 +46,7 @@ def test_a_dpo_approves_an_erasure_and_sees_it_in_the_timeline_and_audit_log(
     page = browser_page
     _sign_in(page, live_app, dpo, f"/console/requests/{reference}")
     assert page.locator("#request-state").inner_text() == "awaiting review"
+    assert _serious_violations(page) == []
     page.get_by_role("button", name="Approve").click()
     page.wait_for_url(f"{live_app.url}/console/requests/{reference}?done=approved")
     assert page.get_by_role("status").inner_text() == "Approved: the request is completed."
@@ -49,6 +58,9 @@ def test_a_dpo_approves_an_erasure_and_sees_it_in_the_timeline_and_audit_log(
             select(AuditEvent).where(AuditEvent.action == "rights.request.completed")
         ).all()
     assert [(e.actor, e.object_id) for e in completed] == [(f"user:{dpo.id}", reference)]
+    page.goto(f"{live_app.url}/console/requests")
+    assert page.locator(f"a[href='/console/requests/{reference}']").is_visible()
+    assert _serious_violations(page) == []
 
 
 def test_a_refusal_shows_the_letter_to_send(
