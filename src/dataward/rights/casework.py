@@ -114,10 +114,6 @@ def desk_summary(*, session: Session, clock: Clock) -> DeskSummary:
     )
 
 
-def overdue_count(*, session: Session, clock: Clock) -> int:
-    return len(list_requests(session=session, clock=clock, overdue=True))
-
-
 # --- the timeline ---------------------------------------------------------------------------
 
 STATE_WORDS: Mapping[str, str] = {
