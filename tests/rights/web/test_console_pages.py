@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from browser import StaffAccount, csrf_token, sign_in
@@ -197,3 +198,21 @@ def test_the_dashboard_panel_counts_requests(desk: Desk, console: Console) -> No
     dashboard = client.get("/console")
     assert dashboard.status_code == 200
     assert "1 overdue" in dashboard.text and "All requests" in dashboard.text
+
+
+def test_a_system_that_is_down_shows_as_failed_on_the_request_page(
+    desk: Desk, console: Console, tmp_path: Path
+) -> None:
+    broken = {**desk.kestrel.environ, "KESTREL_CRM_URL": f"sqlite:///{tmp_path}/gone/crm.db"}
+    env_file = desk.runtime.settings.systems_env_file
+    assert env_file is not None
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in broken.items()))
+    reference = opened(desk)
+    client, _ = console(Role.STAFF)
+    _post(client, f"/console/requests/{reference}/verify", evidence="passport seen")
+    back = _post(client, f"/console/requests/{reference}/run")
+    page = client.get(back)
+    row = re.search(r'<tr class="task-failed">\s*<td>crm</td>.*?</tr>', page.text, re.S)
+    assert row is not None, page.text
+    assert '<span class="status-red">failed</span>' in row.group(0)
+    assert "crm" in row.group(0) and "Approve" not in page.text
