@@ -17,7 +17,7 @@ from dataward.app import create_app
 from dataward.audit.models import AuditEvent
 from dataward.rights.casework import PERSONAL_DATA_VIEWED
 
-from ..kestrel import ALICE
+from ..kestrel import ALICE, ALICE_PHONE
 from .conftest import Desk
 
 Api = Callable[[Role], dict[str, str]]
@@ -275,3 +275,39 @@ def test_the_list_filters_and_pages(client: TestClient, token_for: Api) -> None:
     assert [x["reference"] for x in page["items"]] == [second] and page["total"] == 2
     timeline = client.get(f"/api/v1/requests/{first}/timeline", headers=staff).json()
     assert timeline[0]["said"] == "Request recorded"
+
+
+def test_records_naming_someone_else_wait_for_review_then_the_request_finishes(
+    desk: Desk, client: TestClient, token_for: Api
+) -> None:
+    # Bob's account carries Alice's number (a shared household phone).
+    desk.kestrel.execute("crm", f"UPDATE customers SET phone = '{ALICE_PHONE}' WHERE id = 2")
+    staff = token_for(Role.STAFF)
+    reference = _opened(client, staff, phone=ALICE_PHONE)
+    base = f"/api/v1/requests/{reference}"
+    client.post(f"{base}/verify", json={"evidence": "passport seen"}, headers=staff)
+    called = client.post(
+        f"{base}/verify",
+        json={"evidence": "rang the number back; she knew her account", "by_call_back": True},
+        headers=staff,
+    )
+    assert called.json()["not_verified"] == [], called.text
+    ran = client.post(f"{base}/run", headers=staff).json()
+    assert not ran["finished"] and ran["set_aside"], ran
+    waiting = client.get(f"{base}", headers=staff).json()["review"]
+    assert ("crm", "customers", None) in [
+        (r["system"], r["collection"], r["decision"]) for r in waiting
+    ]
+    # Including needs a note of what was checked; excluding does not.
+    items = [r["id"] for r in waiting]
+    unexplained = client.post(f"{base}/review", json={"include": items[:1]}, headers=staff)
+    assert unexplained.status_code == 422
+    decided = client.post(f"{base}/review", json={"exclude": items}, headers=staff).json()
+    assert decided["requeued"]
+    assert {i["decision"] for i in decided["items"]} == {"exclude"}
+    again = client.post(f"{base}/run", headers=staff).json()
+    assert again["finished"], again
+    package = client.get(f"{base}/package", headers=staff)
+    with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
+        data = archive.read("data.json").decode()
+    assert "Bob Baker" not in data and "Alice Archer" in data
