@@ -21,9 +21,9 @@ from dataward.audit.models import AuditEvent
 from dataward.rights import service, staff_actions
 from dataward.rights.casework import PERSONAL_DATA_VIEWED
 from dataward.rights.models import RequestKind
-from dataward.rights.schemas import VerifyIn
+from dataward.rights.schemas import OpenRequestIn, VerifyIn
 
-from ..kestrel import BOB
+from ..kestrel import ALICE, ALICE_PHONE, BOB
 from .conftest import OFFICE, Desk, opened
 
 Console = Callable[[Role], tuple[TestClient, StaffAccount]]
@@ -216,3 +216,38 @@ def test_a_system_that_is_down_shows_as_failed_on_the_request_page(
     assert row is not None, page.text
     assert '<span class="status-red">failed</span>' in row.group(0)
     assert "crm" in row.group(0) and "Approve" not in page.text
+
+
+def test_set_aside_records_are_decided_on_the_request_page(desk: Desk, console: Console) -> None:
+    desk.kestrel.execute("crm", f"UPDATE customers SET phone = '{ALICE_PHONE}' WHERE id = 2")
+    with desk.runtime.transaction() as session:
+        request = staff_actions.open_request(
+            session=session,
+            runtime=desk.runtime,
+            keyring=desk.keyring,
+            actor=OFFICE,
+            asked=OpenRequestIn(kind=RequestKind.ACCESS, email=ALICE, phone=ALICE_PHONE),
+        )
+        reference = request.reference
+        for proof in (
+            VerifyIn(evidence="passport seen"),
+            VerifyIn(evidence="rang back", by_call_back=True),
+        ):
+            staff_actions.verify(
+                session=session,
+                runtime=desk.runtime,
+                keyring=desk.keyring,
+                request=request,
+                actor=OFFICE,
+                proof=proof,
+            )
+    client, _ = console(Role.STAFF)
+    _post(client, f"/console/requests/{reference}/run")
+    page = client.get(f"/console/requests/{reference}").text
+    items = re.findall(r'name="item" value="(\d+)"', page)
+    assert items and "Records set aside for review" in page
+    for item in items:
+        _post(client, f"/console/requests/{reference}/review", item=item, decision="exclude")
+    page = client.get(f"/console/requests/{reference}").text
+    assert "Records set aside for review" not in page
+    assert "Set-aside record #" in page  # each decision is on the timeline
