@@ -17,6 +17,7 @@ from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
 from dataward.core.clock import today
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
+from dataward.policy.web import PolicyDep
 from dataward.rights import casework, decision_api, service, staff_actions
 from dataward.rights.decision_api import API_WHY, shown
 from dataward.rights.models import RequestKind, RequestState
@@ -70,11 +71,17 @@ def open_request(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    policy: PolicyDep,
     principal: Principal = api_access(P.REQUESTS_ACT),
 ) -> RequestSummary:
     """Record a request as received (`rights open`); its clock starts on the day of receipt."""
     request = staff_actions.open_request(
-        session=session, runtime=runtime, keyring=keyring, actor=principal.actor, asked=asked
+        session=session,
+        runtime=runtime,
+        keyring=keyring,
+        loaded=policy,
+        actor=principal.actor,
+        asked=asked,
     )
     return service.summarise(request, today_on=today(runtime.clock))
 

@@ -1,8 +1,8 @@
 """Staff actions on a request as the web runs them (JSON API and console forms alike).
 
 The CLI's commands take the policy, the keys and the systems' variables from the shell; a web
-request takes them from the running service's settings (DATAWARD_POLICY, the master key,
-DATAWARD_SYSTEMS_ENV_FILE). Each function runs inside the caller's transaction, except `run`,
+request takes them from the running service (DATAWARD_POLICY through policy.web, the master
+key, DATAWARD_SYSTEMS_ENV_FILE). Each function runs inside the caller's transaction, except `run`,
 which commits after each step on a system, as every run of a request does.
 """
 
@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from dataward.connectors.registry import environ_for_jobs
 from dataward.core.clock import today
 from dataward.core.crypto import Keyring
-from dataward.core.errors import ConfigurationError, DatawardError, NotFound, UsageError
+from dataward.core.errors import DatawardError, NotFound, UsageError
 from dataward.core.runtime import Runtime
-from dataward.policy.service import LoadedPolicy, load_policy
+from dataward.policy.service import LoadedPolicy
+from dataward.policy.web import SERVED_POLICIES
 from dataward.rights import casework, service
 from dataward.rights.context import ExecutionContext, require_configured
 from dataward.rights.crosscheck import review_records
@@ -51,21 +52,17 @@ def _environ(runtime: Runtime) -> dict[str, str]:
     return dict(environ_for_jobs(runtime.settings.systems_env_file))
 
 
-def served_policy(runtime: Runtime) -> LoadedPolicy:
-    """The policy the service answers for: requests opened on the web are opened under it."""
-    if runtime.settings.policy is None:
-        raise ConfigurationError(
-            "the service has no policy to open requests under",
-            fix="set DATAWARD_POLICY to the dataward.yaml the business answers for",
-        )
-    return load_policy(runtime.settings.policy)
-
-
 def open_request(
-    *, session: Session, runtime: Runtime, keyring: Keyring, actor: str, asked: OpenRequestIn
+    *,
+    session: Session,
+    runtime: Runtime,
+    keyring: Keyring,
+    loaded: LoadedPolicy,
+    actor: str,
+    asked: OpenRequestIn,
 ) -> RightsRequest:
-    """`rights open`: record a request as received; its clock starts on the day of receipt."""
-    loaded = served_policy(runtime)
+    """`rights open` under the service's policy: record a request as received; its clock
+    starts on the day of receipt."""
     details: dict[str, Any] = {}
     if asked.changes:
         if asked.kind is not RequestKind.RECTIFICATION:
@@ -94,9 +91,14 @@ def open_request(
     )
 
 
+def _policy_of(request: RightsRequest) -> LoadedPolicy:
+    """The policy the request was opened under, kept loaded between requests."""
+    return SERVED_POLICIES.get(Path(request.policy_path))
+
+
 def _organisation_of(request: RightsRequest) -> str | None:
     try:
-        return load_policy(Path(request.policy_path)).policy.organisation.name
+        return _policy_of(request).policy.organisation.name
     except DatawardError:
         return None
 
@@ -148,7 +150,7 @@ def verify(
     if proof.by_call_back and which is None:
         which = PHONE_NUMBER
     # Verifying queues the run: a system that cannot be configured fails it for certain.
-    require_configured(load_policy(Path(request.policy_path)), environ=_environ(runtime))
+    require_configured(_policy_of(request), environ=_environ(runtime))
     keyring.attach(session)
     problem: str | None = None
     if proof.code is not None:
@@ -221,7 +223,7 @@ def run(
 ) -> RunOut:
     """Run (or resume) a verified request now on every system not yet done; with
     `confirm_system`, first mark that system's manual task done."""
-    loaded = load_policy(Path(request.policy_path))
+    loaded = _policy_of(request)
     if confirm_system is not None:
         complete_manual_task(
             session=session,

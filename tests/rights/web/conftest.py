@@ -71,6 +71,7 @@ def opened(
             session=session,
             runtime=desk.runtime,
             keyring=desk.keyring,
+            loaded=desk.kestrel.loaded,
             actor=OFFICE,
             asked=OpenRequestIn(kind=kind, email=email, received_on=received_on),
         )

@@ -34,6 +34,7 @@ def _open(
             session=session,
             runtime=desk.runtime,
             keyring=desk.keyring,
+            loaded=desk.kestrel.loaded,
             actor=STAFF,
             asked=OpenRequestIn(kind=kind, email=email, received_on=received_on),
         )

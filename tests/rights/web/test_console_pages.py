@@ -225,6 +225,7 @@ def test_set_aside_records_are_decided_on_the_request_page(desk: Desk, console: 
             session=session,
             runtime=desk.runtime,
             keyring=desk.keyring,
+            loaded=desk.kestrel.loaded,
             actor=OFFICE,
             asked=OpenRequestIn(kind=RequestKind.ACCESS, email=ALICE, phone=ALICE_PHONE),
         )
