@@ -18,6 +18,7 @@ from dataward.audit.models import AuditEvent
 from dataward.rights.casework import PERSONAL_DATA_VIEWED
 
 from ..kestrel import ALICE, ALICE_PHONE
+from ..request_factories import Inbox, code_in
 from .conftest import Desk
 
 Api = Callable[[Role], dict[str, str]]
@@ -311,3 +312,39 @@ def test_records_naming_someone_else_wait_for_review_then_the_request_finishes(
     with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
         data = archive.read("data.json").decode()
     assert "Bob Baker" not in data and "Alice Archer" in data
+
+
+def test_a_code_sent_by_email_verifies_the_request(
+    desk: Desk, client: TestClient, token_for: Api, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    desk.runtime.settings = desk.runtime.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "mail_from": "privacy@kestrel.test"}
+    )
+    staff = token_for(Role.STAFF)
+    reference = _opened(client, staff)
+    sent = client.post(f"/api/v1/requests/{reference}/send-code", headers=staff)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["sent_to"] == "email"
+    code = code_in(inbox.messages[-1])
+    verified = client.post(
+        f"/api/v1/requests/{reference}/verify", json={"code": code}, headers=staff
+    ).json()
+    assert verified["verified"] and verified["problem"] is None
+
+
+def test_a_manual_task_for_a_system_the_request_does_not_have_is_a_404(
+    client: TestClient, token_for: Api
+) -> None:
+    staff = token_for(Role.STAFF)
+    reference = _opened(client, staff)
+    client.post(f"/api/v1/requests/{reference}/verify", json={"evidence": "seen"}, headers=staff)
+    client.post(f"/api/v1/requests/{reference}/run", headers=staff)
+    unknown = client.post(
+        f"/api/v1/requests/{reference}/task-done", json={"system": "filing-cabinet"}, headers=staff
+    )
+    assert unknown.status_code == 404 and unknown.json()["error"]["type"] == "NotFound"
+    automatic = client.post(
+        f"/api/v1/requests/{reference}/task-done", json={"system": "crm"}, headers=staff
+    )
+    assert automatic.status_code == 409
