@@ -25,6 +25,7 @@ from dataward.rights.models import (
     TaskMode,
     TaskState,
 )
+from dataward.rights.packages import PACKAGED
 
 router = APIRouter(prefix="/console/requests", include_in_schema=False)
 P = Permission
@@ -146,7 +147,7 @@ def request_page(
             t for t in detail.tasks if t.mode == TaskMode.MANUAL and t.state != TaskState.DONE
         ],
         "to_review": [i for i in detail.review if i.decision is None],
-        "packaged": found.kind in staff_actions.PACKAGED
+        "packaged": found.kind in PACKAGED
         and found.state in (RequestState.AWAITING_REVIEW, RequestState.COMPLETED),
         "refusal": refusal,
         "done": console_actions.DONE.get(done or ""),

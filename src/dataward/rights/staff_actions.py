@@ -28,7 +28,7 @@ from dataward.rights.crosscheck import review_records
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.identities import label, parse_label
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
-from dataward.rights.packages import open_package, package_path
+from dataward.rights.packages import PACKAGED, open_package, package_path
 from dataward.rights.rectification import check_categories, normalise_change
 from dataward.rights.schemas import (
     EMAIL,
@@ -44,8 +44,6 @@ from dataward.rights.schemas import (
     VerifyIn,
     VerifyOut,
 )
-
-PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
 
 
 def _environ(runtime: Runtime) -> dict[str, str]:
