@@ -177,9 +177,11 @@ DOMAINS: tuple[Domain, ...] = (
                 "Subject-rights requests: open, verify, pause, extend, review and close them.",
             ),
         ),
-        # The privacy centre (public); the staff console's pages join it here, as a tuple
-        # ("dataward.rights.pages", "dataward.rights.console_pages").
-        pages="dataward.rights.pages",
+        api="dataward.rights.api",
+        # The privacy centre (public) and the staff console's pages.
+        pages=("dataward.rights.pages", "dataward.rights.console_pages"),
+        nav=(NavLink("Requests", "/console/requests", "requests.read"),),
+        panels=("dataward.rights.console_pages:dashboard_panel",),
     ),
     Domain(
         name="retention",

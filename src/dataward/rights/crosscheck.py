@@ -7,6 +7,7 @@ disclosed nor erased until staff decide whose it is (`dataward rights review`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -20,9 +21,10 @@ from dataward.policy.schema import Policy
 from dataward.rights import notes
 from dataward.rights.context import ExecutionContext
 from dataward.rights.erasure import collection_of
-from dataward.rights.models import ReviewDecision, ReviewItem, RightsRequest
+from dataward.rights.models import RequestState, ReviewDecision, ReviewItem, RightsRequest
 from dataward.rights.schemas import EMAIL, PHONE_NUMBER
 from dataward.rights.steps import key_digest
+from dataward.rights.verification import queue_execution
 
 # The identities a row can name a person by that a requester also gives.
 CONTACT = {EMAIL: "email address", PHONE_NUMBER: "phone number"}
@@ -168,3 +170,47 @@ def decide(
 
 def undecided(request: RightsRequest) -> list[ReviewItem]:
     return [i for i in request.review_items if i.decision is None]
+
+
+def review_records(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    request: RightsRequest,
+    actor: str,
+    include: Sequence[int] = (),
+    exclude: Sequence[int] = (),
+    note: str | None = None,
+) -> bool:
+    """Include or exclude set-aside records; once none is left undecided, queue the request
+    to run again. True when it was queued."""
+    both = set(include) & set(exclude)
+    if both:
+        raise UsageError(
+            f"record #{min(both)} is both included and excluded", fix="choose one for each"
+        )
+    decisions = [(i, ReviewDecision.INCLUDE) for i in include]
+    decisions += [(i, ReviewDecision.EXCLUDE) for i in exclude]
+    for item_id, decision in decisions:
+        decide(
+            session=session,
+            keyring=keyring,
+            clock=clock,
+            request=request,
+            item_id=item_id,
+            decision=decision,
+            actor=actor,
+            note=note,
+        )
+    requeued = (
+        bool(decisions) and not undecided(request) and request.state == RequestState.IN_PROGRESS
+    )
+    if requeued:
+        queue_execution(
+            session=session,
+            clock=clock,
+            request=request,
+            occasion=f"reviewed-{len(request.review_items)}",
+        )
+    return requeued

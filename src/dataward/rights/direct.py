@@ -28,12 +28,18 @@ from dataward.rights import service
 from dataward.rights.context import ExecutionContext, Retry, require_configured
 from dataward.rights.execution import complete_manual_task, run_request
 from dataward.rights.models import RequestKind, RightsRequest
-from dataward.rights.packages import Delivery, deliver, delivery, open_package, package_path
+from dataward.rights.packages import (
+    PACKAGED,
+    Delivery,
+    deliver,
+    delivery,
+    open_package,
+    package_path,
+)
 from dataward.rights.run_report import print_password, print_run_report, run_report
 from dataward.rights.schemas import RequesterIdentities
 
 DEFAULT_POLICY = Path("dataward.yaml")
-PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
 
 _COMMAND = {
     RequestKind.ACCESS: "access",

@@ -35,6 +35,10 @@ from dataward.core.spreadsheets import neutralise
 from dataward.people import service as people
 from dataward.people.models import Person
 from dataward.rights.letter import SearchedLine, templates
+from dataward.rights.models import RequestKind
+
+# The kinds of request whose answer is a package of the person's data.
+PACKAGED = frozenset({RequestKind.ACCESS, RequestKind.PORTABILITY})
 
 
 def plain(value: Any) -> Any:

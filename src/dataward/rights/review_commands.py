@@ -9,12 +9,9 @@ import typer
 
 from dataward.core.console import cli_actor, handle_errors, out, print_json, ready_runtime
 from dataward.core.crypto import Keyring
-from dataward.core.errors import UsageError
 from dataward.rights import service
-from dataward.rights.crosscheck import decide, undecided
-from dataward.rights.models import RequestState, ReviewDecision
+from dataward.rights.crosscheck import review_records, undecided
 from dataward.rights.schemas import ReviewItemOut
-from dataward.rights.verification import queue_execution
 
 
 @handle_errors
@@ -35,35 +32,21 @@ def review(
 ) -> None:
     """List the records set aside for review, or include or exclude them; once none is left
     the request is queued to run again."""
-    both = set(include or ()) & set(exclude or ())
-    if both:
-        raise UsageError(
-            f"record #{min(both)} is both included and excluded", fix="choose one for each"
-        )
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:
         request = service.get_request(session=session, reference=reference)
-        decisions = [(i, ReviewDecision.INCLUDE) for i in include or ()]
-        decisions += [(i, ReviewDecision.EXCLUDE) for i in exclude or ()]
-        for item_id, decision in decisions:
-            decide(
-                session=session,
-                keyring=keyring,
-                clock=rt.clock,
-                request=request,
-                item_id=item_id,
-                decision=decision,
-                actor=cli_actor(),
-                note=note,
-            )
+        requeued = review_records(
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            request=request,
+            actor=cli_actor(),
+            include=include or (),
+            exclude=exclude or (),
+            note=note,
+        )
         left = len(undecided(request))
-        requeued = bool(decisions) and left == 0 and request.state == RequestState.IN_PROGRESS
-        if requeued:
-            decided = len(request.review_items)
-            queue_execution(
-                session=session, clock=rt.clock, request=request, occasion=f"reviewed-{decided}"
-            )
         items = [ReviewItemOut.model_validate(i) for i in request.review_items]
         ref = request.reference
     if as_json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -161,3 +162,185 @@ class RequestDetail(RequestSummary):
     items: list[ItemOut]
     identities: list[IdentityOut] = Field(default_factory=list)
     review: list[ReviewItemOut] = Field(default_factory=list)
+
+
+# --- the staff console and the JSON API -----------------------------------------------------
+
+
+class DueStatus(enum.StrEnum):
+    """How close an open request is to its due date, as the console colours it."""
+
+    RED = "red"  # overdue, or due within RED_WITHIN_DAYS
+    AMBER = "amber"  # due within AMBER_WITHIN_DAYS
+    GREEN = "green"
+    CLOSED = "closed"
+
+
+class RequestLine(RequestSummary):
+    """One row of the request list: the summary and its due-date colour."""
+
+    due_status: DueStatus
+
+
+class RequestPage(BaseModel):
+    """A page of requests by due date, with how many match in all."""
+
+    items: list[RequestLine]
+    total: int
+    offset: int
+    limit: int
+
+
+class TimelineEntry(BaseModel):
+    """One event of the request's audit trail, said in words."""
+
+    sequence: int
+    at: datetime
+    actor: str
+    action: str
+    said: str
+
+
+class DeskSummary(BaseModel):
+    """The dashboard's view of requests: what is due first, and what waits for staff."""
+
+    open: int
+    overdue: int
+    paused: int
+    awaiting_review: int
+    records_to_review: int
+    first_due: list[RequestLine]
+
+
+class OpenRequestIn(BaseModel):
+    """What `rights open` takes: the kind, who it is about and what it asks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RequestKind
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=200)
+    refs: dict[str, str] = Field(default_factory=dict, max_length=20)
+    received_on: date | None = None
+    purposes: list[str] = Field(default_factory=list, max_length=50)
+    changes: dict[str, str] = Field(default_factory=dict, max_length=50)
+    note: str | None = Field(default=None, max_length=10_000)
+
+
+class SendCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str | None = Field(default=None, description="email or sms (default: the first unproved)")
+
+
+class CodeSentOut(BaseModel):
+    reference: str
+    code_sent: bool
+    sent_to: str
+    expires_at: datetime
+
+
+class VerifyIn(BaseModel):
+    """A code the requester received, or what staff saw (one of the two)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, max_length=20)
+    evidence: str | None = Field(default=None, max_length=2000)
+    identity: str | None = Field(
+        default=None, max_length=100, description="email (default), phone or ref:KEY"
+    )
+    identity_on: date | None = None
+    by_call_back: bool = False
+
+
+class VerifyOut(BaseModel):
+    reference: str
+    verified: bool
+    # Why a code did not verify (the failed attempt still counts).
+    problem: str | None = None
+    start_on: date
+    due_on: date
+    not_verified: list[str] = Field(default_factory=list)
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class ExtendIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+    told_on: date
+
+
+class PauseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    asked_on: date
+
+
+class ResumeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answered_on: date
+
+
+class ReviewIn(BaseModel):
+    """Set-aside records to include (they are the requester's) or exclude (someone else's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    include: list[int] = Field(default_factory=list, max_length=500)
+    exclude: list[int] = Field(default_factory=list, max_length=500)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ReviewOut(BaseModel):
+    reference: str
+    items: list[ReviewItemOut]
+    requeued: bool
+
+
+class TaskDoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system: str = Field(min_length=1, max_length=200)
+
+
+class RunOut(BaseModel):
+    """What a run did: finished or not, and why not per system."""
+
+    reference: str
+    state: RequestState
+    finished: bool
+    failed: dict[str, str]
+    waiting: dict[str, str]
+    manual: list[str]
+    set_aside: dict[str, str]
+    package_stored: bool
+
+
+class RefusalOut(BaseModel):
+    reference: str
+    state: RequestState
+    notice: str
+
+
+class LetterOut(BaseModel):
+    """The letter to the person: the refusal notice (text) or the access letter (HTML)."""
+
+    reference: str
+    letter: str = Field(description="refusal or access")
+    media_type: str
+    body: str

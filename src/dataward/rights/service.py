@@ -24,6 +24,7 @@ from dataward.rights.intake import request_identities as request_identities
 from dataward.rights.intake import request_person as request_person
 from dataward.rights.models import (
     RequestIdentity,
+    RequestKind,
     RequestState,
     RightsRequest,
     TaskState,
@@ -172,9 +173,12 @@ def list_requests(
     clock: Clock,
     state: RequestState | str | None = None,
     overdue: bool = False,
+    kind: RequestKind | None = None,
 ) -> list[RightsRequest]:
     """Requests by due date; `overdue`: open ones whose due date has passed."""
     query = select(RightsRequest)
+    if kind is not None:
+        query = query.where(RightsRequest.kind == kind)
     if state is not None:
         try:
             state = RequestState(state)
