@@ -155,6 +155,41 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
+        name="disclosures",
+        models="dataward.disclosures.models",
+        commands=(
+            Command(
+                "disclosures",
+                ("dataward.disclosures.commands",),
+                "Disclosures to third parties: open, approve or refuse, release, list.",
+            ),
+        ),
+    ),
+    Domain(
+        name="breaches",
+        models="dataward.breaches.models",
+        jobs="dataward.breaches.jobs",
+        commands=(
+            Command(
+                "breaches",
+                ("dataward.breaches.commands",),
+                "The breach register: facts, the 72-hour clock, decisions and the ICO report.",
+            ),
+        ),
+    ),
+    Domain(
+        name="complaints",
+        models="dataward.complaints.models",
+        jobs="dataward.complaints.jobs",
+        commands=(
+            Command(
+                "complaints",
+                ("dataward.complaints.commands",),
+                "Complaints to the business about its use of personal data.",
+            ),
+        ),
+    ),
+    Domain(
         name="examples",
         commands=(
             Command(
