@@ -172,7 +172,8 @@ DOMAINS: tuple[Domain, ...] = (
         commands=(
             Command(
                 "breaches",
-                ("dataward.breaches.commands",),
+                # people_commands adds its commands to the group commands.py defines.
+                ("dataward.breaches.commands", "dataward.breaches.people_commands"),
                 "The breach register: facts, the 72-hour clock, decisions and the ICO report.",
             ),
         ),

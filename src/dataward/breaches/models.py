@@ -57,6 +57,9 @@ class BreachDecision(Base):
     late_reasons: Mapped[str | None] = mapped_column(sa.Text)  # sealed
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_by: Mapped[str] = mapped_column(sa.String(200))
+    # The audit event that recorded it: the row is compared with that event when shown, so a
+    # decision rewritten in the table is caught (and an event rewritten, by `audit verify`).
+    audit_sequence: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class BreachAlert(Base):

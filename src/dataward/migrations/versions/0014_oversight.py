@@ -2,7 +2,7 @@
 
 Revision ID: 0014
 Revises: 0006
-Create Date: 2026-12-03 17:39:20.025729
+Create Date: 2026-12-03 17:42:27.313816
 """
 
 from collections.abc import Sequence
@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("late_reasons", sa.Text(), nullable=True),
         sa.Column("decided_at", dataward.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.String(length=200), nullable=False),
+        sa.Column("audit_sequence", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["breach_id"], ["breaches.id"], name=op.f("fk_breach_decisions_breach_id_breaches")
         ),
