@@ -249,6 +249,7 @@ def acknowledge(
 def add_update(
     *, session: Session, keyring: Keyring, clock: Clock, actor: str, complaint_id: int, text: str
 ) -> ComplaintUpdate:
+    keyring.attach(session)
     complaint = _get(session, complaint_id)
     if complaint.status == "closed":
         raise Conflict(f"complaint {complaint_id} is closed")
@@ -274,6 +275,7 @@ def close(
     complaint_id: int,
     outcome: str,
 ) -> Complaint:
+    keyring.attach(session)
     complaint = _get(session, complaint_id)
     if complaint.status == "closed":
         raise Conflict(f"complaint {complaint_id} is already closed")

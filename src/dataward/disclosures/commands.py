@@ -126,6 +126,7 @@ def open_command(
     json_out: JsonOption = False,
 ) -> None:
     """Record a third party's request for personal data."""
+    service.check_kind_and_ground(kind, ground)
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     with rt.transaction() as session:

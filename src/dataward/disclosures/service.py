@@ -81,6 +81,16 @@ def view(*, session: Session, keyring: Keyring, disclosure: Disclosure) -> Discl
     )
 
 
+def check_kind_and_ground(requester_kind: str, ground: str) -> None:
+    if requester_kind not in REQUESTER_KINDS:
+        raise UsageError(
+            f"{requester_kind!r} is not a kind of requester",
+            fix=f"one of: {', '.join(REQUESTER_KINDS)}",
+        )
+    if ground not in GROUNDS:
+        raise UsageError(f"{ground!r} is not a legal ground", fix=f"one of: {', '.join(GROUNDS)}")
+
+
 def open_disclosure(
     *,
     session: Session,
@@ -96,13 +106,7 @@ def open_disclosure(
     phone: str | None = None,
 ) -> Disclosure:
     """Record a third party's request; the person it is about is held encrypted, if named."""
-    if requester_kind not in REQUESTER_KINDS:
-        raise UsageError(
-            f"{requester_kind!r} is not a kind of requester",
-            fix=f"one of: {', '.join(REQUESTER_KINDS)}",
-        )
-    if ground not in GROUNDS:
-        raise UsageError(f"{ground!r} is not a legal ground", fix=f"one of: {', '.join(GROUNDS)}")
+    check_kind_and_ground(requester_kind, ground)
     refs = [t.strip() for t in tickets if t.strip()]
     if any(len(t) > 100 for t in refs):
         raise UsageError("a ticket reference is longer than 100 characters", fix="shorten it")
