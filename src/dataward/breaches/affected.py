@@ -124,6 +124,7 @@ def notify_people(
 
     Only after a recorded decision to tell them (Art 34): the notice is itself a disclosure
     of what happened, and the decision says why it is owed."""
+    keyring.attach(session)
     if not text.strip():
         raise UsageError(
             "the notice is empty",

@@ -238,6 +238,9 @@ def list_command(
         str | None,
         typer.Option("--status", help="Only these: open, approved, refused or released."),
     ] = None,
+    ticket: Annotated[
+        str | None, typer.Option("--ticket", help="Only those recorded against this ticket.")
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """List the disclosure register."""
@@ -248,7 +251,7 @@ def list_command(
     with rt.transaction() as session:
         found = [
             service.view(session=session, keyring=keyring, disclosure=d)
-            for d in service.list_disclosures(session=session, status=status)
+            for d in service.list_disclosures(session=session, status=status, ticket=ticket)
         ]
         if json_out:
             print_json([as_json(v) for v in found])

@@ -319,14 +319,14 @@ def get_disclosure(*, session: Session, disclosure_id: int) -> Disclosure:
     return _get(session, disclosure_id)
 
 
-def list_disclosures(*, session: Session, status: str | None = None) -> list[Disclosure]:
+def list_disclosures(
+    *, session: Session, status: str | None = None, ticket: str | None = None
+) -> list[Disclosure]:
+    """The register, oldest first; `ticket` keeps those recorded against that ticket."""
     query = select(Disclosure).order_by(Disclosure.id)
     if status is not None:
         query = query.where(Disclosure.status == status)
-    return list(session.scalars(query))
-
-
-def for_ticket(*, session: Session, ticket: str) -> list[Disclosure]:
-    """The disclosures recorded against a ticket (the school's MIS supplier, a client)."""
-    wanted = ticket.strip()
-    return [d for d in list_disclosures(session=session) if wanted in (d.tickets or [])]
+    found = list(session.scalars(query))
+    if ticket is not None:
+        found = [d for d in found if ticket.strip() in (d.tickets or [])]
+    return found
