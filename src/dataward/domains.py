@@ -190,6 +190,9 @@ DOMAINS: tuple[Domain, ...] = (
                 "Disclosures to third parties: open, approve or refuse, release, list.",
             ),
         ),
+        api="dataward.disclosures.api",
+        pages="dataward.disclosures.pages",
+        nav=(NavLink("Disclosures", "/console/disclosures", "oversight.read"),),
     ),
     Domain(
         name="breaches",
@@ -203,6 +206,10 @@ DOMAINS: tuple[Domain, ...] = (
                 "The breach register: facts, the 72-hour clock, decisions and the ICO report.",
             ),
         ),
+        api="dataward.breaches.api",
+        pages="dataward.breaches.pages",
+        nav=(NavLink("Breaches", "/console/breaches", "oversight.read"),),
+        panels=("dataward.breaches.pages:dashboard_panel",),
     ),
     Domain(
         name="complaints",
@@ -215,6 +222,9 @@ DOMAINS: tuple[Domain, ...] = (
                 "Complaints to the business about its use of personal data.",
             ),
         ),
+        api="dataward.complaints.api",
+        pages=("dataward.complaints.pages", "dataward.complaints.public_pages"),
+        nav=(NavLink("Complaints", "/console/complaints", "oversight.read"),),
     ),
     Domain(
         name="examples",

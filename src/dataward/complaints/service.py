@@ -14,7 +14,7 @@ from dataward.complaints.deadlines import AcknowledgementDue, acknowledgement_du
 from dataward.complaints.models import Complaint, ComplaintUpdate
 from dataward.core.clock import Clock, london_date, today
 from dataward.core.crypto import Keyring
-from dataward.core.errors import Conflict, DatawardError, NotFound, UsageError
+from dataward.core.errors import Conflict, Forbidden, NotFound, UsageError
 from dataward.people import service as people
 from dataward.people.models import Person
 from dataward.policy.schema import Policy
@@ -23,12 +23,6 @@ CHANNELS = ("web", "phone", "letter", "email", "in_person")
 TEXT_LIMIT = 10_000
 # Staff are warned this long before the statute's day, so the acknowledgement is not late.
 ALERT_AHEAD = timedelta(days=7)
-
-
-class NotReader(DatawardError):
-    """The person asking holds none of the roles the policy lets read complaints."""
-
-    status_code = 403
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ def may_read(policy: Policy, roles: Collection[str]) -> bool:
 
 def require_reader(policy: Policy, roles: Collection[str]) -> None:
     if not may_read(policy, roles):
-        raise NotReader(
+        raise Forbidden(
             "complaints can be read only by the roles the policy names",
             fix=f"ask someone who is one of: {', '.join(policy.complaints.readers)}",
         )
