@@ -16,7 +16,6 @@ from dataward.core import jobs
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, NotFound, UsageError
-from dataward.policy.schema import Policy
 from dataward.policy.service import LoadedPolicy
 
 ALERT_JOB = "breaches.alert"
@@ -376,23 +375,3 @@ def close_breach(*, session: Session, clock: Clock, actor: str, breach_id: int) 
         object_id=str(breach.id),
     )
     return breach
-
-
-def register_for_ropa(*, session: Session, policy: Policy) -> dict[str, list[str]]:
-    """Activity name → one line per breach recorded against it, directly or by its systems."""
-    lines: dict[str, list[str]] = {}
-    for breach in list_breaches(session=session):
-        hit = set(breach.activities or [])
-        hit |= {a.name for a in policy.activities if set(a.systems) & set(breach.systems or [])}
-        kinds = {d.kind: d for d in decisions_of(session=session, breach_id=breach.id)}
-        if REPORT in kinds:
-            reported = kinds[REPORT].reported_at
-            outcome = f"reported {reported:%Y-%m-%d}" if reported else "reported"
-        elif NOT_REPORT in kinds:
-            outcome = "not reported (unlikely to result in a risk)"
-        else:
-            outcome = "decision on reporting pending"
-        line = f"Breach {breach.id}, aware {breach.aware_at:%Y-%m-%d}: {outcome}"
-        for name in sorted(hit):
-            lines.setdefault(name, []).append(line)
-    return lines

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.breaches import service as breaches
+from dataward.breaches import ropa_lines
 from dataward.core.clock import clock_from_env, today
 from dataward.core.console import handle_errors, out, output_file, print_json, runtime
 from dataward.core.errors import ConfigurationError
@@ -40,7 +40,7 @@ def _breach_register(loaded: LoadedPolicy) -> dict[str, list[str]] | None:
     except ConfigurationError:
         return None
     with rt.transaction() as session:
-        return breaches.register_for_ropa(session=session, policy=loaded.policy)
+        return ropa_lines.register_for_ropa(session=session, policy=loaded.policy)
 
 
 @ropa_app.command("export")
