@@ -75,7 +75,11 @@ def draft(found: BreachView, policy: Policy, *, now: datetime) -> str:
                 f"Categories of personal data: {', '.join(breach.categories) or NOT_YET}",
                 "Approximate number of records: "
                 + (str(breach.records_count) if breach.records_count is not None else NOT_YET),
-                "Approximate number of people: "
+                (
+                    "Approximate number of subscribers or users affected: "
+                    if breach.regime == breach_clock.PECR
+                    else "Approximate number of people: "
+                )
                 + (str(breach.people_count) if breach.people_count is not None else NOT_YET),
                 f"Activities affected: {', '.join(breach.activities) or NOT_YET}",
             ],
