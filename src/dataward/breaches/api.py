@@ -13,7 +13,7 @@ from dataward.breaches.schemas import BreachIn, BreachOut, DecisionIn
 from dataward.breaches.web import shown
 from dataward.core.console import LARGEST_ID
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(prefix="/breaches", tags=["breaches"])
 BreachId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
@@ -54,6 +54,7 @@ def open_breach(
     body: BreachIn,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     principal: Principal = api_access(Permission.OVERSIGHT_ACT),
 ) -> BreachOut:
@@ -62,7 +63,7 @@ def open_breach(
         session=session,
         keyring=keyring,
         clock=runtime.clock,
-        loaded=configured_policy(runtime.settings),
+        loaded=loaded,
         actor=principal.actor,
         aware_at=body.aware_at,
         aware_zone="Europe/London",

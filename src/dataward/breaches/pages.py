@@ -19,7 +19,8 @@ from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
 from dataward.core.runtime import Runtime
 from dataward.core.web import DbSession, KeyringDep, Panel, RuntimeDep, redirect, render
-from dataward.policy.service import configured_policy
+from dataward.policy.service import LoadedPolicy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
@@ -69,6 +70,7 @@ def open_breach(
     request: Request,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     aware: Text = "",
     summary: Text = "",
@@ -105,7 +107,7 @@ def open_breach(
                 session=session,
                 keyring=keyring,
                 clock=runtime.clock,
-                loaded=configured_policy(runtime.settings),
+                loaded=loaded,
                 actor=principal.actor,
                 aware_at=moment,
                 aware_zone="Europe/London",
@@ -132,6 +134,7 @@ def _detail(
     session: Session,
     runtime: Runtime,
     keyring: Keyring,
+    loaded: LoadedPolicy,
     principal: Principal,
     breach_id: int,
     *,
@@ -146,7 +149,7 @@ def _detail(
     now = runtime.clock.now()
     report = None
     if principal.can(Permission.PERSONAL_DATA_READ):
-        report = draft(found, configured_policy(runtime.settings).policy, now=now)
+        report = draft(found, loaded.policy, now=now)
     context = {
         "b": shown(found, principal, now),
         "report": report,
@@ -165,9 +168,10 @@ def breach_page(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.OVERSIGHT_READ),
 ) -> HTMLResponse:
-    return _detail(request, session, runtime, keyring, principal, breach_id)
+    return _detail(request, session, runtime, keyring, loaded, principal, breach_id)
 
 
 @router.post("/console/breaches/{breach_id}/decisions", response_model=None)
@@ -177,6 +181,7 @@ def decide(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     kind: Text = "",
     ground: Text = "",
     reasons: Text = "",
@@ -206,7 +211,15 @@ def decide(
             errors["kind"] = str(exc)
     session.rollback()
     return _detail(
-        request, session, runtime, keyring, principal, breach_id, errors=errors, status_code=422
+        request,
+        session,
+        runtime,
+        keyring,
+        loaded,
+        principal,
+        breach_id,
+        errors=errors,
+        status_code=422,
     )
 
 

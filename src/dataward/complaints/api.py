@@ -13,7 +13,7 @@ from dataward.complaints.schemas import ComplaintIn, ComplaintOut, ComplaintSumm
 from dataward.complaints.web import full, roles_of, summary
 from dataward.core.console import LARGEST_ID
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 ComplaintId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
@@ -23,11 +23,12 @@ ComplaintId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 def list_complaints(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     status: str | None = None,
     principal: Principal = api_access(Permission.OVERSIGHT_READ),
 ) -> list[ComplaintSummary]:
     """Dates and status with both countings of the acknowledgement; never the contents."""
-    policy = configured_policy(runtime.settings).policy
+    policy = loaded.policy
     return [summary(c, policy) for c in service.list_complaints(session=session, status=status)]
 
 
@@ -36,11 +37,12 @@ def read_complaint(
     complaint_id: ComplaintId,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     principal: Principal = api_access(Permission.OVERSIGHT_READ),
 ) -> ComplaintOut:
     """A complaint in full: only for the roles the policy names; the reading is recorded."""
-    policy = configured_policy(runtime.settings).policy
+    policy = loaded.policy
     found = service.read(
         session=session,
         keyring=keyring,
@@ -58,6 +60,7 @@ def open_complaint(
     body: ComplaintIn,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     principal: Principal = api_access(Permission.OVERSIGHT_ACT),
 ) -> ComplaintSummary:
@@ -69,4 +72,4 @@ def open_complaint(
         actor=principal.actor,
         **body.model_dump(),
     )
-    return summary(made, configured_policy(runtime.settings).policy)
+    return summary(made, loaded.policy)

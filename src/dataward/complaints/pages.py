@@ -14,7 +14,7 @@ from dataward.complaints.web import full, roles_of, summary
 from dataward.core.clock import today
 from dataward.core.console import LARGEST_ID
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep, redirect, render
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=10_000)]
@@ -26,9 +26,10 @@ def complaints_page(
     request: Request,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.OVERSIGHT_READ),
 ) -> HTMLResponse:
-    policy = configured_policy(runtime.settings).policy
+    policy = loaded.policy
     context = {
         "complaints": [summary(c, policy) for c in service.list_complaints(session=session)],
         "today": today(runtime.clock),
@@ -43,11 +44,12 @@ def complaint_page(
     complaint_id: ComplaintId,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     principal: Principal = page_access(Permission.OVERSIGHT_READ),
 ) -> HTMLResponse:
     """Only for the roles the policy names; the reading is in the audit log before it shows."""
-    policy = configured_policy(runtime.settings).policy
+    policy = loaded.policy
     found = service.read(
         session=session,
         keyring=keyring,
@@ -70,13 +72,14 @@ def send_letter(
     complaint_id: ComplaintId,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     kind: Text = "",
     text: Text = "",
     principal: Principal = page_access(Permission.OVERSIGHT_ACT),
 ) -> Response:
     """Acknowledge, update or close, and email the letter: for the complaint's readers only."""
-    policy = configured_policy(runtime.settings).policy
+    policy = loaded.policy
     service.require_reader(policy, roles_of(principal))
     clock, actor = runtime.clock, principal.actor
     if kind == "acknowledgement":

@@ -13,7 +13,8 @@ from dataward.core.web import DbSession, KeyringDep, RuntimeDep
 from dataward.disclosures import service
 from dataward.disclosures.schemas import DecisionIn, DisclosureIn, DisclosureOut, ReleaseIn
 from dataward.disclosures.web import shown, staff_of
-from dataward.policy.service import configured_policy
+from dataward.policy.service import LoadedPolicy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(prefix="/disclosures", tags=["disclosures"])
 DisclosureId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
@@ -72,13 +73,13 @@ def open_disclosure(
 
 def _decide(
     approve: bool, disclosure_id: DisclosureId, body: DecisionIn, session: DbSession,
-    runtime: RuntimeDep, keyring: KeyringDep, principal: Principal,
+    runtime: RuntimeDep, keyring: KeyringDep, loaded: LoadedPolicy, principal: Principal,
 ) -> DisclosureOut:  # fmt: skip
     made = service.decide(
         session=session,
         keyring=keyring,
         clock=runtime.clock,
-        policy=configured_policy(runtime.settings).policy,
+        policy=loaded.policy,
         staff=staff_of(principal),
         disclosure_id=disclosure_id,
         approve=approve,
@@ -94,10 +95,11 @@ def approve(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.OVERSIGHT_ACT),
 ) -> DisclosureOut:
     """Approve: a role the policy names, and not the person who opened it."""
-    return _decide(True, disclosure_id, body, session, runtime, keyring, principal)
+    return _decide(True, disclosure_id, body, session, runtime, keyring, loaded, principal)
 
 
 @router.post("/{disclosure_id}/refuse")
@@ -107,9 +109,10 @@ def refuse(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.OVERSIGHT_ACT),
 ) -> DisclosureOut:
-    return _decide(False, disclosure_id, body, session, runtime, keyring, principal)
+    return _decide(False, disclosure_id, body, session, runtime, keyring, loaded, principal)
 
 
 @router.post("/{disclosure_id}/release")

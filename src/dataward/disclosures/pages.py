@@ -18,7 +18,7 @@ from dataward.core.web import DbSession, KeyringDep, RuntimeDep, redirect, rende
 from dataward.disclosures import service
 from dataward.disclosures.grounds import GROUNDS, REQUESTER_KINDS
 from dataward.disclosures.web import shown, staff_of
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
@@ -144,6 +144,7 @@ def decide(
     disclosure_id: DisclosureId,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     keyring: KeyringDep,
     note: Text = "",
     decision: Text = "",
@@ -157,7 +158,7 @@ def decide(
                 session=session,
                 keyring=keyring,
                 clock=runtime.clock,
-                policy=configured_policy(runtime.settings).policy,
+                policy=loaded.policy,
                 staff=staff_of(principal),
                 disclosure_id=disclosure_id,
                 approve=decision == "approve",

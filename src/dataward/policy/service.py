@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
-from dataward.core.errors import ConfigurationError, PolicyError, Problem, UsageError
+from dataward.core.errors import PolicyError, Problem, UsageError
 from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
@@ -25,9 +25,6 @@ from dataward.policy.loader import (
 from dataward.policy.salvage import salvage
 from dataward.policy.schema import Policy
 from dataward.policy.validation import validation_problems
-
-if TYPE_CHECKING:
-    from dataward.core.config import Settings
 
 
 @dataclass(frozen=True)
@@ -83,16 +80,6 @@ def load_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> Load
     if result.loaded is None:
         raise PolicyError(problems=result.errors)
     return result.loaded
-
-
-def configured_policy(settings: Settings) -> LoadedPolicy:
-    """The policy the server runs with (DATAWARD_POLICY), for web pages and API calls."""
-    if settings.policy is None:
-        raise ConfigurationError(
-            "the server does not know the policy file",
-            fix="set DATAWARD_POLICY to the path of dataward.yaml and restart",
-        )
-    return load_policy(settings.policy)
 
 
 def check_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> CheckResult:
