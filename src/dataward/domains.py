@@ -201,6 +201,52 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
+        name="disclosures",
+        models="dataward.disclosures.models",
+        commands=(
+            Command(
+                "disclosures",
+                ("dataward.disclosures.commands",),
+                "Disclosures to third parties: open, approve or refuse, release, list.",
+            ),
+        ),
+        api="dataward.disclosures.api",
+        pages="dataward.disclosures.pages",
+        nav=(NavLink("Disclosures", "/console/disclosures", "oversight.read"),),
+    ),
+    Domain(
+        name="breaches",
+        models="dataward.breaches.models",
+        jobs="dataward.breaches.jobs",
+        commands=(
+            Command(
+                "breaches",
+                # people_commands adds its commands to the group commands.py defines.
+                ("dataward.breaches.commands", "dataward.breaches.people_commands"),
+                "The breach register: facts, the 72-hour clock, decisions and the ICO report.",
+            ),
+        ),
+        api="dataward.breaches.api",
+        pages="dataward.breaches.pages",
+        nav=(NavLink("Breaches", "/console/breaches", "oversight.read"),),
+        panels=("dataward.breaches.pages:dashboard_panel",),
+    ),
+    Domain(
+        name="complaints",
+        models="dataward.complaints.models",
+        jobs="dataward.complaints.jobs",
+        commands=(
+            Command(
+                "complaints",
+                ("dataward.complaints.commands",),
+                "Complaints to the business about its use of personal data.",
+            ),
+        ),
+        api="dataward.complaints.api",
+        pages=("dataward.complaints.pages", "dataward.complaints.public_pages"),
+        nav=(NavLink("Complaints", "/console/complaints", "oversight.read"),),
+    ),
+    Domain(
         name="examples",
         commands=(
             Command(

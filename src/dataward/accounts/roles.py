@@ -48,6 +48,10 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             P.CONSENT_READ,
             P.CONSENT_WRITE,
             P.COMMS_CHECK,
+            # The registers' own rules decide who approves a disclosure or reads a complaint
+            # (the policy's job roles), so staff holding those roles reach the pages.
+            P.OVERSIGHT_READ,
+            P.OVERSIGHT_ACT,
         }
     ),
     # Evidence without the people in it: a request's dates and states, never its identities.

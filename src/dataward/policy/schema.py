@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from dataward.policy.expressions import Condition as Condition
 from dataward.policy.expressions import Period as Period
 from dataward.policy.expressions import parse_where as parse_where
+from dataward.policy.registers import ComplaintRules, DisclosureRules
 
 
 def _web_link(value: str) -> str:
@@ -129,10 +130,7 @@ class Organisation(Strict):
     dpo: Dpo | None = None
     representative: str | None = None
     nation: Nation = Nation.ENGLAND_AND_WALES
-    telecoms_provider: bool = Field(
-        default=False,
-        description="A telecoms provider: PECR reg 5A applies to its breaches.",
-    )
+    telecoms_provider: bool = Field(default=False, description="PECR reg 5A for its breaches.")
     staff_count: int | None = Field(default=None, ge=1)
 
 
@@ -430,6 +428,8 @@ class Policy(Strict):
     cookies: CookieBanner | None = None
     activities: list[Activity] = Field(min_length=1)
     systems: list[System] = Field(default_factory=list)
+    disclosures: DisclosureRules = Field(default_factory=DisclosureRules)
+    complaints: ComplaintRules = Field(default_factory=ComplaintRules)
 
     def system(self, name: str) -> System | None:
         return next((s for s in self.systems if s.name == name), None)

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from dataward.breaches import ropa_lines
 from dataward.core.clock import clock_from_env, today
-from dataward.core.console import handle_errors, out, output_file, print_json
-from dataward.policy.service import load_policy
+from dataward.core.console import handle_errors, out, output_file, print_json, runtime
+from dataward.core.errors import ConfigurationError
+from dataward.policy.service import LoadedPolicy, load_policy
 from dataward.ropa.files import write_ropa
 from dataward.ropa.recipients import list_recipients, list_transfers
 from dataward.ropa.service import build_ropa
@@ -30,6 +32,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(transfers_app, name="transfers")
 
 
+def _breach_register(loaded: LoadedPolicy) -> dict[str, list[str]] | None:
+    """The breach register's lines per activity; None when there is no database to read."""
+    rt = runtime()
+    try:
+        rt.require_schema()
+    except ConfigurationError:
+        return None
+    with rt.transaction() as session:
+        return ropa_lines.register_for_ropa(session=session, policy=loaded.policy)
+
+
 @ropa_app.command("export")
 @handle_errors
 def export(
@@ -47,7 +60,7 @@ def export(
 ) -> None:
     """Write the record of processing, one row per activity, in the ICO template's columns."""
     loaded = load_policy(policy)
-    ropa = build_ropa(loaded, on=today(clock_from_env()))
+    ropa = build_ropa(loaded, on=today(clock_from_env()), breaches=_breach_register(loaded))
     write_ropa(ropa, out_file, organisation=loaded.policy.organisation.name)
     if as_json:
         print_json({"written": str(out_file), "activities": len(ropa.rows)})

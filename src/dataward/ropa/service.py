@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,9 +21,11 @@ from dataward.policy.taxonomy import Taxonomy, taxonomy_for
 from dataward.ropa.recipients import RecipientEntry, assess_transfer, list_recipients
 
 NOT_APPLICABLE = "Not applicable"
-# Consent records and breaches are not kept by Dataward yet; a record of processing must not
-# claim a register the product does not hold, so those cells say where the answer is not.
+# Consent records are not kept by Dataward yet; a record of processing must not claim a
+# register the product does not hold, so those cells say where the answer is not. Breaches
+# come from the breach register when the command could read it.
 NOT_RECORDED = "Not recorded in Dataward"
+NO_BREACH = "No breach recorded"
 
 # The ICO's "Record of processing activities: controller" columns, in its order, with an
 # Art 10 column beside Art 9 and the activity's own name beside its business function.
@@ -147,8 +150,23 @@ def _retention(policy: Policy, activity: Activity, source: str) -> tuple[str, st
     return schedule, link, f"Yes: enforced automatically on {', '.join(enforced)}", ""
 
 
-def _row(loaded: LoadedPolicy, taxonomy: Taxonomy, activity: Activity) -> dict[str, str]:
+def _breach_cells(
+    activity: Activity, breaches: Mapping[str, Sequence[str]] | None
+) -> tuple[str, str]:
+    if breaches is None:
+        return NOT_RECORDED, ""
+    lines = breaches.get(activity.name, [])
+    return ("Yes" if lines else NO_BREACH), _lines(list(lines))
+
+
+def _row(
+    loaded: LoadedPolicy,
+    taxonomy: Taxonomy,
+    activity: Activity,
+    breaches: Mapping[str, Sequence[str]] | None,
+) -> dict[str, str]:
     policy = loaded.policy
+    breached, breach_record = _breach_cells(activity, breaches)
     recipients = [r for name in activity.recipients if (r := policy.recipient(name))]
     undeclared = [name for name in activity.recipients if policy.recipient(name) is None]
     joint = [
@@ -244,8 +262,8 @@ def _row(loaded: LoadedPolicy, taxonomy: Taxonomy, activity: Activity) -> dict[s
                 ("Yes" if dpia.required else "No") if dpia else "Not assessed",
                 (dpia.status or "").replace("_", " ").capitalize() if dpia else "",
                 (dpia.link or "") if dpia else "",
-                NOT_RECORDED,
-                "",
+                breached,
+                breach_record,
                 activity.schedule1_condition or NOT_APPLICABLE,
                 link,
                 adherence,
@@ -256,7 +274,11 @@ def _row(loaded: LoadedPolicy, taxonomy: Taxonomy, activity: Activity) -> dict[s
     )
 
 
-def build_ropa(loaded: LoadedPolicy, *, on: date) -> Ropa:
+def build_ropa(
+    loaded: LoadedPolicy, *, on: date, breaches: Mapping[str, Sequence[str]] | None = None
+) -> Ropa:
+    """The record; `breaches` (activity → the breach register's lines) fills the breach
+    columns, or they say the register was not read."""
     policy = loaded.policy
     org = policy.organisation
     taxonomy = taxonomy_for(policy)
@@ -277,5 +299,5 @@ def build_ropa(loaded: LoadedPolicy, *, on: date) -> Ropa:
         ("Record produced on", on.isoformat()),
         ("From policy file", f"{loaded.path.name} (SHA-256 {loaded.digest[:16]}…)"),
     ]
-    rows = [_row(loaded, taxonomy, activity) for activity in policy.activities]
+    rows = [_row(loaded, taxonomy, activity, breaches) for activity in policy.activities]
     return Ropa(controller=controller, rows=rows, recipients=list_recipients(policy, on=on))

@@ -1,0 +1,1 @@
+"""Complaints to the controller (DPA 2018 s.164A): received, acknowledged, answered."""

@@ -1,0 +1,82 @@
+"""The letters a complainant receives: acknowledgement, updates, outcome, sent by email."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import lru_cache
+
+import jinja2
+from sqlalchemy.orm import Session
+
+from dataward.complaints.models import Complaint
+from dataward.core.clock import Clock
+from dataward.core.config import Settings
+from dataward.core.crypto import Keyring
+from dataward.people import service as people
+from dataward.policy.schema import Policy
+from dataward.rights.verification import send_mail
+
+SUBJECTS = {
+    "acknowledgement": "We have received your complaint",
+    "update": "An update on your complaint",
+    "outcome": "The outcome of your complaint",
+}
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    # Plain text letters: nothing here is HTML, and StrictUndefined catches a missing value.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("dataward.complaints", "templates"),
+        autoescape=False,  # plain-text email, never rendered as HTML
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def letter_text(
+    kind: str, *, complaint: Complaint, policy: Policy, name: str | None, text: str | None = None
+) -> str:
+    org = policy.organisation
+    return (
+        _templates()
+        .get_template(f"complaints/{kind}.txt")
+        .render(
+            name=name,
+            reference=complaint.id,
+            received_on=complaint.received_on,
+            text=text or "",
+            organisation=org.name,
+            contact=org.privacy_contact,
+        )
+    )
+
+
+def send_letter(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    settings: Settings,
+    policy: Policy,
+    complaint: Complaint,
+    kind: str,
+    text: str | None = None,
+) -> bool:
+    """Email the letter to the complainant; False when they gave no email address."""
+    person = people.get_person(session=session, pseudonym=complaint.person_pseudonym)
+    details = people.reveal(session=session, keyring=keyring, person=person)
+    if details.email is None:
+        return False
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = details.email
+    message["Subject"] = f"{SUBJECTS[kind]} (complaint {complaint.id})"
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
+    message.set_content(
+        letter_text(kind, complaint=complaint, policy=policy, name=details.name, text=text)
+    )
+    send_mail(settings, message)
+    return True

@@ -1,0 +1,1 @@
+"""Disclosures of personal data to third parties: recorded, approved by a named role, released."""
