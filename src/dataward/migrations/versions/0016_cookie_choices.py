@@ -1,7 +1,7 @@
 """cookie_choices: each choice a website visitor made on the cookie banner
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0014
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import dataward.core.db
 
 revision: str = "0016"
-down_revision: str | None = "0008"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
