@@ -140,7 +140,9 @@ def _bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def api_access(permission: Permission | None = None) -> Principal:
+def api_access(
+    permission: Permission | None = None, *, narrowed_by: str | None = None
+) -> Principal:
     """JSON routes: an API token (bearer) or the console session; 401 or 403 otherwise."""
 
     def resolve(
@@ -164,11 +166,13 @@ def api_access(permission: Permission | None = None) -> Principal:
             )
         return _checked(request, _user_principal(keyring, session, user), permission)
 
-    dependency: Principal = Depends(ruled(AccessRule("api", permission), resolve))
+    dependency: Principal = Depends(ruled(AccessRule("api", permission, narrowed_by), resolve))
     return dependency
 
 
-def page_access(permission: Permission | None = None) -> Principal:
+def page_access(
+    permission: Permission | None = None, *, narrowed_by: str | None = None
+) -> Principal:
     """Console pages: the session cookie; anonymous visitors go to the sign-in page."""
 
     def resolve(
@@ -179,7 +183,7 @@ def page_access(permission: Permission | None = None) -> Principal:
             raise NotAuthenticated("sign in to see this page", fix="sign in")
         return _checked(request, _user_principal(keyring, session, user), permission)
 
-    dependency: Principal = Depends(ruled(AccessRule("page", permission), resolve))
+    dependency: Principal = Depends(ruled(AccessRule("page", permission, narrowed_by), resolve))
     return dependency
 
 

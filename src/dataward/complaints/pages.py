@@ -46,7 +46,9 @@ def complaint_page(
     runtime: RuntimeDep,
     loaded: PolicyDep,
     keyring: KeyringDep,
-    principal: Principal = page_access(Permission.OVERSIGHT_READ),
+    principal: Principal = page_access(
+        Permission.OVERSIGHT_READ, narrowed_by="the policy's complaints.readers"
+    ),
 ) -> HTMLResponse:
     """Only for the roles the policy names; the reading is in the audit log before it shows."""
     policy = loaded.policy
@@ -76,7 +78,9 @@ def send_letter(
     keyring: KeyringDep,
     kind: Text = "",
     text: Text = "",
-    principal: Principal = page_access(Permission.OVERSIGHT_ACT),
+    principal: Principal = page_access(
+        Permission.OVERSIGHT_ACT, narrowed_by="the policy's complaints.readers"
+    ),
 ) -> Response:
     """Acknowledge, update or close, and email the letter: for the complaint's readers only."""
     policy = loaded.policy

@@ -86,6 +86,9 @@ KeyringDep = Annotated[Keyring, Depends(_keyring)]
 class AccessRule:
     interface: Literal["api", "page", "public"]
     permission: str | None = None  # None: any signed-in account
+    # A further rule the service applies after the permission (e.g. the policy's
+    # `complaints.readers`): holding the permission may still be answered 403.
+    narrowed_by: str | None = None
 
 
 RULE = "dataward_access_rule"
