@@ -8,11 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import func, select
 
-from dataward.audit import checkpoints, sealing, service, witness
-from dataward.audit.models import AuditCheckpoint, AuditEvent
-from dataward.audit.verify import VerifyReport, verify
+from dataward.audit import browse, checkpoints, service, witness
+from dataward.audit.models import AuditEvent
+from dataward.audit.verify import VerifyReport
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -68,11 +67,10 @@ def verify_command(
 ) -> None:
     """Recompute the hash chain, check every checkpoint signature and compare with the witness."""
     rt = ready_runtime()
-    pinned = sealing.trusted_keys(rt.settings)
     with rt.transaction() as session:
-        stored = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
-        seen = [] if no_witness else sealing.witnessed(rt.settings, checkpoints_in_database=stored)
-        report = verify(session=session, pinned_keys=pinned, witness=seen)
+        report = browse.verify_log(
+            session=session, settings=rt.settings, use_witness=not no_witness
+        )
     if as_json:
         print_json({**_report_json(report), "witness_checked": not no_witness})
     elif report.problem is not None:

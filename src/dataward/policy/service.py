@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dataward.core.errors import PolicyError, Problem, UsageError
+from dataward.core.config import Settings
+from dataward.core.errors import ConfigurationError, PolicyError, Problem, UsageError
 from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
@@ -80,6 +81,20 @@ def load_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> Load
     if result.loaded is None:
         raise PolicyError(problems=result.errors)
     return result.loaded
+
+
+def configured_path(settings: Settings) -> Path:
+    """The policy the web app and the jobs work with (DATAWARD_POLICY)."""
+    if settings.policy is None:
+        raise ConfigurationError(
+            "no policy file is configured for the web console and the jobs",
+            fix="set DATAWARD_POLICY to the path of dataward.yaml and restart",
+        )
+    return settings.policy
+
+
+def configured_policy(settings: Settings) -> LoadedPolicy:
+    return load_policy(configured_path(settings))
 
 
 def check_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> CheckResult:
@@ -211,4 +226,11 @@ def problems_as_json(problems: list[Problem]) -> list[dict[str, Any]]:
     ]
 
 
-__all__ = ["CheckResult", "LoadedPolicy", "check_policy", "load_policy"]
+__all__ = [
+    "CheckResult",
+    "LoadedPolicy",
+    "check_policy",
+    "configured_path",
+    "configured_policy",
+    "load_policy",
+]
