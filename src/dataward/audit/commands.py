@@ -11,7 +11,7 @@ import typer
 
 from dataward.audit import browse, checkpoints, service, witness
 from dataward.audit.models import AuditEvent
-from dataward.audit.verify import VerifyReport
+from dataward.audit.schemas import verify_out
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -27,30 +27,6 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
-
-
-def _report_json(report: VerifyReport) -> dict[str, Any]:
-    problem = report.problem
-    return {
-        "ok": report.ok,
-        "events_verified": report.events,
-        "checkpoints_verified": report.checkpoints,
-        "last_sequence": report.last_sequence,
-        "last_checkpoint": report.last_checkpoint,
-        "unsigned_tail": report.unsigned_tail,
-        "canonical_bytes": report.canonical_bytes,
-        "anchored": report.anchored,
-        "witnessed_checkpoints": report.witnessed,
-        "last_witnessed": report.last_witnessed,
-        "problem": None
-        if problem is None
-        else {
-            "sequence": problem.sequence,
-            "kind": problem.kind,
-            "detected_by": problem.detected_by,
-            "message": problem.message,
-        },
-    }
 
 
 @audit_app.command("verify")
@@ -72,7 +48,7 @@ def verify_command(
             session=session, settings=rt.settings, use_witness=not no_witness
         )
     if as_json:
-        print_json({**_report_json(report), "witness_checked": not no_witness})
+        print_json({**verify_out(report).model_dump(), "witness_checked": not no_witness})
     elif report.problem is not None:
         out.print(f"audit log TAMPERED: {report.problem}", markup=False)
         out.print(f"{report.events} events verified before it", markup=False)

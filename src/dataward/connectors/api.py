@@ -1,0 +1,39 @@
+"""JSON routes of the systems: each declared system with its last test, and "test now"."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from dataward.accounts.guard import Principal, api_access
+from dataward.accounts.roles import Permission
+from dataward.connectors import testing
+from dataward.connectors.schemas import SystemOut, SystemTestOut, systems_out, test_out
+from dataward.core.web import DbSession, RuntimeDep
+from dataward.policy.service import configured_policy
+
+router = APIRouter(tags=["systems"])
+
+
+@router.get("/systems", response_model=list[SystemOut])
+def list_systems(
+    session: DbSession,
+    runtime: RuntimeDep,
+    principal: Principal = api_access(Permission.DATAMAP_READ),
+) -> list[SystemOut]:
+    loaded = configured_policy(runtime.settings)
+    return systems_out(loaded, testing.last_tests(session=session))
+
+
+@router.post("/systems/{name}/test", response_model=SystemTestOut)
+def test_now(
+    name: Annotated[str, Path(max_length=200)],
+    session: DbSession,
+    runtime: RuntimeDep,
+    principal: Principal = api_access(Permission.DATAMAP_READ),
+) -> SystemTestOut:
+    """Reach the system now (as `dataward systems test --system NAME`) and keep the result."""
+    result = testing.test_system(configured_policy(runtime.settings), name)
+    testing.record_test(session=session, clock=runtime.clock, actor=principal.actor, result=result)
+    return test_out(result)
