@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
+from dataward.core.web import DbSession, RuntimeDep
 from dataward.notice import service as versions
 from dataward.notice.schemas import (
     DiffOut,
@@ -18,7 +19,6 @@ from dataward.notice.schemas import (
     version_detail,
     version_out,
 )
-from dataward.core.web import DbSession, RuntimeDep
 from dataward.policy.service import configured_policy
 
 router = APIRouter(tags=["notice"])

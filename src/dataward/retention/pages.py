@@ -183,7 +183,13 @@ def place_hold(
         else:
             return redirect(f"{HOME}?said=hold-placed-{hold.id}#holds")
     return _page(
-        request, session, runtime, keyring, principal, hold_form=form, errors=errors,
+        request,
+        session,
+        runtime,
+        keyring,
+        principal,
+        hold_form=form,
+        errors=errors,
         status_code=422,
     )
 
