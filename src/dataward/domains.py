@@ -70,6 +70,9 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain(
         name="policy",
+        api="dataward.policy.api",
+        pages="dataward.policy.pages",
+        nav=(NavLink("Data map", "/console/data-map", "datamap.read"),),
         commands=(
             Command(
                 "check",
@@ -82,6 +85,8 @@ DOMAINS: tuple[Domain, ...] = (
     Domain(
         name="notice",
         models="dataward.notice.models",
+        api="dataward.notice.api",
+        pages=("dataward.notice.console_pages",),
         commands=(
             Command(
                 "notice",
@@ -92,6 +97,8 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain(
         name="ropa",
+        api="dataward.ropa.api",
+        pages="dataward.ropa.pages",
         commands=(
             Command(
                 "ropa",
@@ -106,6 +113,10 @@ DOMAINS: tuple[Domain, ...] = (
         name="audit",
         models="dataward.audit.models",
         jobs="dataward.audit.jobs",
+        api="dataward.audit.api",
+        pages="dataward.audit.pages",
+        nav=(NavLink("Audit", "/console/audit", "audit.read"),),
+        panels=("dataward.audit.pages:dashboard_panel",),
         commands=(Command("audit", ("dataward.audit.commands",), "The tamper-evident audit log."),),
     ),
     Domain(
@@ -138,6 +149,8 @@ DOMAINS: tuple[Domain, ...] = (
     Domain(name="consent", models="dataward.consent.models"),
     Domain(
         name="connectors",
+        api="dataward.connectors.api",
+        pages="dataward.connectors.pages",
         commands=(
             Command(
                 "systems",
@@ -167,6 +180,10 @@ DOMAINS: tuple[Domain, ...] = (
         name="retention",
         models="dataward.retention.models",
         jobs="dataward.retention.jobs",
+        api="dataward.retention.api",
+        pages="dataward.retention.pages",
+        nav=(NavLink("Retention", "/console/retention", "retention.read"),),
+        panels=("dataward.retention.pages:dashboard_panel",),
         commands=(
             Command(
                 "retention",

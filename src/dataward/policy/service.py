@@ -6,11 +6,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError, PolicyError, Problem, UsageError
 from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
@@ -26,6 +25,10 @@ from dataward.policy.loader import (
 from dataward.policy.salvage import salvage
 from dataward.policy.schema import Policy
 from dataward.policy.validation import validation_problems
+
+if TYPE_CHECKING:
+    # Only for the web app and the jobs; `dataward check` stays light without the settings.
+    from dataward.core.config import Settings
 
 
 @dataclass(frozen=True)
