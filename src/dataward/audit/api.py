@@ -19,9 +19,9 @@ from dataward.audit.schemas import (
     status_out,
     verify_out,
 )
-from dataward.core.web import DbSession, RuntimeDep
+from dataward.core.web import API_ERRORS, DbSession, RuntimeDep
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=API_ERRORS)
 Text = Annotated[str | None, Query(max_length=200)]
 
 

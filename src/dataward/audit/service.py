@@ -318,7 +318,7 @@ def _day_start(day: date) -> datetime:
 def _filtered(query: Select[AuditEvent], where: EventFilter) -> Select[AuditEvent]:
     if where.since is not None:
         query = query.where(AuditEvent.at >= _day_start(where.since))
-    if where.until is not None:
+    if where.until is not None and where.until < date.max:  # the last day has no morrow
         query = query.where(AuditEvent.at < _day_start(where.until + timedelta(days=1)))
     if where.action_prefix:
         prefix = where.action_prefix.rstrip(".")

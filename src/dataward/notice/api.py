@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import DbSession, RuntimeDep
+from dataward.core.web import API_ERRORS, DbSession, RuntimeDep
 from dataward.notice import service as versions
 from dataward.notice.schemas import (
     DiffOut,
@@ -21,7 +21,7 @@ from dataward.notice.schemas import (
 )
 from dataward.policy.service import configured_policy
 
-router = APIRouter(tags=["notice"])
+router = APIRouter(tags=["notice"], responses=API_ERRORS)
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import RuntimeDep
+from dataward.core.web import API_ERRORS, RuntimeDep
 from dataward.policy.schemas import CheckOut, check_out
 from dataward.policy.service import check_policy, configured_path
 
-router = APIRouter(tags=["policy"])
+router = APIRouter(tags=["policy"], responses=API_ERRORS)
 
 
 @router.get("/policy/check", response_model=CheckOut)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import DbSession, KeyringDep, RuntimeDep
+from dataward.core.web import API_ERRORS, DbSession, KeyringDep, RuntimeDep
 from dataward.policy.service import configured_policy
 from dataward.retention import holds, overview, reviews, views
 from dataward.retention.evidence import recent_runs
@@ -32,7 +32,7 @@ from dataward.retention.schemas import (
     SweepIn,
 )
 
-router = APIRouter(tags=["retention"])
+router = APIRouter(tags=["retention"], responses=API_ERRORS)
 # An id in a path: a positive 32-bit integer (a bigger one is no row, and some databases'
 # integers overflow on it).
 PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -106,3 +106,11 @@ def test_a_failed_verification_is_not_written_to_a_chain_that_cannot_be_signed(
     written = browse.record_verification(session=session, clock=clock, actor="u", report=broken)
     assert written is None
     assert browse.chain_status(session=session).events == 0
+
+
+def test_the_first_and_last_days_a_date_can_name_are_accepted(
+    session: Session, clock: FixedClock
+) -> None:
+    _log(session, clock, 2)
+    where = audit.EventFilter(since=date.min, until=date.max)
+    assert [e.sequence for e in browse.log_page(session=session, where=where).events] == [2, 1]
