@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import StaffAccount, csrf_token, keyring_for, sign_in
-from dataward.accounts import tokens
-from dataward.accounts.roles import Role
 from fastapi.testclient import TestClient
 from retention import source
 from retention.conftest import policy_document
 from retention.test_sweep import seed
 from sqlalchemy import Engine, create_engine
 
+from dataward.accounts import tokens
+from dataward.accounts.roles import Role
 from dataward.app import create_app
 from dataward.core.crypto import Keyring, create_signing_key_file
 from dataward.core.runtime import Runtime
@@ -95,11 +95,11 @@ def console(
     monkeypatch.setenv("HELPDESK_URL", f"sqlite:///{database}")
     policy = tmp_path / "dataward.yaml"
     policy.write_text(yaml.safe_dump(policy_document()), encoding="utf-8")
-    settings = runtime.settings.model_copy(update={"policy": policy})
-    configured = Runtime.on_engine(settings, runtime.engine, runtime.clock)
-    keyring = keyring_for(configured)
-    create_signing_key_file(settings.resolved_signing_key_file)
-    made = Console(configured, policy, helpdesk, keyring, staff_account)
+    # The test runtime itself is configured, so that `live_app` serves the same deployment.
+    runtime.settings.policy = policy
+    keyring = keyring_for(runtime)
+    create_signing_key_file(runtime.settings.resolved_signing_key_file)
+    made = Console(runtime, policy, helpdesk, keyring, staff_account)
     try:
         yield made
     finally:

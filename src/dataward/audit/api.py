@@ -19,7 +19,8 @@ from dataward.audit.schemas import (
     status_out,
     verify_out,
 )
-from dataward.core.web import API_ERRORS, DbSession, RuntimeDep
+from dataward.core.api_errors import API_ERRORS
+from dataward.core.web import DbSession, RuntimeDep
 
 router = APIRouter(tags=["audit"], responses=API_ERRORS)
 Text = Annotated[str | None, Query(max_length=200)]

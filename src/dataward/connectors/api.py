@@ -10,7 +10,8 @@ from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
 from dataward.connectors import testing
 from dataward.connectors.schemas import SystemOut, SystemTestOut, systems_out, test_out
-from dataward.core.web import API_ERRORS, DbSession, RuntimeDep
+from dataward.core.api_errors import API_ERRORS
+from dataward.core.web import DbSession, RuntimeDep
 from dataward.policy.service import configured_policy
 
 router = APIRouter(tags=["systems"], responses=API_ERRORS)

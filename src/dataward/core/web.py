@@ -22,7 +22,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -221,34 +220,6 @@ def error_body(exc: DatawardError) -> dict[str, object]:
     if isinstance(exc, PolicyError):
         body["problems"] = [str(p) for p in exc.problems]
     return {"error": body}
-
-
-class ErrorDetail(BaseModel):
-    type: str
-    message: str
-    fix: str | None = None
-    problems: list[str] | None = None
-
-
-class ErrorOut(BaseModel):
-    """The one JSON error shape (error_body), for the OpenAPI description."""
-
-    error: ErrorDetail
-
-
-# What any JSON route may answer besides its own success: a router declares
-# `APIRouter(responses=API_ERRORS)` so that its OpenAPI lists them (schemathesis checks).
-API_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut, "description": text}
-    for status, text in (
-        (401, "No API token or console session, or not a valid one"),
-        (403, "The role may not do this"),
-        (404, "No such thing"),
-        (409, "Changed by someone else at the same moment"),
-        (422, "The request is malformed or asks for something impossible"),
-        (429, "Too many requests: try again later"),
-    )
-}
 
 
 # Starlette's own errors (no such route, wrong method) in the same words as ours.

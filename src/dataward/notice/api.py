@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import API_ERRORS, DbSession, RuntimeDep
+from dataward.core.api_errors import API_ERRORS
+from dataward.core.web import DbSession, RuntimeDep
 from dataward.notice import service as versions
 from dataward.notice.schemas import (
     DiffOut,

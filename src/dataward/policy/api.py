@@ -6,7 +6,8 @@ from fastapi import APIRouter
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import API_ERRORS, RuntimeDep
+from dataward.core.api_errors import API_ERRORS
+from dataward.core.web import RuntimeDep
 from dataward.policy.schemas import CheckOut, check_out
 from dataward.policy.service import check_policy, configured_path
 

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Path, Query
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.core.web import API_ERRORS, DbSession, KeyringDep, RuntimeDep
+from dataward.core.api_errors import API_ERRORS
+from dataward.core.web import DbSession, KeyringDep, RuntimeDep
 from dataward.policy.service import configured_policy
 from dataward.retention import holds, overview, reviews, views
 from dataward.retention.evidence import recent_runs

@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
+from dataward.core.api_errors import API_ERRORS
 from dataward.core.clock import today
-from dataward.core.web import API_ERRORS, RuntimeDep
+from dataward.core.web import RuntimeDep
 from dataward.policy.service import configured_policy
 from dataward.ropa.files import CSV_TYPE, XLSX_TYPE, ropa_download
 from dataward.ropa.schemas import RopaOut, ropa_out
