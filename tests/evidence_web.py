@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from browser import StaffAccount, csrf_token, keyring_for, sign_in
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from retention import source
 from retention.conftest import policy_document
@@ -33,18 +35,18 @@ class Console:
     helpdesk: Engine
     keyring: Keyring
     make_account: Callable[..., StaffAccount]
-    _app: object = None
+    _app: FastAPI | None = None
     _tokens: dict[str, str] = field(default_factory=dict)
     _clients: list[TestClient] = field(default_factory=list)
 
     @property
-    def app(self) -> object:
+    def app(self) -> FastAPI:
         if self._app is None:
             self._app = create_app(self.runtime)
         return self._app
 
     def client(self) -> TestClient:
-        made = TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]  # a FastAPI app
+        made = TestClient(self.app, follow_redirects=False)
         self._clients.append(made)
         return made
 
@@ -71,9 +73,12 @@ class Console:
 
     def post_form(
         self, browser: TestClient, page: str, action: str, form: dict[str, str]
-    ) -> object:
+    ) -> httpx.Response:
         """Post a form of `page` the way a browser does, with the page's CSRF token."""
-        return browser.post(action, data={**form, "csrf_token": csrf_token(browser, page)})
+        answer: httpx.Response = browser.post(
+            action, data={**form, "csrf_token": csrf_token(browser, page)}
+        )
+        return answer
 
     def close(self) -> None:
         for made in self._clients:

@@ -222,43 +222,55 @@ def _hold_errors(form: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-@router.post("/console/retention/holds/{hold_id}/release")
+@router.post("/console/retention/holds/{hold_id}/release", response_model=None)
 def release_hold(
     hold_id: PathId,
+    request: Request,
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
     reason: FormText = "",
     principal: Principal = page_access(Permission.RETENTION_ACT),
 ) -> Response:
-    holds.release_hold(
-        session=session,
-        keyring=keyring,
-        clock=runtime.clock,
-        actor=principal.actor,
-        hold_id=hold_id,
-        reason=views.checked_note(reason or " "),
-    )
+    try:
+        with session.begin_nested():
+            holds.release_hold(
+                session=session,
+                keyring=keyring,
+                clock=runtime.clock,
+                actor=principal.actor,
+                hold_id=hold_id,
+                reason=views.checked_note(reason or " "),
+            )
+    except DatawardError as exc:
+        errors = {f"release-{hold_id}": exc.message}
+        return _page(request, session, runtime, keyring, principal, errors=errors, status_code=422)
     return redirect(f"{HOME}?said=hold-released-{hold_id}#holds")
 
 
-@router.post("/console/retention/reviews/{task_id}/resolve")
+@router.post("/console/retention/reviews/{task_id}/resolve", response_model=None)
 def resolve_review(
     task_id: PathId,
+    request: Request,
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
     note: FormText = "",
     principal: Principal = page_access(Permission.RETENTION_ACT),
 ) -> Response:
-    reviews.resolve_review(
-        session=session,
-        keyring=keyring,
-        clock=runtime.clock,
-        actor=principal.actor,
-        task_id=task_id,
-        resolution=views.checked_note(note or " "),
-    )
+    try:
+        with session.begin_nested():
+            reviews.resolve_review(
+                session=session,
+                keyring=keyring,
+                clock=runtime.clock,
+                actor=principal.actor,
+                task_id=task_id,
+                resolution=views.checked_note(note or " "),
+            )
+    except DatawardError as exc:
+        errors = {f"note-{task_id}": exc.message}
+        return _page(request, session, runtime, keyring, principal, errors=errors, status_code=422)
     return redirect(f"{HOME}?said=review-resolved-{task_id}#reviews")
 
 

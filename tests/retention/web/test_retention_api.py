@@ -30,7 +30,8 @@ def test_a_sweep_queued_through_the_api_runs_and_its_run_lists_its_evidence(
 
     assert _run_jobs(console) == 1
     with console.runtime.transaction() as session:
-        assert session.get(jobs.Job, job).state == jobs.JobState.DONE  # type: ignore[union-attr]  # it exists
+        queued_job = session.get(jobs.Job, job)
+        assert queued_job is not None and queued_job.state == jobs.JobState.DONE
     assert source.keys(console.helpdesk, source.calls) == {("leeds", 1), ("leeds", 2)}
 
     runs = client.get("/api/v1/retention/runs", headers=console.api("auditor")).json()

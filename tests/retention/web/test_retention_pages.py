@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from evidence_web import Console
+from fastapi.testclient import TestClient
 
 from dataward.core import jobs
 from dataward.domains import job_handlers
@@ -13,8 +15,8 @@ from retention import source
 XSS = '<script>alert("held")</script><img src=x onerror=alert(1)>'
 
 
-def _place(console: Console, browser: object, **form: str) -> object:
-    return console.post_form(browser, "/console/retention", "/console/retention/holds", form)  # type: ignore[arg-type]  # a TestClient
+def _place(console: Console, browser: TestClient, **form: str) -> httpx.Response:
+    return console.post_form(browser, "/console/retention", "/console/retention/holds", form)
 
 
 def test_a_hold_placed_in_the_console_keeps_the_held_record_from_the_next_sweep(
@@ -31,13 +33,13 @@ def test_a_hold_placed_in_the_console_keeps_the_held_record_from_the_next_sweep(
         reason="Dispute about the call of 30 November",
         review_on="",
     )
-    assert placed.status_code == 303, placed.text  # type: ignore[attr-defined]
-    page = dpo.get(placed.headers["location"])  # type: ignore[attr-defined]
+    assert placed.status_code == 303, placed.text
+    page = dpo.get(placed.headers["location"])
     assert "Legal hold 1 placed." in page.text
     assert "helpdesk/calls/bath,1" in page.text
 
     swept = console.post_form(dpo, "/console/retention", "/console/retention/sweep", {})
-    assert swept.status_code == 303  # type: ignore[attr-defined]
+    assert swept.status_code == 303
     assert jobs.run_until_idle(console.runtime, handlers=job_handlers()) == 1
     # bath/2 went; bath/1 passed its period too, but is held.
     assert source.keys(console.helpdesk, source.calls) == {("bath", 1), ("leeds", 1), ("leeds", 2)}
@@ -58,7 +60,7 @@ def test_a_hold_reason_is_escaped_and_shown_only_to_roles_that_read_personal_dat
     placed = _place(
         console, dpo, scope="collection", system="helpdesk", collection="calls", reason=XSS
     )
-    assert placed.status_code == 303, placed.text  # type: ignore[attr-defined]
+    assert placed.status_code == 303, placed.text
     page = dpo.get("/console/retention").text
     assert "&lt;script&gt;alert(&#34;held&#34;)&lt;/script&gt;" in page
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -77,16 +79,16 @@ def test_a_hold_form_with_missing_fields_comes_back_with_the_errors_beside_them(
 ) -> None:
     dpo = console.browser("dpo")
     answer = _place(console, dpo, scope="record", system="", collection="calls", key="", reason="")
-    assert answer.status_code == 422  # type: ignore[attr-defined]
-    text = answer.text  # type: ignore[attr-defined]
+    assert answer.status_code == 422
+    text = answer.text
     assert 'id="system-error"' in text and 'id="key-error"' in text and 'id="reason-error"' in text
     assert 'value="calls"' in text  # what was typed is kept
 
     unknown = _place(
         console, dpo, scope="collection", system="helpdesk", collection="nope", reason="x"
     )
-    assert unknown.status_code == 422  # type: ignore[attr-defined]
-    assert "no collection" in unknown.text  # type: ignore[attr-defined]
+    assert unknown.status_code == 422
+    assert "no collection" in unknown.text
 
 
 def test_staff_read_retention_but_cannot_act_and_anonymous_visitors_are_sent_to_sign_in(
@@ -97,7 +99,7 @@ def test_staff_read_retention_but_cannot_act_and_anonymous_visitors_are_sent_to_
     refused = _place(
         console, staff, scope="collection", system="helpdesk", collection="calls", reason="x"
     )
-    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert refused.status_code == 403
     anonymous = console.client().get("/console/retention")
     assert anonymous.status_code == 303
     assert anonymous.headers["location"].startswith("/console/sign-in")
@@ -124,8 +126,8 @@ def test_a_review_task_is_resolved_from_its_form(console: Console) -> None:
     done = console.post_form(
         dpo, "/console/retention", f"/console/retention/reviews/{task_id}/resolve", {"note": "kept"}
     )
-    assert done.status_code == 303  # type: ignore[attr-defined]
-    page = dpo.get(done.headers["location"]).text  # type: ignore[attr-defined]
+    assert done.status_code == 303
+    page = dpo.get(done.headers["location"]).text
     assert f"Review task {task_id} resolved." in page
     assert "No review task is open." in page
 
@@ -175,3 +177,22 @@ def test_the_dashboard_shows_the_last_sweep_reviews_and_holds(console: Console) 
     )
     assert "0 open review tasks" in page
     assert "1 legal hold</a>" in page and "1 due for review" in page
+
+
+def test_a_release_without_a_reason_is_refused_beside_its_form_and_the_hold_stays(
+    console: Console,
+) -> None:
+    dpo = console.browser("dpo")
+    _place(console, dpo, scope="collection", system="helpdesk", collection="calls", reason="x")
+    refused = console.post_form(
+        dpo, "/console/retention", "/console/retention/holds/1/release", {"reason": "  "}
+    )
+    assert refused.status_code == 422
+    assert 'id="release-1-error"' in refused.text
+    api = console.client().get("/api/v1/holds", headers=console.api("dpo")).json()
+    assert [h["id"] for h in api] == [1]
+    released = console.post_form(
+        dpo, "/console/retention", "/console/retention/holds/1/release", {"reason": "settled"}
+    )
+    assert released.status_code == 303
+    assert console.client().get("/api/v1/holds", headers=console.api("dpo")).json() == []
