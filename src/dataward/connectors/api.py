@@ -12,7 +12,7 @@ from dataward.connectors import testing
 from dataward.connectors.schemas import SystemOut, SystemTestOut, systems_out, test_out
 from dataward.core.api_errors import API_ERRORS
 from dataward.core.web import DbSession, RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(tags=["systems"], responses=API_ERRORS)
 
@@ -21,9 +21,9 @@ router = APIRouter(tags=["systems"], responses=API_ERRORS)
 def list_systems(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.DATAMAP_READ),
 ) -> list[SystemOut]:
-    loaded = configured_policy(runtime.settings)
     return systems_out(loaded, testing.last_tests(session=session))
 
 
@@ -32,9 +32,10 @@ def test_now(
     name: Annotated[str, Path(max_length=200)],
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.DATAMAP_READ),
 ) -> SystemTestOut:
     """Reach the system now (as `dataward systems test --system NAME`) and keep the result."""
-    result = testing.test_system(configured_policy(runtime.settings), name)
+    result = testing.test_system(loaded, name)
     testing.record_test(session=session, clock=runtime.clock, actor=principal.actor, result=result)
     return test_out(result)

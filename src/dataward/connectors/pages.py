@@ -13,7 +13,7 @@ from dataward.accounts.roles import Permission
 from dataward.connectors import testing
 from dataward.connectors.schemas import systems_out
 from dataward.core.web import DbSession, RuntimeDep, redirect, render
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,9 +23,10 @@ def systems_page(
     request: Request,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.DATAMAP_READ),
 ) -> HTMLResponse:
-    systems = systems_out(configured_policy(runtime.settings), testing.last_tests(session=session))
+    systems = systems_out(loaded, testing.last_tests(session=session))
     return render(request, "connectors/systems.html", {"systems": systems})
 
 
@@ -34,8 +35,9 @@ def test_now(
     name: Annotated[str, Path(max_length=200)],
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.DATAMAP_READ),
 ) -> Response:
-    result = testing.test_system(configured_policy(runtime.settings), name)
+    result = testing.test_system(loaded, name)
     testing.record_test(session=session, clock=runtime.clock, actor=principal.actor, result=result)
     return redirect("/console/data-map/systems")

@@ -20,7 +20,7 @@ from dataward.notice.schemas import (
     version_detail,
     version_out,
 )
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(tags=["notice"], responses=API_ERRORS)
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -55,6 +55,7 @@ def diff_versions(
 def publish(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     body: PublishIn | None = None,
     principal: Principal = api_access(Permission.DATAMAP_PUBLISH),
 ) -> PublishedOut:
@@ -62,7 +63,7 @@ def publish(
     result = versions.publish(
         session=session,
         clock=runtime.clock,
-        loaded=configured_policy(runtime.settings),
+        loaded=loaded,
         actor=principal.actor,
         effective_on=body.effective_on if body else None,
     )

@@ -18,7 +18,7 @@ from dataward.core.errors import UsageError
 from dataward.core.web import DbSession, RuntimeDep, redirect, render
 from dataward.notice import service as versions
 from dataward.notice.schemas import version_detail, version_out
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -78,6 +78,7 @@ def diff_page(
 def publish(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     effective_on: Annotated[str, Form(max_length=20)] = "",
     principal: Principal = page_access(Permission.DATAMAP_PUBLISH),
 ) -> Response:
@@ -90,7 +91,7 @@ def publish(
     result = versions.publish(
         session=session,
         clock=runtime.clock,
-        loaded=configured_policy(runtime.settings),
+        loaded=loaded,
         actor=principal.actor,
         effective_on=effective,
     )

@@ -10,7 +10,8 @@ from dataward.accounts.guard import Principal, page_access
 from dataward.accounts.roles import Permission
 from dataward.core.web import RuntimeDep, render
 from dataward.policy.schemas import check_out
-from dataward.policy.service import check_policy, configured_path
+from dataward.policy.service import check_policy
+from dataward.policy.web import served_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,6 +22,6 @@ def data_map_page(
     runtime: RuntimeDep,
     principal: Principal = page_access(Permission.DATAMAP_READ),
 ) -> HTMLResponse:
-    path = configured_path(runtime.settings)
+    path = served_path(runtime)
     result = check_out(check_policy(path).problems)
     return render(request, "policy/data_map.html", {"check": result, "policy_name": path.name})

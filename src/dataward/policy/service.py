@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
-from dataward.core.errors import ConfigurationError, PolicyError, Problem, UsageError
+from dataward.core.errors import PolicyError, Problem, UsageError
 from dataward.core.files import FileTooLarge, NotARegularFile
 from dataward.policy.checks import Partial, check
 from dataward.policy.fides import resolve_dataset_files
@@ -25,10 +25,6 @@ from dataward.policy.loader import (
 from dataward.policy.salvage import salvage
 from dataward.policy.schema import Policy
 from dataward.policy.validation import validation_problems
-
-if TYPE_CHECKING:
-    # Only for the web app and the jobs; `dataward check` stays light without the settings.
-    from dataward.core.config import Settings
 
 
 @dataclass(frozen=True)
@@ -84,20 +80,6 @@ def load_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> Load
     if result.loaded is None:
         raise PolicyError(problems=result.errors)
     return result.loaded
-
-
-def configured_path(settings: Settings) -> Path:
-    """The policy the web app and the jobs work with (DATAWARD_POLICY)."""
-    if settings.policy is None:
-        raise ConfigurationError(
-            "no policy file is configured for the web console and the jobs",
-            fix="set DATAWARD_POLICY to the path of dataward.yaml and restart",
-        )
-    return settings.policy
-
-
-def configured_policy(settings: Settings) -> LoadedPolicy:
-    return load_policy(configured_path(settings))
 
 
 def check_policy(path: Path, *, allow_datasets_from: Sequence[Path] = ()) -> CheckResult:
@@ -233,7 +215,5 @@ __all__ = [
     "CheckResult",
     "LoadedPolicy",
     "check_policy",
-    "configured_path",
-    "configured_policy",
     "load_policy",
 ]

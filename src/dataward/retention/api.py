@@ -15,7 +15,7 @@ from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
 from dataward.core.api_errors import API_ERRORS
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep, served_policy
 from dataward.retention import holds, overview, reviews, views
 from dataward.retention.evidence import recent_runs
 from dataward.retention.forecast import MAX_MONTHS, forecast
@@ -63,7 +63,8 @@ def place_hold(
     keyring: KeyringDep,
     principal: Principal = api_access(Permission.RETENTION_ACT),
 ) -> HoldOut:
-    policy = None if body.scope == HoldScope.PERSON else configured_policy(runtime.settings)
+    # A person is held without the policy: only a record or a collection is looked up in it.
+    policy = None if body.scope == HoldScope.PERSON else served_policy(runtime)
     hold = views.place_hold(
         session=session,
         keyring=keyring,
@@ -120,6 +121,7 @@ def run_detail(
 def queue_sweep(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     body: SweepIn | None = None,
     principal: Principal = api_access(Permission.RETENTION_ACT),
 ) -> QueuedOut:
@@ -127,7 +129,7 @@ def queue_sweep(
     job = overview.queue_sweep(
         session=session,
         clock=runtime.clock,
-        settings=runtime.settings,
+        loaded=loaded,
         actor=principal.actor,
         system=body.system if body else None,
     )
@@ -138,13 +140,14 @@ def queue_sweep(
 def retention_forecast(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = 12,
     system: Annotated[str | None, Query(max_length=200)] = None,
     principal: Principal = api_access(Permission.RETENTION_READ),
 ) -> ForecastOut:
     result = forecast(
         session=session,
-        loaded=configured_policy(runtime.settings),
+        loaded=loaded,
         clock=runtime.clock,
         months=months,
         system=system,

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from dataward.audit import service as audit
 from dataward.core import jobs
 from dataward.core.clock import Clock, today
-from dataward.core.config import Settings
 from dataward.core.errors import NotFound, UsageError
-from dataward.policy.service import configured_path, load_policy
+from dataward.policy.service import LoadedPolicy
 from dataward.retention.jobs import SWEEP_JOB
 from dataward.retention.models import LegalHold, ReviewStatus, ReviewTask, SweepRun
 
@@ -26,11 +25,16 @@ def get_run(*, session: Session, run_id: int) -> SweepRun:
 
 
 def queue_sweep(
-    *, session: Session, clock: Clock, settings: Settings, actor: str, system: str | None = None
+    *,
+    session: Session,
+    clock: Clock,
+    loaded: LoadedPolicy,
+    actor: str,
+    system: str | None = None,
 ) -> jobs.Job:
-    """Queue a sweep of every system (or one) with the configured policy, for a job runner."""
-    path = configured_path(settings)
-    if system is not None and load_policy(path).policy.system(system) is None:
+    """Queue a sweep of every system (or one) with this policy, for a job runner."""
+    path = loaded.path
+    if system is not None and loaded.policy.system(system) is None:
         raise UsageError(f"the policy has no system {system!r}", fix="leave it out to sweep all")
     job = jobs.enqueue(
         session=session,

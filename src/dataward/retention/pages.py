@@ -22,7 +22,7 @@ from dataward.accounts.roles import Permission
 from dataward.core.errors import DatawardError
 from dataward.core.runtime import Runtime
 from dataward.core.web import DbSession, KeyringDep, Panel, RuntimeDep, redirect, render
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep, served_policy
 from dataward.retention import holds, overview, reviews, views
 from dataward.retention.chart import forecast_svg
 from dataward.retention.evidence import recent_runs
@@ -113,11 +113,10 @@ def forecast_page(
     request: Request,
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.RETENTION_READ),
 ) -> HTMLResponse:
-    result = forecast(
-        session=session, loaded=configured_policy(runtime.settings), clock=runtime.clock
-    )
+    result = forecast(session=session, loaded=loaded, clock=runtime.clock)
     total = sum(result.totals()) + sum(r.due_now for r in result.rows)
     description = (
         f"{total:,} records are due to go or come up for review over the next "
@@ -168,7 +167,7 @@ def place_hold(
                 collection=collection.strip() or None,
                 key=key.strip() or None,
             )
-            policy = None if body.scope == HoldScope.PERSON else configured_policy(runtime.settings)
+            policy = None if body.scope == HoldScope.PERSON else served_policy(runtime)
             with session.begin_nested():
                 hold = views.place_hold(
                     session=session,
@@ -278,10 +277,11 @@ def resolve_review(
 def sweep_now(
     session: DbSession,
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     principal: Principal = page_access(Permission.RETENTION_ACT),
 ) -> Response:
     job = overview.queue_sweep(
-        session=session, clock=runtime.clock, settings=runtime.settings, actor=principal.actor
+        session=session, clock=runtime.clock, loaded=loaded, actor=principal.actor
     )
     return redirect(f"{HOME}?said=sweep-queued-{job.id}#runs")
 

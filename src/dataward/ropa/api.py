@@ -12,7 +12,7 @@ from dataward.accounts.roles import Permission
 from dataward.core.api_errors import API_ERRORS
 from dataward.core.clock import today
 from dataward.core.web import RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 from dataward.ropa.files import CSV_TYPE, XLSX_TYPE, ropa_download
 from dataward.ropa.schemas import RopaOut, ropa_out
 from dataward.ropa.service import build_ropa
@@ -41,11 +41,11 @@ def attachment(content: bytes, media_type: str, filename: str) -> Response:
 )
 def get_ropa(
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     format: RopaFormat = RopaFormat.JSON,
     principal: Principal = api_access(Permission.DATAMAP_READ),
 ) -> RopaOut | Response:
     """The ICO template's columns: JSON, or the XLSX or CSV file `dataward ropa export` writes."""
-    loaded = configured_policy(runtime.settings)
     ropa = build_ropa(loaded, on=today(runtime.clock))
     organisation = loaded.policy.organisation.name
     if format == RopaFormat.JSON:

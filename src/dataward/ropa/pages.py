@@ -11,7 +11,7 @@ from dataward.accounts.guard import Principal, page_access
 from dataward.accounts.roles import Permission
 from dataward.core.clock import today
 from dataward.core.web import RuntimeDep
-from dataward.policy.service import configured_policy
+from dataward.policy.web import PolicyDep
 from dataward.ropa.api import attachment
 from dataward.ropa.files import ropa_download
 from dataward.ropa.service import build_ropa
@@ -27,10 +27,10 @@ class FileFormat(StrEnum):
 @router.get("/console/data-map/ropa")
 def download_ropa(
     runtime: RuntimeDep,
+    loaded: PolicyDep,
     format: FileFormat = FileFormat.XLSX,
     principal: Principal = page_access(Permission.DATAMAP_READ),
 ) -> Response:
-    loaded = configured_policy(runtime.settings)
     ropa = build_ropa(loaded, on=today(runtime.clock))
     content, media_type, name = ropa_download(
         ropa, organisation=loaded.policy.organisation.name, fmt=format.value
