@@ -111,10 +111,12 @@ def list_runs(
 def run_detail(
     run_id: PathId,
     session: DbSession,
+    digests: bool = False,
     principal: Principal = api_access(Permission.RETENTION_READ),
 ) -> RunDetailOut:
+    """The run and each batch's evidence; `digests=true` adds every key digest (large)."""
     run = overview.get_run(session=session, run_id=run_id)
-    return views.run_detail(session=session, run=run)
+    return views.run_detail(session=session, run=run, digests=digests)
 
 
 @router.post("/retention/runs", response_model=QueuedOut, status_code=202)

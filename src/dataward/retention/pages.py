@@ -34,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FormText = Annotated[str, Form(max_length=2000)]
 HOME = "/console/retention"
+DIGESTS_SHOWN = 100  # per batch on the page; the API gives every one
 
 
 SAID = re.compile(r"^(hold-placed|hold-released|review-resolved|sweep-queued)-(\d{1,10})$")
@@ -105,7 +106,7 @@ def run_page(
     principal: Principal = page_access(Permission.RETENTION_READ),
 ) -> HTMLResponse:
     run = views.run_detail(session=session, run=overview.get_run(session=session, run_id=run_id))
-    return render(request, "retention/run.html", {"run": run})
+    return render(request, "retention/run.html", {"run": run, "shown": DIGESTS_SHOWN})
 
 
 @router.get("/console/retention/forecast")

@@ -136,8 +136,11 @@ def run_out(run: SweepRun) -> RunOut:
     )
 
 
-def run_detail(*, session: Session, run: SweepRun) -> RunDetailOut:
-    """The run, what it did per collection, and each batch checked against the audit chain."""
+def run_detail(*, session: Session, run: SweepRun, digests: bool = True) -> RunDetailOut:
+    """The run, what it did per collection, and each batch checked against the audit chain.
+
+    Without `digests` the key digests are left out (a batch holds up to 25,000 of them); each
+    batch is still checked against its audit event in full."""
     outcomes = (run.summary or {}).get("collections")
     collections = [
         CollectionOutcomeOut.model_validate(o) for o in (outcomes or []) if isinstance(o, dict)
@@ -154,8 +157,8 @@ def run_detail(*, session: Session, run: SweepRun) -> RunDetailOut:
             at=p.at,
             audit_sequence=p.audit_sequence,
             count=p.count,
-            key_digests=p.key_digests,
-            refused_key_digests=p.blocked_digests,
+            key_digests=p.key_digests if digests else [],
+            refused_key_digests=p.blocked_digests if digests else [],
             verified=p.problem is None,
             problem=p.problem,
         )

@@ -40,7 +40,11 @@ def test_a_sweep_queued_through_the_api_runs_and_its_run_lists_its_evidence(
     assert (run["status"], run["acted"], run["system"]) == ("completed", 6, None)
     assert run["actor"].startswith("token:")
 
-    detail = client.get(f"/api/v1/retention/runs/{run['id']}", headers=console.api("auditor"))
+    brief = client.get(f"/api/v1/retention/runs/{run['id']}", headers=console.api("auditor"))
+    assert all(b["key_digests"] == [] and b["verified"] for b in brief.json()["batches"])
+    detail = client.get(
+        f"/api/v1/retention/runs/{run['id']}?digests=true", headers=console.api("auditor")
+    )
     assert detail.status_code == 200
     evidence = detail.json()
     calls = [b for b in evidence["batches"] if b["collection"] == "calls"]
@@ -61,6 +65,9 @@ def test_only_roles_that_act_on_retention_may_queue_a_sweep(console: Console) ->
         assert refused.status_code == 403, role
         assert refused.json()["error"]["type"] == "Forbidden"
     assert client.post("/api/v1/retention/runs").status_code == 401
+    # Asking for more than a page at once is refused, not served.
+    huge = client.get("/api/v1/retention/runs?limit=1000000", headers=console.api("auditor"))
+    assert huge.status_code == 422
     assert client.get("/api/v1/retention/runs").status_code == 401
     assert _run_jobs(console) == 0
 

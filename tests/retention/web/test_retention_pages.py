@@ -196,3 +196,32 @@ def test_a_release_without_a_reason_is_refused_beside_its_form_and_the_hold_stay
     )
     assert released.status_code == 303
     assert console.client().get("/api/v1/holds", headers=console.api("dpo")).json() == []
+
+
+def test_a_large_batch_shows_its_first_digests_and_says_where_the_rest_are(
+    console: Console,
+) -> None:
+    from datetime import datetime
+
+    source.load(
+        console.helpdesk,
+        source.calls,
+        [
+            {"site": "york", "number": n, "recorded_at": datetime(2025, 1, 1, 9, 0)}
+            for n in range(150)
+        ],
+    )
+    dpo = console.browser("dpo")
+    console.post_form(dpo, "/console/retention", "/console/retention/sweep", {})
+    jobs.run_until_idle(console.runtime, handlers=job_handlers())
+    page = dpo.get("/console/retention/runs/1").text
+    assert "152 key digests of batch 1" in page
+    assert page.count("<li><code>") == 100 + 2 + 1 + 1  # calls, tickets, enquiries, customers
+    assert "and 52 more" in page
+    full = (
+        console.client()
+        .get("/api/v1/retention/runs/1?digests=true", headers=console.api("auditor"))
+        .json()
+    )
+    calls = next(b for b in full["batches"] if b["collection"] == "calls")
+    assert len(calls["key_digests"]) == 152
