@@ -103,11 +103,12 @@ def test_the_log_pages_by_sequence_and_filters_by_action_actor_and_object(
     ).json()["events"]
     assert len(placed) == 6
     assert {e["actor"] for e in placed} == {placed[0]["actor"]}
+    third = placed[3]["object_id"]  # newest first: the third of the six holds
     by_actor = client.get(
-        f"/api/v1/audit/events?actor={placed[0]['actor']}&object_type=legal_hold&object_id=3",
+        f"/api/v1/audit/events?actor={placed[0]['actor']}&object_type=legal_hold&object_id={third}",
         headers=headers,
     ).json()["events"]
-    assert [(e["action"], e["object_id"]) for e in by_actor] == [("retention.hold.placed", "3")]
+    assert [(e["action"], e["object_id"]) for e in by_actor] == [("retention.hold.placed", third)]
     # The audit log keeps the reason's digest, never the reason.
     assert "case 2" not in str(everything)
     later = client.get("/api/v1/audit/events?since=2026-03-03", headers=headers).json()

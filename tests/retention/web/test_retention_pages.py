@@ -15,6 +15,18 @@ from retention import source
 XSS = '<script>alert("held")</script><img src=x onerror=alert(1)>'
 
 
+def _said(answer: httpx.Response, what: str) -> int:
+    """The id a redirect after a form names (ids are not reset between tests on PostgreSQL)."""
+    found = re.search(rf"said={what}-(\d+)", answer.headers["location"])
+    assert found, answer.headers.get("location")
+    return int(found.group(1))
+
+
+def _last_run(console: Console) -> int:
+    runs = console.client().get("/api/v1/retention/runs", headers=console.api("auditor")).json()
+    return int(runs[0]["id"])
+
+
 def _place(console: Console, browser: TestClient, **form: str) -> httpx.Response:
     return console.post_form(browser, "/console/retention", "/console/retention/holds", form)
 
@@ -35,7 +47,7 @@ def test_a_hold_placed_in_the_console_keeps_the_held_record_from_the_next_sweep(
     )
     assert placed.status_code == 303, placed.text
     page = dpo.get(placed.headers["location"])
-    assert "Legal hold 1 placed." in page.text
+    assert f"Legal hold {_said(placed, 'hold-placed')} placed." in page.text
     assert "helpdesk/calls/bath,1" in page.text
 
     swept = console.post_form(dpo, "/console/retention", "/console/retention/sweep", {})
@@ -172,9 +184,9 @@ def test_the_dashboard_shows_the_last_sweep_reviews_and_holds(console: Console) 
     console.post_form(dpo, "/console/retention", "/console/retention/sweep", {})
     jobs.run_until_idle(console.runtime, handlers=job_handlers())
     page = dpo.get("/console").text
-    assert re.search(r"run 1</a>,\s*2026-03-02 10:00 \(completed\);\s*5 records deleted", page), (
-        page
-    )
+    run = _last_run(console)
+    shown = rf"run {run}</a>,\s*2026-03-02 10:00 \(completed\);\s*5 records deleted"
+    assert re.search(shown, page), page
     assert "0 open review tasks" in page
     assert "1 legal hold</a>" in page and "1 due for review" in page
 
@@ -183,17 +195,17 @@ def test_a_release_without_a_reason_is_refused_beside_its_form_and_the_hold_stay
     console: Console,
 ) -> None:
     dpo = console.browser("dpo")
-    _place(console, dpo, scope="collection", system="helpdesk", collection="calls", reason="x")
-    refused = console.post_form(
-        dpo, "/console/retention", "/console/retention/holds/1/release", {"reason": "  "}
+    placed = _place(
+        console, dpo, scope="collection", system="helpdesk", collection="calls", reason="x"
     )
+    hold = _said(placed, "hold-placed")
+    release = f"/console/retention/holds/{hold}/release"
+    refused = console.post_form(dpo, "/console/retention", release, {"reason": "  "})
     assert refused.status_code == 422
-    assert 'id="release-1-error"' in refused.text
+    assert f'id="release-{hold}-error"' in refused.text
     api = console.client().get("/api/v1/holds", headers=console.api("dpo")).json()
-    assert [h["id"] for h in api] == [1]
-    released = console.post_form(
-        dpo, "/console/retention", "/console/retention/holds/1/release", {"reason": "settled"}
-    )
+    assert [h["id"] for h in api] == [hold]
+    released = console.post_form(dpo, "/console/retention", release, {"reason": "settled"})
     assert released.status_code == 303
     assert console.client().get("/api/v1/holds", headers=console.api("dpo")).json() == []
 
@@ -214,13 +226,14 @@ def test_a_large_batch_shows_its_first_digests_and_says_where_the_rest_are(
     dpo = console.browser("dpo")
     console.post_form(dpo, "/console/retention", "/console/retention/sweep", {})
     jobs.run_until_idle(console.runtime, handlers=job_handlers())
-    page = dpo.get("/console/retention/runs/1").text
+    run = _last_run(console)
+    page = dpo.get(f"/console/retention/runs/{run}").text
     assert "152 key digests of batch 1" in page
     assert page.count("<li><code>") == 100 + 2 + 1 + 1  # calls, tickets, enquiries, customers
     assert "and 52 more" in page
     full = (
         console.client()
-        .get("/api/v1/retention/runs/1?digests=true", headers=console.api("auditor"))
+        .get(f"/api/v1/retention/runs/{run}?digests=true", headers=console.api("auditor"))
         .json()
     )
     calls = next(b for b in full["batches"] if b["collection"] == "calls")
