@@ -70,6 +70,9 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain(
         name="policy",
+        api="dataward.policy.api",
+        pages="dataward.policy.pages",
+        nav=(NavLink("Data map", "/console/data-map", "datamap.read"),),
         commands=(
             Command(
                 "check",
@@ -82,6 +85,9 @@ DOMAINS: tuple[Domain, ...] = (
     Domain(
         name="notice",
         models="dataward.notice.models",
+        api="dataward.notice.api",
+        # The public notice page and the staff console's notice versions.
+        pages=("dataward.notice.pages", "dataward.notice.console_pages"),
         commands=(
             Command(
                 "notice",
@@ -89,10 +95,11 @@ DOMAINS: tuple[Domain, ...] = (
                 "The privacy notice: rendered from the data map, checked, versioned.",
             ),
         ),
-        pages="dataward.notice.pages",
     ),
     Domain(
         name="ropa",
+        api="dataward.ropa.api",
+        pages="dataward.ropa.pages",
         commands=(
             Command(
                 "ropa",
@@ -107,6 +114,10 @@ DOMAINS: tuple[Domain, ...] = (
         name="audit",
         models="dataward.audit.models",
         jobs="dataward.audit.jobs",
+        api="dataward.audit.api",
+        pages="dataward.audit.pages",
+        nav=(NavLink("Audit", "/console/audit", "audit.read"),),
+        panels=("dataward.audit.pages:dashboard_panel",),
         commands=(Command("audit", ("dataward.audit.commands",), "The tamper-evident audit log."),),
     ),
     Domain(
@@ -153,6 +164,8 @@ DOMAINS: tuple[Domain, ...] = (
     ),
     Domain(
         name="connectors",
+        api="dataward.connectors.api",
+        pages="dataward.connectors.pages",
         commands=(
             Command(
                 "systems",
@@ -187,6 +200,10 @@ DOMAINS: tuple[Domain, ...] = (
         name="retention",
         models="dataward.retention.models",
         jobs="dataward.retention.jobs",
+        api="dataward.retention.api",
+        pages="dataward.retention.pages",
+        nav=(NavLink("Retention", "/console/retention", "retention.read"),),
+        panels=("dataward.retention.pages:dashboard_panel",),
         commands=(
             Command(
                 "retention",

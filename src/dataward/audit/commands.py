@@ -8,11 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import func, select
 
-from dataward.audit import checkpoints, sealing, service, witness
-from dataward.audit.models import AuditCheckpoint, AuditEvent
-from dataward.audit.verify import VerifyReport, verify
+from dataward.audit import browse, checkpoints, service, witness
+from dataward.audit.models import AuditEvent
+from dataward.audit.schemas import verify_out
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -30,30 +29,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
-def _report_json(report: VerifyReport) -> dict[str, Any]:
-    problem = report.problem
-    return {
-        "ok": report.ok,
-        "events_verified": report.events,
-        "checkpoints_verified": report.checkpoints,
-        "last_sequence": report.last_sequence,
-        "last_checkpoint": report.last_checkpoint,
-        "unsigned_tail": report.unsigned_tail,
-        "canonical_bytes": report.canonical_bytes,
-        "anchored": report.anchored,
-        "witnessed_checkpoints": report.witnessed,
-        "last_witnessed": report.last_witnessed,
-        "problem": None
-        if problem is None
-        else {
-            "sequence": problem.sequence,
-            "kind": problem.kind,
-            "detected_by": problem.detected_by,
-            "message": problem.message,
-        },
-    }
-
-
 @audit_app.command("verify")
 @handle_errors
 def verify_command(
@@ -68,13 +43,12 @@ def verify_command(
 ) -> None:
     """Recompute the hash chain, check every checkpoint signature and compare with the witness."""
     rt = ready_runtime()
-    pinned = sealing.trusted_keys(rt.settings)
     with rt.transaction() as session:
-        stored = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
-        seen = [] if no_witness else sealing.witnessed(rt.settings, checkpoints_in_database=stored)
-        report = verify(session=session, pinned_keys=pinned, witness=seen)
+        report = browse.verify_log(
+            session=session, settings=rt.settings, use_witness=not no_witness
+        )
     if as_json:
-        print_json({**_report_json(report), "witness_checked": not no_witness})
+        print_json({**verify_out(report).model_dump(), "witness_checked": not no_witness})
     elif report.problem is not None:
         out.print(f"audit log TAMPERED: {report.problem}", markup=False)
         out.print(f"{report.events} events verified before it", markup=False)

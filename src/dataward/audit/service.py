@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, insert, select, text
@@ -303,13 +303,23 @@ class EventFilter:
     since: date | None = None
     action_prefix: str | None = None
     subject: str | None = None
+    # The console's filters: who, about what, and the last day (inclusive, UK time).
+    actor: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    until: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    # A date means that day in the UK, whatever the hour (as every date in Dataward).
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
 def _filtered(query: Select[AuditEvent], where: EventFilter) -> Select[AuditEvent]:
     if where.since is not None:
-        # A date means that day in the UK, whatever the hour (as every date in Dataward).
-        start = datetime.combine(where.since, time(0), tzinfo=LONDON).astimezone(UTC)
-        query = query.where(AuditEvent.at >= start)
+        query = query.where(AuditEvent.at >= _day_start(where.since))
+    if where.until is not None and where.until < date.max:  # the last day has no morrow
+        query = query.where(AuditEvent.at < _day_start(where.until + timedelta(days=1)))
     if where.action_prefix:
         prefix = where.action_prefix.rstrip(".")
         query = query.where(
@@ -318,7 +328,18 @@ def _filtered(query: Select[AuditEvent], where: EventFilter) -> Select[AuditEven
         )
     if where.subject:
         query = query.where(AuditEvent.subject == where.subject)
+    if where.actor:
+        query = query.where(AuditEvent.actor == where.actor)
+    if where.object_type:
+        query = query.where(AuditEvent.object_type == where.object_type)
+    if where.object_id:
+        query = query.where(AuditEvent.object_id == where.object_id)
     return query
+
+
+def matching(where: EventFilter) -> Select[AuditEvent]:
+    """The events `where` selects, unordered: callers add their own order and keyset."""
+    return _filtered(select(AuditEvent), where)
 
 
 def events(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,8 @@ import typer
 from rich.table import Table
 
 from dataward.audit import service as audit
-from dataward.connectors.registry import KINDS, connect, environ_with
+from dataward.connectors import testing
+from dataward.connectors.registry import environ_with
 from dataward.connectors.service import FoundSet, Identities, find_person, open_connectors
 from dataward.core.console import (
     EXIT_FAILED,
@@ -23,7 +23,7 @@ from dataward.core.console import (
     runtime,
 )
 from dataward.core.crypto import normalise_email, normalise_phone
-from dataward.core.errors import ConnectorError, UsageError
+from dataward.core.errors import UsageError
 from dataward.policy.service import LoadedPolicy, load_policy
 
 systems_app = typer.Typer(
@@ -70,28 +70,10 @@ def test_systems(
     """Reach every system and check its declared tables and fields exist; exit 1 if any fails."""
     loaded = load_policy(policy)
     environ = environ_with(env_file)
-    results: list[dict[str, Any]] = []
-    for name in chosen_systems(loaded, system):
-        declared = loaded.policy.system(name)
-        assert declared is not None
-        result: dict[str, Any] = {"system": name, "kind": declared.connector}
-        if declared.dataset is None and declared.connector in KINDS:
-            result |= {"status": "skipped", "reason": "no dataset is declared"}
-            results.append(result)
-            continue
-        started = time.perf_counter()
-        try:
-            connector = connect(declared, base_dir=loaded.base_dir, environ=environ)
-            try:
-                connector.test()
-            finally:
-                connector.close()
-        except ConnectorError as exc:
-            result |= {"status": "failed", "error": exc.message, "fix": exc.fix}
-        else:
-            result |= {"status": "ok"}
-        result["seconds"] = round(time.perf_counter() - started, 3)
-        results.append(result)
+    results = [
+        testing.test_system(loaded, name, environ=environ).as_dict()
+        for name in chosen_systems(loaded, system)
+    ]
     failed = [r for r in results if r["status"] == "failed"]
     if as_json:
         print_json({"ok": not failed, "systems": results})

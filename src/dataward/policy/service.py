@@ -211,4 +211,9 @@ def problems_as_json(problems: list[Problem]) -> list[dict[str, Any]]:
     ]
 
 
-__all__ = ["CheckResult", "LoadedPolicy", "check_policy", "load_policy"]
+__all__ = [
+    "CheckResult",
+    "LoadedPolicy",
+    "check_policy",
+    "load_policy",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
@@ -15,14 +16,19 @@ from dataward.policy.service import LoadedPolicy
 SERVED_POLICIES = PolicyCache()
 
 
-def served_policy(runtime: RuntimeDep) -> LoadedPolicy:
+def served_path(runtime: RuntimeDep) -> Path:
+    """DATAWARD_POLICY itself, for what reads the file even when it has errors (the check)."""
     path = runtime.settings.policy
     if path is None:
         raise ConfigurationError(
             "no policy is configured for the web service",
             fix="set DATAWARD_POLICY to the path of dataward.yaml and restart `dataward serve`",
         )
-    return SERVED_POLICIES.get(path)
+    return path
+
+
+def served_policy(runtime: RuntimeDep) -> LoadedPolicy:
+    return SERVED_POLICIES.get(served_path(runtime))
 
 
 PolicyDep = Annotated[LoadedPolicy, Depends(served_policy)]

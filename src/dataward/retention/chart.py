@@ -26,7 +26,10 @@ def _nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
-def forecast_svg(result: Forecast, *, title: str | None = None) -> str:
+def forecast_svg(
+    result: Forecast, *, title: str | None = None, description: str | None = None
+) -> str:
+    """The chart; `description` (what it shows, in words) is read out by screen readers."""
     by_rule = result.by_rule()
     months = result.months
     totals = result.totals()
@@ -37,8 +40,10 @@ def forecast_svg(result: Forecast, *, title: str | None = None) -> str:
     heading = title or f"Records due to go, by month, from {result.today.isoformat()}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12" role="img">',
-        f"<title>{escape(heading)}</title>",
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12" role="img" '
+        f'aria-labelledby="forecast-title{" forecast-desc" if description else ""}">',
+        f'<title id="forecast-title">{escape(heading)}</title>',
+        *([f'<desc id="forecast-desc">{escape(description)}</desc>'] if description else []),
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="28" font-size="16" font-weight="bold">{escape(heading)}</text>',
     ]

@@ -68,9 +68,10 @@ def run_due_sweeps(*, runtime: Runtime, policy: Path | None = None) -> list[jobs
 
 
 def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
-    """Without a system: fan out for today. With one: sweep it (and one collection, if named)."""
+    """Without a system: fan out for today. With one: sweep it (and one collection, if named).
+    With `whole` (a sweep someone asked for now): every system, in one run."""
     system = payload.get("system")
-    if not system:
+    if not system and not payload.get("whole"):
         policy = payload.get("policy")
         run_due_sweeps(runtime=ctx.runtime, policy=Path(policy) if policy else None)
         return
@@ -86,8 +87,9 @@ def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
             clock=ctx.runtime.clock,
             keyring=Keyring.from_settings(ctx.runtime.settings),
             loaded=load_policy(path),
-            actor=ACTOR,
-            system=str(system),
+            # Queued by someone (the console, the API): the run names them, not the schedule.
+            actor=str(payload.get("actor") or ACTOR),
+            system=str(system) if system else None,
             collection=payload.get("collection"),
         )
     failed = [o for o in report.outcomes if o.status == "failed"]
@@ -95,7 +97,7 @@ def sweep_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
         # The job queue retries with backoff; what was done is kept, and is not redone.
         raise ConnectorError(
             "; ".join(f"{o.collection}: {o.error}" for o in failed),
-            system=str(system),
+            system=str(system) if system else failed[0].system,
             fix="the sweep is retried; see `dataward jobs list` for attempts",
         )
 

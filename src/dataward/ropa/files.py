@@ -129,3 +129,16 @@ def write_ropa(ropa: Ropa, path: Path, *, organisation: str) -> None:
             f"cannot write a record of processing to {path.name!r}",
             fix="give an --out file ending in .xlsx or .csv",
         )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def ropa_download(ropa: Ropa, *, organisation: str, fmt: str) -> tuple[bytes, str, str]:
+    """The file a browser downloads: its bytes, media type and name (xlsx or csv)."""
+    if fmt == "xlsx":
+        return xlsx_bytes(ropa, organisation=organisation), XLSX_TYPE, "ropa.xlsx"
+    if fmt == "csv":
+        return csv_bytes(ropa), CSV_TYPE, "ropa.csv"
+    raise UsageError(f"no record of processing as {fmt!r}", fix="ask for xlsx or csv")

@@ -1,0 +1,3 @@
+from evidence_web import console
+
+__all__ = ["console"]
