@@ -39,6 +39,9 @@ class Domain:
     commands: tuple[Command, ...] = ()
     api: str | None = None  # a module with `router` (JSON)
     pages: str | None = None  # a module with `router` (HTML)
+    # "module:function" checking the domain's own records against the audit log, run by
+    # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
+    evidence: str | None = None
 
 
 # The ground floor's own tables: the job queue and the index key.
@@ -109,7 +112,23 @@ DOMAINS: tuple[Domain, ...] = (
             ),
         ),
     ),
-    Domain(name="consent", models="dataward.consent.models"),
+    Domain(
+        name="consent",
+        models="dataward.consent.models",
+        commands=(
+            Command(
+                "consent",
+                ("dataward.consent.commands", "dataward.consent.history_commands"),
+                "The consent ledger: who agreed to what, when, how, and what they were shown.",
+            ),
+            Command(
+                "comms",
+                ("dataward.consent.comms_commands",),
+                "May we contact them? Check a person, screen a list, check a call.",
+            ),
+        ),
+        evidence="dataward.consent.ledger_check:verify_ledger",
+    ),
     Domain(
         name="connectors",
         commands=(
@@ -192,6 +211,11 @@ def job_handlers() -> Mapping[str, Handler]:
         if domain.jobs:
             handlers.update(importlib.import_module(domain.jobs).HANDLERS)
     return handlers
+
+
+def evidence_checks() -> tuple[str, ...]:
+    """The domains' checks of their own records against the audit log."""
+    return tuple(domain.evidence for domain in DOMAINS if domain.evidence)
 
 
 def job_schedules() -> tuple[Schedule, ...]:
