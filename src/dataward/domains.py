@@ -109,7 +109,17 @@ DOMAINS: tuple[Domain, ...] = (
             ),
         ),
     ),
-    Domain(name="consent", models="dataward.consent.models"),
+    Domain(
+        name="consent",
+        models="dataward.consent.models",
+        commands=(
+            Command(
+                "tps",
+                ("dataward.consent.tps_commands",),
+                "TPS and CTPS: the files of numbers not to call for sales, and their age.",
+            ),
+        ),
+    ),
     Domain(
         name="connectors",
         commands=(
