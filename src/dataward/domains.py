@@ -126,6 +126,11 @@ DOMAINS: tuple[Domain, ...] = (
                 ("dataward.consent.comms_commands",),
                 "May we contact them? Check a person, screen a list, check a call.",
             ),
+            Command(
+                "tps",
+                ("dataward.consent.tps_commands",),
+                "TPS and CTPS: the files of numbers not to call for sales, and their age.",
+            ),
         ),
         evidence="dataward.consent.ledger_check:verify_ledger",
     ),

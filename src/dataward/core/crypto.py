@@ -15,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,8 +58,16 @@ def normalise_email(value: str) -> str:
     return checked.normalized.lower()
 
 
+# A UK number written plainly (01234 567890 without the space, or +441234567890): the form of
+# every line of the TPS file, 18 million of them. The slow path gives the same answer for every
+# such string (a test compares them), 16 times slower.
+_PLAIN_UK = re.compile(r"(?:0|\+44)([1-9][0-9]{9})")
+
+
 def normalise_phone(value: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form (+447700900123); national numbers are read in `region`."""
+    if region == "GB" and (plain := _PLAIN_UK.fullmatch(value)) is not None:
+        return "+44" + plain.group(1)
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:

@@ -1,0 +1,399 @@
+"""TPS and CTPS: the licensed files of numbers that must not get unsolicited sales calls.
+
+PECR reg 21: a live sales call may go to a number only when it is on neither list, nor on the
+business's own do-not-call list, unless the subscriber told this caller they do not object. A
+number newly listed is protected 28 days later, so a screening is good for 28 days from the
+file's date (`call_on - as_of <= 28 days`); past that the file is stale and screening refuses.
+
+A file is loaded as a new generation in batches (bounded memory, each batch committed, the
+generation invisible until done), switched in one transaction, and the old generation's
+numbers dropped after: a reader sees the old list or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from dataward.audit import service as audit
+from dataward.consent import service as suppression
+from dataward.consent.models import TpsFile, TpsNumber
+from dataward.core.clock import Clock, london_date
+from dataward.core.crypto import Keyring, normalise_phone
+from dataward.core.errors import NotFound, UsageError
+from dataward.core.runtime import Runtime
+
+LISTS = ("tps", "ctps")
+SCREENING_VALID_DAYS = 28
+BATCH = 20_000
+# The longest line worth reading as a number; anything longer is rejected unread.
+LONGEST_LINE = 64
+READ_CHUNK = 1 << 18
+
+REASONS = ("tps-listed", "ctps-listed", "stale-screening", "not-screened", "do-not-call")
+
+
+@dataclass(frozen=True)
+class CallVerdict:
+    """May this number be called for sales on that day, and if not, every reason why."""
+
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListStatus:
+    list_name: str
+    as_of: date | None
+    row_count: int
+    age_days: int | None
+    stale: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "list": self.list_name,
+            "imported": self.as_of is not None,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "rows": self.row_count,
+            "age_days": self.age_days,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    list_name: str
+    as_of: date
+    row_count: int
+    rejected_lines: int
+    replaced_rows: int
+    file_sha256: str
+
+
+def number_key(number: str) -> int:
+    """The stored form of a number: its E.164 digits as an integer (+447700900123 -> 447...)."""
+    return int(normalise_phone(number)[1:])
+
+
+def check_list(list_name: str) -> str:
+    name = list_name.strip().lower()
+    if name not in LISTS:
+        raise UsageError(
+            f"{list_name!r} is not a list Dataward screens against", fix="use tps or ctps"
+        )
+    return name
+
+
+def is_stale(as_of: date, on: date) -> bool:
+    return (on - as_of) > timedelta(days=SCREENING_VALID_DAYS)
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+def current_file(*, session: Session, list_name: str) -> TpsFile | None:
+    return session.scalar(
+        select(TpsFile)
+        .where(TpsFile.list_name == list_name, TpsFile.state == "current")
+        .order_by(TpsFile.id.desc())
+        .limit(1)
+    )
+
+
+def call_screening(
+    *,
+    session: Session,
+    keyring: Keyring,
+    number: str,
+    call_on: date,
+    told_no_objection: bool = False,
+) -> CallVerdict:
+    """Whether a live sales call to `number` on `call_on` is allowed (PECR reg 21).
+
+    `told_no_objection` is the consent ledger's answer to "did this subscriber tell this caller
+    they do not object to its calls": it lifts TPS/CTPS (and so their screening), never the
+    business's own do-not-call list, which takes effect at once. The keyring reads that list
+    (the suppression list's phone entries, kept as keyed hashes).
+    """
+    key = number_key(number)
+    reasons: list[str] = []
+    if suppression.is_suppressed(session=session, keyring=keyring, phone=number):
+        reasons.append("do-not-call")
+    if not told_no_objection:
+        for list_name in LISTS:
+            reasons.extend(_list_reasons(session=session, list_name=list_name, key=key, on=call_on))
+    ordered = tuple(reason for reason in REASONS if reason in reasons)
+    return CallVerdict(allowed=not ordered, reasons=ordered)
+
+
+def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> list[str]:
+    file = current_file(session=session, list_name=list_name)
+    if file is None:
+        return ["not-screened"]
+    reasons = ["stale-screening"] if is_stale(file.as_of, on) else []
+    listed = session.scalar(
+        select(TpsNumber.number).where(TpsNumber.file_id == file.id, TpsNumber.number == key)
+    )
+    if listed is not None:
+        reasons.append(f"{list_name}-listed")
+    return reasons
+
+
+def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> set[int]:
+    """Which of these stored-form numbers the current file of the list holds (for screens of
+    whole lists: one query per thousand numbers instead of one per number)."""
+    file = current_file(session=session, list_name=list_name)
+    if file is None:
+        return set()
+    found: set[int] = set()
+    chunk: list[int] = []
+    for key in keys:
+        chunk.append(key)
+        if len(chunk) == 1000:
+            found |= _listed(session, file.id, chunk)
+            chunk = []
+    if chunk:
+        found |= _listed(session, file.id, chunk)
+    return found
+
+
+def _listed(session: Session, file_id: int, chunk: list[int]) -> set[int]:
+    rows = session.scalars(
+        select(TpsNumber.number).where(TpsNumber.file_id == file_id, TpsNumber.number.in_(chunk))
+    )
+    return set(rows)
+
+
+def status(*, session: Session, clock: Clock) -> list[ListStatus]:
+    """Each list's current file: its date, size, age in days, and whether it is stale."""
+    today = london_date(clock.now())
+    statuses: list[ListStatus] = []
+    for list_name in LISTS:
+        file = current_file(session=session, list_name=list_name)
+        if file is None:
+            statuses.append(ListStatus(list_name, None, 0, None, True))
+            continue
+        age = (today - file.as_of).days
+        statuses.append(
+            ListStatus(list_name, file.as_of, file.row_count, age, is_stale(file.as_of, today))
+        )
+    return statuses
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """The numbers of a file in batches, read in bounded memory whatever the file holds: an
+    over-long line (or a binary file without newlines) is skipped, not buffered."""
+
+    def __init__(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
+        self.stream = stream
+        self.progress = progress
+        self.rejected = 0
+        self.first_rejected_line: int | None = None
+        self.sha256 = hashlib.sha256()
+        self._line_number = 0
+
+    def batches(self) -> Iterator[set[int]]:
+        batch: set[int] = set()
+        for line in self._lines():
+            self._line_number += 1
+            text = line.strip()
+            if not text or text.startswith(b"#"):
+                continue
+            key = self._key(text)
+            if key is None:
+                self._reject()
+                continue
+            batch.add(key)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = set()
+        if batch:
+            yield batch
+
+    def _key(self, text: bytes) -> int | None:
+        if len(text) > LONGEST_LINE:
+            return None
+        try:
+            return number_key(text.decode("ascii"))
+        except (UnicodeDecodeError, UsageError, ValueError):
+            return None
+
+    def _reject(self) -> None:
+        self.rejected += 1
+        if self.first_rejected_line is None:
+            self.first_rejected_line = self._line_number
+
+    def _lines(self) -> Iterator[bytes]:
+        tail = b""
+        while chunk := self.stream.read(READ_CHUNK):
+            self.sha256.update(chunk)
+            if self.progress is not None:
+                self.progress(len(chunk))
+            lines = (tail + chunk).split(b"\n")
+            tail = lines.pop()
+            if len(tail) > LONGEST_LINE:
+                # Keep only enough to know it is too long: a 1 GB line costs nothing.
+                tail = tail[: LONGEST_LINE + 1]
+            yield from lines
+        if tail:
+            yield tail
+
+
+def import_list(
+    *,
+    runtime: Runtime,
+    path: Path,
+    list_name: str,
+    as_of: date,
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Load a TPS/CTPS file as the list's new current generation (see the module's note)."""
+    list_name = check_list(list_name)
+    today = london_date(runtime.clock.now())
+    if as_of > today:
+        raise UsageError(
+            f"the file's date {as_of.isoformat()} is in the future",
+            fix="give the date the file was issued, as YYYY-MM-DD",
+        )
+    with runtime.transaction() as session:
+        file_id = _begin(session=session, list_name=list_name, as_of=as_of, clock=runtime.clock)
+    try:
+        with path.open("rb") as stream:
+            reader = _Reader(stream, progress)
+            for batch in reader.batches():
+                with runtime.transaction() as session:
+                    _insert(session, file_id, batch)
+    except BaseException:
+        with runtime.transaction() as session:
+            _drop(session=session, file_id=file_id)
+        raise
+    with runtime.transaction() as session:
+        count = session.scalar(
+            select(func.count()).select_from(TpsNumber).where(TpsNumber.file_id == file_id)
+        )
+        if not count:
+            _drop(session=session, file_id=file_id)
+    if not count:
+        where = f" (line {reader.first_rejected_line} is not one)" if reader.rejected else ""
+        raise UsageError(
+            f"{str(path)!r} holds no phone numbers{where}",
+            fix="give the TPS or CTPS file as downloaded: one number a line",
+        )
+    with runtime.transaction() as session:
+        retired = _switch(
+            session=session,
+            file_id=file_id,
+            row_count=count,
+            rejected=reader.rejected,
+            sha256=reader.sha256.hexdigest(),
+            clock=runtime.clock,
+            actor=actor,
+        )
+    replaced = 0
+    for old_id, old_rows in retired:
+        with runtime.transaction() as session:
+            session.execute(delete(TpsNumber).where(TpsNumber.file_id == old_id))
+        replaced += old_rows
+    return ImportReport(
+        list_name, as_of, count, reader.rejected, replaced, reader.sha256.hexdigest()
+    )
+
+
+def _begin(*, session: Session, list_name: str, as_of: date, clock: Clock) -> int:
+    # A load that died half-way (power cut, ^C) left a generation nobody reads: drop it.
+    for stale_id in session.scalars(
+        select(TpsFile.id).where(TpsFile.list_name == list_name, TpsFile.state == "loading")
+    ).all():
+        _drop(session=session, file_id=stale_id)
+    file = TpsFile(
+        list_name=list_name,
+        as_of=as_of,
+        state="loading",
+        row_count=0,
+        rejected_lines=0,
+        started_at=clock.now().astimezone(UTC),
+    )
+    session.add(file)
+    session.flush()
+    return file.id
+
+
+def _insert(session: Session, file_id: int, batch: set[int]) -> None:
+    # A number may appear twice in a file, in different batches: the first one counts.
+    rows = [{"file_id": file_id, "number": key} for key in sorted(batch)]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(pg_insert(TpsNumber).on_conflict_do_nothing(), rows)
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(TpsNumber).on_conflict_do_nothing(), rows)
+    else:
+        session.execute(insert(TpsNumber).prefix_with("IGNORE"), rows)
+
+
+def _switch(
+    *,
+    session: Session,
+    file_id: int,
+    row_count: int,
+    rejected: int,
+    sha256: str,
+    clock: Clock,
+    actor: str,
+) -> list[tuple[int, int]]:
+    file = session.get(TpsFile, file_id)
+    if file is None or file.state != "loading":
+        raise NotFound(
+            "the file being loaded was removed by another import of the same list",
+            fix="run the import again, once",
+        )
+    retired = session.execute(
+        select(TpsFile.id, TpsFile.row_count).where(
+            TpsFile.list_name == file.list_name, TpsFile.state == "current"
+        )
+    ).all()
+    session.execute(
+        update(TpsFile)
+        .where(TpsFile.id.in_([old_id for old_id, _ in retired]))
+        .values(state="retired")
+    )
+    file.state = "current"
+    file.row_count = row_count
+    file.rejected_lines = rejected
+    file.file_sha256 = sha256
+    file.switched_at = clock.now().astimezone(UTC)
+    session.flush()
+    audit.record(
+        session=session,
+        clock=clock,
+        actor=actor,
+        action="consent.tps.imported",
+        object_type="tps_file",
+        object_id=str(file.id),
+        details={
+            "list": file.list_name,
+            "as_of": file.as_of.isoformat(),
+            "rows": row_count,
+            "rejected_lines": rejected,
+            "file_sha256": sha256,
+            "replaces": [old_id for old_id, _ in retired],
+        },
+    )
+    return [(old_id, rows) for old_id, rows in retired]
+
+
+def _drop(*, session: Session, file_id: int) -> None:
+    session.execute(delete(TpsNumber).where(TpsNumber.file_id == file_id))
+    session.execute(delete(TpsFile).where(TpsFile.id == file_id))
