@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,7 @@ from dataward.core.console import (
     print_json,
     ready_runtime,
 )
-from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.errors import UsageError
 
 comms_app = typer.Typer(
     help="May we contact them? Check a person, screen a list, check a call.",
@@ -60,17 +59,6 @@ def contact_day(text: str | None, clock: Any) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"--on {text!r} is not a date", fix="use YYYY-MM-DD") from exc
-
-
-def call_screening() -> Any:
-    """TPS/CTPS screening, from the module that keeps the lists."""
-    try:
-        return importlib.import_module("dataward.consent.tps").call_screening
-    except ImportError as exc:
-        raise ConfigurationError(
-            "TPS and CTPS screening is not available in this installation",
-            fix="upgrade Dataward; live calls cannot be checked without it",
-        ) from exc
 
 
 def _policy(given: Path | None) -> Any:
@@ -122,7 +110,6 @@ def check_command(
             keyring=keyring,
             target=chosen,
             on=day,
-            call_screening=call_screening() if chosen.medium.value == "phone" else None,
         )
         verdict = screener.check(Contact(email=email, phone=phone))
     if as_json:
@@ -192,7 +179,6 @@ def screen_command(
             source=contact_list,
             allowed_out=out_file,
             report_out=report_file,
-            call_screening=call_screening() if chosen.medium.value == "phone" else None,
             progress=progress,
         )
     if as_json:
@@ -237,14 +223,15 @@ def call_check_command(
     as_json: JsonOption = False,
 ) -> None:
     """May this number be called (TPS, CTPS, our do-not-call list)? Exit 1 if not."""
-    from dataward.core.crypto import normalise_phone
+    from dataward.consent import tps
+    from dataward.core.crypto import Keyring, normalise_phone
 
     normalise_phone(number)
-    screening = call_screening()
     rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
     day = contact_day(on, rt.clock)
     with rt.transaction() as session:
-        verdict = screening(session=session, number=number, call_on=day)
+        verdict = tps.call_screening(session=session, keyring=keyring, number=number, call_on=day)
     if as_json:
         print_json({"allowed": verdict.allowed, "reasons": list(verdict.reasons), "on": str(day)})
     else:

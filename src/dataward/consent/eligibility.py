@@ -10,14 +10,14 @@ a few queries per thousand rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from dataward.consent import tps
 from dataward.consent.ledger import LedgerAction, Medium, events_for, purpose_name
 from dataward.consent.models import ConsentEvent, SuppressionEntry
 from dataward.consent.preferences import ever_opted_out, latest
@@ -38,20 +38,8 @@ NO_CONSENT = "no-consent"
 NOT_SOFT_OPT_IN = "not-eligible-for-soft-opt-in"
 NO_ADDRESS = "no-address"
 INVALID = "invalid-address"
-SCREENING_OVERRIDDEN = frozenset({"tps-listed", "ctps-listed", "stale-screening", "not-screened"})
 ELECTRONIC = frozenset({Medium.EMAIL, Medium.SMS, Medium.AUTOMATED_CALL})
 BATCH = 1000
-
-
-class CallVerdictLike(Protocol):
-    @property
-    def allowed(self) -> bool: ...
-
-    @property
-    def reasons(self) -> tuple[str, ...]: ...
-
-
-CallScreening = Callable[..., CallVerdictLike]
 
 
 @dataclass(frozen=True)
@@ -156,11 +144,9 @@ class Screener:
         keyring: Keyring,
         target: Target,
         on: date,
-        call_screening: CallScreening | None = None,
     ) -> None:
         keyring.attach(session)
         self.session, self.keyring, self.target, self.on = session, keyring, target, on
-        self.call_screening = call_screening
 
     def check(self, contact: Contact) -> Verdict:
         return self.verdicts([contact])[0]
@@ -281,14 +267,16 @@ class Screener:
     def _call(self, contact: Contact, *, consented: bool) -> Verdict:
         if self.target.consent_based and not consented:
             return Verdict(False, (NO_CONSENT,))
-        if self.call_screening is None:
-            raise UsageError("live calls cannot be checked here: no TPS screening is available")
-        screened = self.call_screening(session=self.session, number=contact.phone, call_on=self.on)
-        reasons = tuple(screened.reasons)
-        if consented:
-            # Told this caller they do not object: TPS/CTPS do not bar the call (PECR reg 21).
-            left = tuple(r for r in reasons if r not in SCREENING_OVERRIDDEN)
-            return Verdict(not left, left or (CONSENT,))
-        if screened.allowed:
-            return Verdict(True, (NO_OBJECTION, *reasons))
-        return Verdict(False, reasons or ("not-screened",))
+        assert contact.phone is not None  # _decide asked for it
+        # Consent to this caller's calls is the subscriber telling it they do not object:
+        # TPS/CTPS no longer bar the call, the do-not-call list still does (PECR reg 21).
+        screened = tps.call_screening(
+            session=self.session,
+            keyring=self.keyring,
+            number=contact.phone,
+            call_on=self.on,
+            told_no_objection=consented,
+        )
+        if not screened.allowed:
+            return Verdict(False, screened.reasons)
+        return Verdict(True, (CONSENT if consented else NO_OBJECTION,))

@@ -19,7 +19,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from dataward.consent.eligibility import BATCH, CallScreening, Contact, Screener, Target
+from dataward.consent.eligibility import BATCH, Contact, Screener, Target
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.files import PRIVATE_FILE, new_private_folders
@@ -85,13 +85,10 @@ def screen_csv(
     source: Path,
     allowed_out: Path | None = None,
     report_out: Path | None = None,
-    call_screening: CallScreening | None = None,
     progress: Progress | None = None,
 ) -> ScreenReport:
     """Judge every row of the list; write the allowed rows and the dropped ones' reasons."""
-    screener = Screener(
-        session=session, keyring=keyring, target=target, on=on, call_screening=call_screening
-    )
+    screener = Screener(session=session, keyring=keyring, target=target, on=on)
     report = ScreenReport()
     with open_list(source) as stream:
         reader = csv.reader(_lines(stream, progress))
