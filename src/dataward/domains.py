@@ -131,6 +131,11 @@ DOMAINS: tuple[Domain, ...] = (
                 ("dataward.consent.tps_commands",),
                 "TPS and CTPS: the files of numbers not to call for sales, and their age.",
             ),
+            Command(
+                "suppression",
+                ("dataward.consent.suppression_commands",),
+                "The suppression list: addresses and numbers never to be marketed to, kept hashed.",
+            ),
         ),
         evidence="dataward.consent.ledger_check:verify_ledger",
     ),
