@@ -33,6 +33,7 @@ from dataward.consent.recording import check_purpose
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
+from dataward.core.files import FileTooLarge, read_regular_file
 from dataward.people import service as people
 from dataward.people.models import Person
 from dataward.policy.schema import Policy
@@ -207,13 +208,12 @@ def import_form(
     """Each row of a collection form's export: the person and the boxes they ticked."""
     purpose = purpose_name(purpose)
     check_purpose(policy, purpose, Medium.ALL)
-    size = path.stat().st_size
-    if size > MAX_IMPORT_BYTES:
-        raise UsageError(
-            f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB",
-            fix="split the export into smaller files",
-        )
-    content = path.read_bytes()
+    try:
+        content = read_regular_file(path, limit=MAX_IMPORT_BYTES)
+    except FileTooLarge as exc:
+        raise UsageError(f"{path.name} is {exc.strerror}", fix="split the export") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     digest = hashlib.sha256(content).hexdigest()
     rows = events = 0
     for line, row in _form_rows(content):

@@ -46,10 +46,30 @@ DEFAULT_REGION = "GB"  # national numbers are UK numbers
 # --- normalisation -------------------------------------------------------------------------
 
 
+# A plain ASCII address (dot-atoms, a letters-only top-level domain that is not special-use,
+# within the length limits): the form of nearly every row of a mailing list. The validator gives
+# it back lower-cased, so it is lower-cased here without the validator, 20 times faster; a test
+# compares the two paths. Anything else takes the slow path.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"(?i)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+([a-z]{{2,63}}))")
+_SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
+
 def normalise_email(value: str) -> str:
     """Lower-case, syntactically valid address; the same person always hashes the same."""
+    stripped = value.strip()
+    plain = _PLAIN_EMAIL.fullmatch(stripped)
+    if (
+        plain is not None
+        and len(plain.group(1)) <= 64
+        and len(stripped) <= 254
+        and plain.group(3).lower() not in _SPECIAL_USE
+        and "xn--" not in plain.group(2).lower()  # punycode: the validator decodes it
+    ):
+        return stripped.lower()
     try:
-        checked = validate_email(value.strip(), check_deliverability=False)
+        checked = validate_email(stripped, check_deliverability=False)
     except EmailNotValidError as exc:
         raise UsageError(
             f"{value!r} is not a valid email address: {exc}",
