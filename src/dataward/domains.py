@@ -32,20 +32,33 @@ class Command:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link in the staff console's navigation, shown to accounts holding `permission`."""
+
+    label: str
+    url: str
+    permission: str  # a dataward.accounts.roles.Permission
+
+
+@dataclass(frozen=True)
 class Domain:
     name: str
     models: str | None = None  # its tables, for Alembic and tests
     jobs: str | None = None  # a module with HANDLERS (and maybe SCHEDULES)
     commands: tuple[Command, ...] = ()
     api: str | None = None  # a module with `router` (JSON)
-    pages: str | None = None  # a module with `router` (HTML)
+    pages: str | tuple[str, ...] | None = None  # module(s) with `router` (HTML)
+    nav: tuple[NavLink, ...] = ()  # its entries in the console's navigation
+    # "module:function" names of its console dashboard panels: each function takes
+    # (*, session, runtime, principal) and returns a core.web.Panel or None.
+    panels: tuple[str, ...] = ()
     # "module:function" checking the domain's own records against the audit log, run by
     # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
     evidence: str | None = None
 
 
 # The ground floor's own tables: the job queue and the index key.
-CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto")
+CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto", "dataward.core.ratelimit")
 
 DOMAINS: tuple[Domain, ...] = (
     Domain(
@@ -113,6 +126,19 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
+        name="accounts",
+        models="dataward.accounts.models",
+        commands=(
+            Command(
+                "users", ("dataward.accounts.commands",), "Staff accounts for the web console."
+            ),
+            Command("tokens", ("dataward.accounts.commands",), "API tokens for machine clients."),
+        ),
+        pages="dataward.accounts.pages",
+        nav=(NavLink("Accounts", "/console/users", "users.manage"),),
+        panels=("dataward.accounts.pages:dashboard_panel",),
+    ),
+    Domain(
         name="consent",
         models="dataward.consent.models",
         commands=(
@@ -137,6 +163,10 @@ DOMAINS: tuple[Domain, ...] = (
                 "The suppression list: addresses and numbers never to be marketed to, kept hashed.",
             ),
         ),
+        api="dataward.consent.api",
+        pages="dataward.consent.pages",
+        nav=(NavLink("Consent", "/console/consent", "consent.read"),),
+        panels=("dataward.consent.pages:dashboard_panel",),
         evidence="dataward.consent.ledger_check:verify_ledger",
     ),
     Domain(
@@ -203,6 +233,20 @@ DOMAINS: tuple[Domain, ...] = (
 
 def commands() -> tuple[Command, ...]:
     return tuple(command for domain in DOMAINS for command in domain.commands)
+
+
+def page_modules(domain: Domain) -> tuple[str, ...]:
+    if domain.pages is None:
+        return ()
+    return (domain.pages,) if isinstance(domain.pages, str) else domain.pages
+
+
+def nav_links() -> tuple[NavLink, ...]:
+    return tuple(link for domain in DOMAINS for link in domain.nav)
+
+
+def panel_names() -> tuple[str, ...]:
+    return tuple(name for domain in DOMAINS for name in domain.panels)
 
 
 def metadata() -> MetaData:
