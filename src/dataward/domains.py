@@ -55,6 +55,10 @@ class Domain:
     # "module:function" checking the domain's own records against the audit log, run by
     # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
     evidence: str | None = None
+    # Path prefixes posted to by others than our own pages (a mail client's one-click
+    # unsubscribe), so with no CSRF token: each such route must carry its own proof (a signed
+    # token in the path) and be harmless if replayed.
+    csrf_free: tuple[str, ...] = ()
 
 
 # The ground floor's own tables: the job queue and the index key.
@@ -168,6 +172,7 @@ DOMAINS: tuple[Domain, ...] = (
         nav=(NavLink("Consent", "/console/consent", "consent.read"),),
         panels=("dataward.consent.pages:dashboard_panel",),
         evidence="dataward.consent.ledger_check:verify_ledger",
+        csrf_free=("/unsubscribe/",),
     ),
     Domain(
         name="connectors",
@@ -265,6 +270,10 @@ def job_handlers() -> Mapping[str, Handler]:
         if domain.jobs:
             handlers.update(importlib.import_module(domain.jobs).HANDLERS)
     return handlers
+
+
+def csrf_free_paths() -> tuple[str, ...]:
+    return tuple(prefix for domain in DOMAINS for prefix in domain.csrf_free)
 
 
 def evidence_checks() -> tuple[str, ...]:

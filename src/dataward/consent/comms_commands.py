@@ -240,3 +240,56 @@ def call_check_command(
         out.print(f"{word}: call on {day.isoformat()} ({reasons})", markup=False)
     if not verdict.allowed:
         raise typer.Exit(EXIT_FAILED)
+
+
+@comms_app.command("unsubscribe-link")
+@handle_errors
+def unsubscribe_link_command(
+    email: Annotated[str, typer.Option("--email", help="The address the message goes to.")],
+    channel: Annotated[
+        str, typer.Option("--channel", help="The marketing channel, e.g. marketing.")
+    ],
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            help="Where Dataward's web service is reached, e.g. https://privacy.example.com.",
+        ),
+    ],
+    medium: Annotated[
+        str, typer.Option("--medium", help="email, sms, post, or all (default).")
+    ] = "all",
+    policy: PolicyOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A one-click unsubscribe link for one message (for the business's mailing tool)."""
+    from urllib.parse import urlsplit
+
+    from dataward.consent import unsubscribe
+    from dataward.core.crypto import Keyring
+
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query:
+        raise UsageError(
+            f"{base_url!r} is not the address of a web service",
+            fix="give the start of its URL, e.g. https://privacy.example.com",
+        )
+    chosen = _policy(policy)
+    rt = ready_runtime()
+    keyring = Keyring.from_settings(rt.settings)
+    with rt.transaction() as session:
+        ((_, token),) = unsubscribe.make_tokens(
+            session=session,
+            keyring=keyring,
+            clock=rt.clock,
+            settings=rt.settings,
+            policy=chosen,
+            emails=[email],
+            channel=channel,
+            medium=medium,
+        )
+    url = f"{base_url.strip().rstrip('/')}/unsubscribe/{token}"
+    if as_json:
+        print_json({"url": url, "list_unsubscribe_post": "List-Unsubscribe=One-Click"})
+        return
+    out.print(url, markup=False)
