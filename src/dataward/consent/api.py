@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 
 from dataward.accounts.guard import Principal, api_access
@@ -27,25 +25,12 @@ from dataward.consent.schemas import (
     Who,
 )
 from dataward.core.clock import today
-from dataward.core.config import Settings
-from dataward.core.errors import ConfigurationError, NotFound, UsageError
+from dataward.core.errors import NotFound, UsageError
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
 from dataward.people import service as people
-from dataward.policy.schema import Policy
-from dataward.rights.warm import PolicyCache
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(tags=["consent"])
-_POLICIES = PolicyCache()
-
-
-def policy_of(settings: Settings) -> Policy:
-    """The deployment's policy, loaded once and again only when its file changes."""
-    if settings.policy is None:
-        raise ConfigurationError(
-            "no policy is configured: channels are defined there",
-            fix="set DATAWARD_POLICY to the policy file and restart `dataward serve`",
-        )
-    return _POLICIES.get(Path(settings.policy)).policy
 
 
 @router.post("/consent/record", status_code=201)
@@ -54,6 +39,7 @@ def record(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.CONSENT_WRITE),
 ) -> EventOut:
     """Append one event to the ledger: consent given, withdrawn, objected, or a sale."""
@@ -77,7 +63,7 @@ def record(
             organisation=body.organisation,
             given_by=body.given_by,
         ),
-        policy=policy_of(runtime.settings),
+        policy=loaded.policy,
     )
     return EventOut.model_validate(recording.event_json(keyring, row))
 
@@ -135,13 +121,14 @@ def check(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.COMMS_CHECK),
 ) -> VerdictOut:
     """May this person be contacted on this channel (or for this purpose) now?"""
     if body.email is None and body.phone is None:
         raise UsageError("give an email or a phone number")
     chosen = target(
-        policy_of(runtime.settings),
+        loaded.policy,
         channel=body.channel,
         purpose=body.purpose,
         medium=body.medium,
@@ -165,12 +152,11 @@ def screen(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.COMMS_CHECK),
 ) -> ScreenOut:
     """A list of up to 10,000 contacts: each one's verdict, in order (row 1 is the first)."""
-    chosen = target(
-        policy_of(runtime.settings), channel=body.channel, medium=body.medium, marketing=True
-    )
+    chosen = target(loaded.policy, channel=body.channel, medium=body.medium, marketing=True)
     on = body.on or today(runtime.clock)
     screener = Screener(session=session, keyring=keyring, target=chosen, on=on)
     verdicts = screener.verdicts([Contact(email=c.email, phone=c.phone) for c in body.contacts])
@@ -193,6 +179,7 @@ def unsubscribe_links(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.CONSENT_WRITE),
 ) -> LinksOut:
     """One-click unsubscribe links for a mailing, one per address (at most 10,000)."""
@@ -201,7 +188,7 @@ def unsubscribe_links(
         keyring=keyring,
         clock=runtime.clock,
         settings=runtime.settings,
-        policy=policy_of(runtime.settings),
+        policy=loaded.policy,
         emails=body.emails,
         channel=body.channel,
         medium=body.medium,
