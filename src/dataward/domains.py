@@ -168,7 +168,7 @@ DOMAINS: tuple[Domain, ...] = (
             ),
         ),
         api="dataward.consent.api",
-        pages=("dataward.consent.pages", "dataward.consent.preference_pages"),
+        pages="dataward.consent.pages",
         nav=(NavLink("Consent", "/console/consent", "consent.read"),),
         panels=("dataward.consent.pages:dashboard_panel",),
         evidence="dataward.consent.ledger_check:verify_ledger",
