@@ -8,17 +8,13 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-import phonenumbers
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from people.factories import CliRun
 from sqlalchemy import func, select
 
 from dataward.audit import service as audit
 from dataward.consent import tps
 from dataward.consent.models import TpsFile, TpsNumber
-from dataward.core.crypto import normalise_phone
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
 
@@ -41,15 +37,6 @@ def _rows(runtime: Runtime, list_name: str = "tps") -> int:
             select(func.count()).select_from(TpsNumber).where(TpsNumber.file_id == file.id)
         )
         return int(count or 0)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.from_regex(r"(0|\+44)[1-9][0-9]{9}", fullmatch=True))
-def test_the_fast_path_for_plain_uk_numbers_agrees_with_the_full_parser(number: str) -> None:
-    parsed = phonenumbers.parse(number, "GB")
-    assert phonenumbers.is_possible_number(parsed)
-    slow = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    assert normalise_phone(number) == slow
 
 
 def test_import_normalises_every_format_and_skips_what_is_not_a_number(
