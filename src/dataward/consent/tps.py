@@ -19,9 +19,7 @@ from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
@@ -332,15 +330,20 @@ def _begin(*, session: Session, list_name: str, as_of: date, clock: Clock) -> in
 
 
 def _insert(session: Session, file_id: int, batch: set[int]) -> None:
-    # A number may appear twice in a file, in different batches: the first one counts.
-    rows = [{"file_id": file_id, "number": key} for key in sorted(batch)]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(pg_insert(TpsNumber).on_conflict_do_nothing(), rows)
-    elif dialect == "sqlite":
-        session.execute(sqlite_insert(TpsNumber).on_conflict_do_nothing(), rows)
+    # The driver's own executemany, not the ORM's bulk insert: 18 million rows go through
+    # here, and building a mapping per row cost three times the insert itself. A number that
+    # appears twice in a file (in different batches) is kept once.
+    connection = session.connection()
+    dialect = connection.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = f"INTO {TpsNumber.__tablename__} (file_id, number) VALUES ({mark}, {mark})"
+    if dialect.name == "sqlite":
+        statement = f"INSERT OR IGNORE {columns}"
+    elif dialect.name == "postgresql":
+        statement = f"INSERT {columns} ON CONFLICT DO NOTHING"
     else:
-        session.execute(insert(TpsNumber).prefix_with("IGNORE"), rows)
+        statement = f"INSERT IGNORE {columns}"
+    connection.exec_driver_sql(statement, [(file_id, key) for key in sorted(batch)])
 
 
 def _switch(
