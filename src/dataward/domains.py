@@ -32,17 +32,37 @@ class Command:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link in the staff console's navigation, shown to accounts holding `permission`."""
+
+    label: str
+    url: str
+    permission: str  # a dataward.accounts.roles.Permission
+
+
+@dataclass(frozen=True)
 class Domain:
     name: str
     models: str | None = None  # its tables, for Alembic and tests
     jobs: str | None = None  # a module with HANDLERS (and maybe SCHEDULES)
     commands: tuple[Command, ...] = ()
     api: str | None = None  # a module with `router` (JSON)
-    pages: str | None = None  # a module with `router` (HTML)
+    pages: str | tuple[str, ...] | None = None  # module(s) with `router` (HTML)
+    nav: tuple[NavLink, ...] = ()  # its entries in the console's navigation
+    # "module:function" names of its console dashboard panels: each function takes
+    # (*, session, runtime, principal) and returns a core.web.Panel or None.
+    panels: tuple[str, ...] = ()
+    # "module:function" checking the domain's own records against the audit log, run by
+    # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
+    evidence: str | None = None
+    # Path prefixes posted to by others than our own pages (a mail client's one-click
+    # unsubscribe), so with no CSRF token: each such route must carry its own proof (a signed
+    # token in the path) and be harmless if replayed.
+    csrf_free: tuple[str, ...] = ()
 
 
 # The ground floor's own tables: the job queue and the index key.
-CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto")
+CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto", "dataward.core.ratelimit")
 
 DOMAINS: tuple[Domain, ...] = (
     Domain(
@@ -110,9 +130,32 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
+        name="accounts",
+        models="dataward.accounts.models",
+        commands=(
+            Command(
+                "users", ("dataward.accounts.commands",), "Staff accounts for the web console."
+            ),
+            Command("tokens", ("dataward.accounts.commands",), "API tokens for machine clients."),
+        ),
+        pages="dataward.accounts.pages",
+        nav=(NavLink("Accounts", "/console/users", "users.manage"),),
+        panels=("dataward.accounts.pages:dashboard_panel",),
+    ),
+    Domain(
         name="consent",
         models="dataward.consent.models",
         commands=(
+            Command(
+                "consent",
+                ("dataward.consent.commands", "dataward.consent.history_commands"),
+                "The consent ledger: who agreed to what, when, how, and what they were shown.",
+            ),
+            Command(
+                "comms",
+                ("dataward.consent.comms_commands",),
+                "May we contact them? Check a person, screen a list, check a call.",
+            ),
             Command(
                 "tps",
                 ("dataward.consent.tps_commands",),
@@ -124,6 +167,12 @@ DOMAINS: tuple[Domain, ...] = (
                 "The suppression list: addresses and numbers never to be marketed to, kept hashed.",
             ),
         ),
+        api="dataward.consent.api",
+        pages=("dataward.consent.pages", "dataward.consent.preference_pages"),
+        nav=(NavLink("Consent", "/console/consent", "consent.read"),),
+        panels=("dataward.consent.pages:dashboard_panel",),
+        evidence="dataward.consent.ledger_check:verify_ledger",
+        csrf_free=("/unsubscribe/",),
     ),
     Domain(
         name="connectors",
@@ -191,6 +240,20 @@ def commands() -> tuple[Command, ...]:
     return tuple(command for domain in DOMAINS for command in domain.commands)
 
 
+def page_modules(domain: Domain) -> tuple[str, ...]:
+    if domain.pages is None:
+        return ()
+    return (domain.pages,) if isinstance(domain.pages, str) else domain.pages
+
+
+def nav_links() -> tuple[NavLink, ...]:
+    return tuple(link for domain in DOMAINS for link in domain.nav)
+
+
+def panel_names() -> tuple[str, ...]:
+    return tuple(name for domain in DOMAINS for name in domain.panels)
+
+
 def metadata() -> MetaData:
     """Base.metadata with every table of every domain (Alembic, migrate_check, tests)."""
     from dataward.core.db import Base
@@ -207,6 +270,15 @@ def job_handlers() -> Mapping[str, Handler]:
         if domain.jobs:
             handlers.update(importlib.import_module(domain.jobs).HANDLERS)
     return handlers
+
+
+def csrf_free_paths() -> tuple[str, ...]:
+    return tuple(prefix for domain in DOMAINS for prefix in domain.csrf_free)
+
+
+def evidence_checks() -> tuple[str, ...]:
+    """The domains' checks of their own records against the audit log."""
+    return tuple(domain.evidence for domain in DOMAINS if domain.evidence)
 
 
 def job_schedules() -> tuple[Schedule, ...]:

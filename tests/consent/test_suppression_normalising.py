@@ -12,7 +12,7 @@ from dataward.core.identifiers import _plain_email, normalise_email, normalise_p
 
 SPECIAL = st.sampled_from(["test", "local", "invalid", "arpa", "onion", "localhost"])
 LABEL = st.from_regex(r"[a-zA-Z0-9-]{1,12}", fullmatch=True)
-LOCAL = st.from_regex(r"[a-zA-Z0-9._+\-]{1,20}", fullmatch=True)
+LOCAL = st.from_regex(r"[a-zA-Z0-9._+\-!#$%&'*/=?^`{|}~]{1,20}", fullmatch=True)
 TLD = st.one_of(st.from_regex(r"[a-zA-Z0-9]{1,6}", fullmatch=True), SPECIAL)
 
 

@@ -13,7 +13,7 @@ from people.factories import CliRun
 from sqlalchemy import func, select
 
 from dataward.audit import service as audit
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.consent.models import TpsFile, TpsNumber
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
@@ -94,11 +94,13 @@ def test_a_binary_file_is_refused_and_leaves_the_current_list(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     good = _write(tmp_path / "good.txt", _numbers(50))
-    tps.import_list(runtime=runtime, path=good, list_name="tps", as_of=date(2026, 3, 1), actor="t")
+    tps_loading.import_list(
+        runtime=runtime, path=good, list_name="tps", as_of=date(2026, 3, 1), actor="t"
+    )
     binary = tmp_path / "binary.bin"
     binary.write_bytes(bytes(range(256)) * 4000)
     with pytest.raises(UsageError, match="holds no phone numbers"):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime, path=binary, list_name="tps", as_of=date(2026, 3, 2), actor="t"
         )
     assert _rows(runtime) == 50
@@ -112,8 +114,10 @@ def test_a_reimport_replaces_the_list_and_drops_the_old_numbers(
 ) -> None:
     first = _write(tmp_path / "first.txt", _numbers(120, seed=1))
     second = _write(tmp_path / "second.txt", _numbers(80, seed=2))
-    tps.import_list(runtime=runtime, path=first, list_name="tps", as_of=date(2026, 2, 1), actor="t")
-    report = tps.import_list(
+    tps_loading.import_list(
+        runtime=runtime, path=first, list_name="tps", as_of=date(2026, 2, 1), actor="t"
+    )
+    report = tps_loading.import_list(
         runtime=runtime, path=second, list_name="tps", as_of=date(2026, 3, 1), actor="cli:dpo"
     )
     assert (report.row_count, report.replaced_rows) == (80, 120)
@@ -133,8 +137,10 @@ def test_an_interrupted_import_leaves_the_old_list_in_force(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     old = _write(tmp_path / "old.txt", _numbers(30, seed=3))
-    tps.import_list(runtime=runtime, path=old, list_name="ctps", as_of=date(2026, 3, 1), actor="t")
-    new = _write(tmp_path / "new.txt", _numbers(tps.BATCH * 3, seed=4))
+    tps_loading.import_list(
+        runtime=runtime, path=old, list_name="ctps", as_of=date(2026, 3, 1), actor="t"
+    )
+    new = _write(tmp_path / "new.txt", _numbers(tps_loading.BATCH * 3, seed=4))
     read = 0
 
     def interrupt(size: int) -> None:
@@ -144,7 +150,7 @@ def test_an_interrupted_import_leaves_the_old_list_in_force(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime,
             path=new,
             list_name="ctps",
@@ -162,7 +168,7 @@ def test_a_large_file_loads_in_bounded_memory(
 ) -> None:
     # 200,000 numbers held at once would take over 15 MB of Python objects; streamed in
     # batches of 2,000 the peak is a batch's worth. The bench loads the full 18 million.
-    monkeypatch.setattr(tps, "BATCH", 2_000)
+    monkeypatch.setattr(tps_loading, "BATCH", 2_000)
     count = 200_000
     path = tmp_path / "big.txt"
     rng = random.Random(11)
@@ -171,7 +177,7 @@ def test_a_large_file_loads_in_bounded_memory(
             stream.write(f"0{rng.randint(1_000_000_000, 9_999_999_999)}\n")
     tracemalloc.start()
     try:
-        report = tps.import_list(
+        report = tps_loading.import_list(
             runtime=runtime, path=path, list_name="tps", as_of=date(2026, 3, 1), actor="t"
         )
         _, peak = tracemalloc.get_traced_memory()
@@ -192,7 +198,7 @@ def test_one_enormous_line_is_skipped_without_reading_it_into_memory(
         stream.write(b"\n01632960002\n")
     tracemalloc.start()
     try:
-        report = tps.import_list(
+        report = tps_loading.import_list(
             runtime=runtime, path=path, list_name="tps", as_of=date(2026, 3, 1), actor="t"
         )
         _, peak = tracemalloc.get_traced_memory()

@@ -9,7 +9,7 @@ import pytest
 from people.factories import make_keyring
 
 from dataward.consent import service as suppression
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
@@ -30,7 +30,7 @@ def screened(runtime: Runtime, tmp_path: Path) -> Runtime:
     (tmp_path / "tps.txt").write_text("01632960001\n01632960003\n", encoding="ascii")
     (tmp_path / "ctps.txt").write_text("02079460002\n", encoding="ascii")
     for name in ("tps", "ctps"):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime,
             path=tmp_path / f"{name}.txt",
             list_name=name,

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.core.console import (
     cli_actor,
     handle_errors,
@@ -76,7 +76,7 @@ def import_command(
         transient=True,
     ) as bar:
         task = bar.add_task("load", total=file.stat().st_size)
-        report = tps.import_list(
+        report = tps_loading.import_list(
             runtime=rt,
             path=file,
             list_name=list_name.value,

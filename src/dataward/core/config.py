@@ -68,11 +68,24 @@ class Settings(BaseSettings):
         description="Seconds between idle job runners' looks at the queue (a new job wakes them).",
     )
     policy: Path | None = Field(
-        default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."
+        default=None,
+        description="The policy that serve (web pages, API) and the daily sweep apply.",
     )
     systems_env_file: Path | None = Field(
         default=None,
         description="KEY=VALUE file of the systems' connection variables, read by serve/worker.",
+    )
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs console sessions, CSRF tokens and links; at least 32 characters.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None, description="A file holding DATAWARD_SECRET_KEY (default <home>/secret.key)."
+    )
+    trust_proxy: bool = Field(
+        default=False,
+        description="Behind a TLS proxy: believe its X-Forwarded-Proto (HSTS, Secure cookies).",
     )
 
     docs: bool = Field(
@@ -115,6 +128,10 @@ class Settings(BaseSettings):
     @property
     def resolved_signing_public_keys_file(self) -> Path:
         return self.signing_public_keys_file or self.home / "signing.pub"
+
+    @property
+    def resolved_secret_key_file(self) -> Path:
+        return self.secret_key_file or self.home / "secret.key"
 
     @property
     def resolved_audit_witness_file(self) -> Path:

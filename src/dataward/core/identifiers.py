@@ -15,22 +15,26 @@ PHONE_KINDS = {"phone", "phone_number"}
 DEFAULT_REGION = "GB"  # national numbers are UK numbers
 
 
-# A plain ASCII address (letters, digits, `._+-` before the @, an ordinary domain): what nearly
-# every row of a mailing list holds. The full validator gives the same answer for each such
-# address (a test compares them) 30 times slower, which a list of a million rows would feel.
-_PLAIN_EMAIL = re.compile(
-    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63})"
-)
+# A plain ASCII address (dot-atoms, a letters-only top-level domain that is not special-use,
+# within the length limits): the form of nearly every row of a mailing list. The validator gives
+# it back lower-cased, so it is lower-cased here without the validator, 20 times faster; tests
+# compare the two paths. Anything else takes the slow path.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"(?i)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+([a-z]{{2,63}}))")
 
 
-def _plain_email(value: str) -> str | None:
-    lowered = value.lower()
-    plain = _PLAIN_EMAIL.fullmatch(lowered)
-    if plain is None or len(lowered) > 200 or "--" in lowered.partition("@")[2]:
-        return None
-    if len(lowered.partition("@")[0]) > 64 or plain.group(1) in SPECIAL_USE_DOMAIN_NAMES:
-        return None
-    return lowered
+def _plain_email(stripped: str) -> str | None:
+    plain = _PLAIN_EMAIL.fullmatch(stripped)
+    if (
+        plain is not None
+        and len(plain.group(1)) <= 64
+        and len(stripped) <= 254
+        and plain.group(3).lower() not in SPECIAL_USE_DOMAIN_NAMES
+        and "xn--" not in plain.group(2).lower()  # punycode: the validator decodes it
+    ):
+        return stripped.lower()
+    return None
 
 
 def normalise_email(value: str) -> str:
