@@ -12,9 +12,13 @@ and, in this process, `tps.listed_numbers` over the list's numbers (a whole call
 against the file). Dataward's database is a SQLite file, or a scratch PostgreSQL database
 with --postgres (or DATAWARD_TEST_POSTGRES_URL). Prints one JSON line.
 
-`comms screen` and the consent-check API belong to the consent ledger; when the installed
-Dataward has them (`dataward comms screen --help` succeeds) their figures are added, else the
-line says they were not measured.
+Then `comms screen` of the list on the voip example's `telemarketing` channel (every row's
+number against the suppression list and the TPS file, its email against the suppression list),
+a separate process again; and the consent-check API (`POST /api/v1/comms/check`, with a source
+token, the msp example's policy) against a bare FastAPI endpoint answering `{"ok": true}`,
+both through the same in-process ASGI client: requests per second and their ratio. When the
+installed Dataward has no `comms` (the consent ledger), those figures are left out and the line
+says so.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from dataward.core.clock import FixedClock
 from dataward.core.config import Settings
 from dataward.core.db import make_engine
 from dataward.core.runtime import Runtime
+from dataward.examples.catalogue import policy_path
 
 LAUNCHER = "import sys; from dataward.cli import main; sys.argv[0] = 'dataward'; main()"
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -122,6 +127,47 @@ def write_lists(
     return entries, contacts, phones
 
 
+def api_ratio(runtime: Runtime, policy: Path, requests: int) -> dict[str, object]:
+    """Requests per second of the consent check and of a bare endpoint, and their ratio."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from dataward.accounts import tokens
+    from dataward.accounts.roles import Role
+    from dataward.app import create_app
+
+    runtime.settings = runtime.settings.model_copy(update={"policy": policy})
+    with runtime.transaction() as session:
+        _, token = tokens.create_token(
+            session=session, clock=runtime.clock, name="bench", role=Role.SOURCE, actor="bench"
+        )
+    bare = FastAPI()
+
+    @bare.post("/check")
+    def bare_check() -> dict[str, bool]:
+        return {"ok": True}
+
+    body = {"email": "person7@example.org", "channel": "marketing"}
+    headers = {"Authorization": f"Bearer {token}"}
+    rates: dict[str, float] = {}
+    for name, app, path in (
+        ("bare", bare, "/check"),
+        ("consent_check", create_app(runtime), "/api/v1/comms/check"),
+    ):
+        with TestClient(app) as client:
+            assert client.post(path, json=body, headers=headers).status_code == 200
+            started = time.perf_counter()
+            for _ in range(requests):
+                client.post(path, json=body, headers=headers)
+            rates[name] = requests / (time.perf_counter() - started)
+    return {
+        "api_requests": requests,
+        "bare_requests_per_s": round(rates["bare"]),
+        "consent_check_requests_per_s": round(rates["consent_check"]),
+        "consent_check_ratio": round(rates["consent_check"] / rates["bare"], 2),
+    }
+
+
 def comms_available(env: dict[str, str]) -> bool:
     probe = subprocess.run(
         [sys.executable, "-c", LAUNCHER, "comms", "screen", "--help"],
@@ -137,6 +183,7 @@ def main() -> None:
     parser.add_argument("--tps-numbers", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--suppressed", type=int, default=10_000)
+    parser.add_argument("--api-requests", type=int, default=2_000)
     parser.add_argument("--full", action="store_true", help="18M / 1M / 100k")
     parser.add_argument("--postgres", default=os.environ.get("DATAWARD_TEST_POSTGRES_URL"))
     options = parser.parse_args()
@@ -190,8 +237,22 @@ def main() -> None:
             "suppression_filter_dropped": json.loads(filtered)["dropped"],
             "tps_bulk_screen_s": round(screen_s, 1),
             "tps_bulk_screen_listed": len(listed),
-            "comms_screen": "measured" if comms_available(env) else "not measured: no comms",
         }
+        if comms_available(env):
+            screen_s, screen_mb, screened = measured(
+                env, "comms", "screen", str(contacts), "--channel", "telemarketing",
+                "-p", str(policy_path("voip")), "--out", str(folder / "callable.csv"),
+                "--report", str(folder / "report.json"), "--json",
+            )  # fmt: skip
+            kept = json.loads(screened)
+            result |= {
+                "comms_screen_s": round(screen_s, 1),
+                "comms_screen_peak_mb": round(screen_mb, 1),
+                "comms_screen_summary": {k: v for k, v in kept.items() if k != "rows"},
+            }
+            result |= api_ratio(runtime, policy_path("msp"), options.api_requests)
+        else:
+            result["comms"] = "not measured: this Dataward has no comms screen"
         runtime.engine.dispose()
     print(json.dumps(result))
 

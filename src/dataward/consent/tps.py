@@ -10,7 +10,7 @@ Files are loaded by tps_loading.py; this module reads the list that is in force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +26,7 @@ from dataward.core.errors import UsageError
 LISTS = ("tps", "ctps")
 SCREENING_VALID_DAYS = 28
 
+IN_FORCE = "dataward.consent.tps.in_force"  # session.info key of in_force()'s answers
 REASONS = ("tps-listed", "ctps-listed", "stale-screening", "not-screened", "do-not-call")
 
 
@@ -77,6 +78,14 @@ def is_stale(as_of: date, on: date) -> bool:
 # --- screening -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class InForce:
+    """A list's current file, as a screening needs it."""
+
+    id: int
+    as_of: date
+
+
 def current_file(*, session: Session, list_name: str) -> TpsFile | None:
     return session.scalar(
         select(TpsFile)
@@ -84,6 +93,20 @@ def current_file(*, session: Session, list_name: str) -> TpsFile | None:
         .order_by(TpsFile.id.desc())
         .limit(1)
     )
+
+
+def in_force(session: Session, list_name: str) -> InForce | None:
+    """The list's current file, read once per transaction: a screen of a whole list asks for
+    it per number, and a switch to a newer file commits in a transaction of its own."""
+    transaction = session.get_transaction()
+    held = session.info.get(IN_FORCE)
+    if held is None or held[0] is not transaction:
+        held = session.info[IN_FORCE] = (transaction, {})
+    cache: dict[str, InForce | None] = held[1]
+    if list_name not in cache:
+        file = current_file(session=session, list_name=list_name)
+        cache[list_name] = None if file is None else InForce(file.id, file.as_of)
+    return cache[list_name]
 
 
 def call_screening(
@@ -113,7 +136,7 @@ def call_screening(
 
 
 def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> list[str]:
-    file = current_file(session=session, list_name=list_name)
+    file = in_force(session, list_name)
     if file is None:
         return ["not-screened"]
     reasons = ["stale-screening"] if is_stale(file.as_of, on) else []
@@ -128,7 +151,7 @@ def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> li
 def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> set[int]:
     """Which of these stored-form numbers the current file of the list holds (for screens of
     whole lists: one query per thousand numbers instead of one per number)."""
-    file = current_file(session=session, list_name=list_name)
+    file = in_force(session, list_name)
     if file is None:
         return set()
     found: set[int] = set()
@@ -141,6 +164,39 @@ def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> 
     if chunk:
         found |= _listed(session, file.id, chunk)
     return found
+
+
+def screen_calls(
+    *,
+    session: Session,
+    keyring: Keyring,
+    numbers: Sequence[str],
+    call_on: date,
+    told_no_objection: Collection[str] = (),
+) -> list[CallVerdict]:
+    """call_screening for a whole call list at once (a query per thousand numbers, not five
+    per number); `told_no_objection` holds the numbers whose subscriber told this caller they
+    do not object. A number that is not one raises UsageError, as call_screening does."""
+    keys = [number_key(n) for n in numbers]
+    hashes = [keyring.attached(session).identifier_hash("phone", n) for n in numbers]
+    barred = suppression.suppressed_hashes(session=session, kind="phone", hashes=hashes)
+    files = {name: in_force(session, name) for name in LISTS}
+    listed = {name: listed_numbers(session=session, list_name=name, keys=keys) for name in LISTS}
+    told = {number_key(n) for n in told_no_objection}
+    verdicts: list[CallVerdict] = []
+    for key, identifier_hash in zip(keys, hashes, strict=True):
+        reasons = {"do-not-call"} if identifier_hash in barred else set()
+        for name, file in files.items() if key not in told else ():
+            if file is None:
+                reasons.add("not-screened")
+                continue
+            if is_stale(file.as_of, call_on):
+                reasons.add("stale-screening")
+            if key in listed[name]:
+                reasons.add(f"{name}-listed")
+        ordered = tuple(reason for reason in REASONS if reason in reasons)
+        verdicts.append(CallVerdict(allowed=not ordered, reasons=ordered))
+    return verdicts
 
 
 def _listed(session: Session, file_id: int, chunk: list[int]) -> set[int]:
