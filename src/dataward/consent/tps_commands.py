@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dataward.consent import tps, tps_loading
@@ -69,13 +69,14 @@ def import_command(
     with Progress(
         TextColumn(f"loading {list_name.value}"),
         BarColumn(),
-        DownloadColumn(),
+        TaskProgressColumn(),
         TimeElapsedColumn(),
         console=out,
         disable=not show,
         transient=True,
     ) as bar:
-        task = bar.add_task("load", total=file.stat().st_size)
+        # Reading and sorting the file, then loading the numbers: each half the bar.
+        task = bar.add_task("load", total=2 * file.stat().st_size)
         report = tps_loading.import_list(
             runtime=rt,
             path=file,

@@ -119,7 +119,9 @@ def import_list(
     actor: str,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Load a TPS/CTPS file as the list's new current generation (see the module's note)."""
+    """Load a TPS/CTPS file as the list's new current generation (see the module's note).
+
+    `progress` is told of the bytes read, then as much again while the numbers go in."""
     list_name = check_list(list_name)
     today = london_date(runtime.clock.now())
     if as_of > today:
@@ -133,11 +135,15 @@ def import_list(
         with path.open("rb") as stream, tempfile.TemporaryDirectory() as folder:
             reader = _Reader(stream, progress)
             runs = _sorted_runs(reader, Path(folder))
+            # The second half of the progress: the file's size again, spread over the numbers.
+            size, read = path.stat().st_size, max(sum(r.stat().st_size for r in runs) // 8, 1)
             count = 0
             for batch in _batches(_merged(runs)):
                 with runtime.transaction() as session:
                     _insert(session, file_id, batch)
                 count += len(batch)
+                if progress is not None:
+                    progress(size * len(batch) // read)
     except BaseException:
         with runtime.transaction() as session:
             _drop(session=session, file_id=file_id)
