@@ -12,7 +12,7 @@ from dataward.rights.verification import EXECUTE_JOB
 
 def test_every_module_the_list_names_imports() -> None:
     for domain in domains.DOMAINS:
-        named = [domain.models, domain.jobs, domain.api, domain.pages]
+        named = [domain.models, domain.jobs, domain.api, *domains.page_modules(domain)]
         named += [m for command in domain.commands for m in command.modules]
         for module in filter(None, named):
             importlib.import_module(module)

@@ -168,9 +168,19 @@ DOMAINS: tuple[Domain, ...] = (
             ),
         ),
         api="dataward.consent.api",
-        pages="dataward.consent.pages",
-        nav=(NavLink("Consent", "/console/consent", "consent.read"),),
-        panels=("dataward.consent.pages:dashboard_panel",),
+        pages=(
+            "dataward.consent.pages",
+            "dataward.consent.preference_pages",
+            "dataward.consent.screening_pages",
+        ),
+        nav=(
+            NavLink("Consent", "/console/consent", "consent.read"),
+            NavLink("Suppression and TPS", "/console/screening", "consent.read"),
+        ),
+        panels=(
+            "dataward.consent.pages:dashboard_panel",
+            "dataward.consent.screening_pages:dashboard_panel",
+        ),
         evidence="dataward.consent.ledger_check:verify_ledger",
         csrf_free=("/unsubscribe/",),
     ),

@@ -106,7 +106,9 @@ def test_filter_drops_suppressed_rows_and_reports_only_line_numbers(
         cli, "suppression", "filter", str(source), "--out", str(allowed),
         "--report", str(report_file),
     )  # fmt: skip
-    assert report == {"rows": 4, "kept": 2, "dropped": 2, "dropped_lines": [2, 3]}
+    assert report == {
+        "rows": 4, "kept": 2, "imported": 0, "dropped": 2, "dropped_lines": [2, 3], "error": None
+    }  # fmt: skip
     assert allowed.read_text(encoding="utf-8").splitlines() == [
         "email,phone,first_name",
         "dee@example.com,+44 7700 900999,Dee",

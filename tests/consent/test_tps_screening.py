@@ -9,7 +9,7 @@ import pytest
 from people.factories import make_keyring
 
 from dataward.consent import service as suppression
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.runtime import Runtime
@@ -30,7 +30,7 @@ def screened(runtime: Runtime, tmp_path: Path) -> Runtime:
     (tmp_path / "tps.txt").write_text("01632960001\n01632960003\n", encoding="ascii")
     (tmp_path / "ctps.txt").write_text("02079460002\n", encoding="ascii")
     for name in ("tps", "ctps"):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime,
             path=tmp_path / f"{name}.txt",
             list_name=name,
@@ -104,3 +104,42 @@ def test_whole_lists_are_looked_up_in_bulk(screened: Runtime) -> None:
 def test_a_number_that_is_not_one_is_refused_clearly(screened: Runtime, keyring: Keyring) -> None:
     with pytest.raises(UsageError, match="not a phone number"):
         _verdict(screened, keyring, "call me maybe", FILE_DATE)
+
+
+def test_a_whole_call_list_gets_the_same_verdicts_as_one_call_at_a_time(
+    screened: Runtime, keyring: Keyring
+) -> None:
+    with screened.transaction() as session:
+        suppression.suppress(
+            session=session, keyring=keyring, clock=screened.clock, actor="t",
+            phone="01632960777", reason="do not call",
+        )  # fmt: skip
+    numbers = [ON_TPS, ON_CTPS, CLEAR, "01632960777", "+441632960003"]
+    for on in (FILE_DATE, FILE_DATE + timedelta(days=29)):
+        for told in ((), (ON_TPS, "01632960777")):
+            with screened.transaction() as session:
+                bulk = tps.screen_calls(
+                    session=session, keyring=keyring, numbers=numbers, call_on=on,
+                    told_no_objection=told,
+                )  # fmt: skip
+            one_by_one = [_verdict(screened, keyring, n, on, told=n in told) for n in numbers]
+            assert bulk == one_by_one
+
+
+def test_a_file_switched_in_another_transaction_is_seen_by_the_next_one(
+    screened: Runtime, keyring: Keyring, tmp_path: Path
+) -> None:
+    with screened.sessions() as session:
+        first = tps.call_screening(
+            session=session, keyring=keyring, number=CLEAR, call_on=FILE_DATE
+        )
+        session.commit()
+        (tmp_path / "newer.txt").write_text("01632960999\n", encoding="ascii")
+        tps_loading.import_list(
+            runtime=screened, path=tmp_path / "newer.txt", list_name="tps",
+            as_of=FILE_DATE, actor="t",
+        )  # fmt: skip
+        again = tps.call_screening(
+            session=session, keyring=keyring, number=CLEAR, call_on=FILE_DATE
+        )
+    assert first.allowed and again.reasons == ("tps-listed",)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
-from dataward.consent import ledger, preferences, recording, unsubscribe
+from dataward.consent import ledger, preferences, recording, screening_api, unsubscribe
 from dataward.consent.eligibility import Contact, Screener, target
 from dataward.consent.ledger import LedgerAction, Wording
 from dataward.consent.schemas import (
@@ -197,3 +197,7 @@ def unsubscribe_links(
     return LinksOut(
         links=[LinkOut(email=email, url=f"{base}/unsubscribe/{token}") for email, token in tokens]
     )
+
+
+# The suppression list and the TPS files: their own module, mounted here (one API per domain).
+router.include_router(screening_api.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -38,6 +38,7 @@ class _RowWriter(Protocol):
 class FilterReport:
     rows: int = 0
     kept: int = 0
+    imported: int = 0
     dropped_lines: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -45,6 +46,7 @@ class FilterReport:
         return {
             "rows": self.rows,
             "kept": self.kept,
+            "imported": self.imported,
             "dropped": len(self.dropped_lines),
             "dropped_lines": self.dropped_lines,
         }
@@ -204,16 +206,22 @@ def export_file(*, session: Session, keyring: Keyring, path: Path) -> int:
 
 
 def filter_file(
-    *, session: Session, keyring: Keyring, source: Path, out: Path | None
+    *,
+    session: Session,
+    keyring: Keyring,
+    source: Path,
+    out: Path | None,
+    sink: Callable[[list[dict[str, str]]], int] | None = None,
 ) -> FilterReport:
     """Copy the rows of a contact list whose addresses and numbers are all unsuppressed.
 
     The rows kept are written as they came: the file is for a system to import, and changing a
-    value (even a leading `+` of a phone number) would change what it imports."""
+    value (even a leading `+` of a phone number) would change what it imports. `sink` takes
+    each batch of kept rows as well (header → value): a connector importing them."""
     report = FilterReport()
     keyring.attach(session)
-    sink: TextIO = io.StringIO() if out is None else _private_text(out)
-    with _open(source) as stream, sink:
+    copy: TextIO = io.StringIO() if out is None else _private_text(out)
+    with _open(source) as stream, copy:
         lines = _Lines(stream, source)
         rows = _rows(lines)
         header_row = next(rows, None)
@@ -221,15 +229,15 @@ def filter_file(
             raise UsageError(f"{str(source)!r} is empty", fix="give a CSV with a header row")
         columns = identifier_columns([name.strip().lower() for name in header_row])
         _need_columns(columns, source)
-        writer = csv.writer(sink)
+        writer = csv.writer(copy)
         writer.writerow(header_row)
         batch: list[tuple[int, list[str]]] = []
         for row in rows:
             batch.append((lines.number, row))
             if len(batch) >= ROWS_PER_BATCH:
-                _filter_batch(session, keyring, batch, columns, writer, report)
+                _filter_batch(session, keyring, batch, columns, writer, report, sink, header_row)
                 batch = []
-        _filter_batch(session, keyring, batch, columns, writer, report)
+        _filter_batch(session, keyring, batch, columns, writer, report, sink, header_row)
     return report
 
 
@@ -245,6 +253,8 @@ def _filter_batch(
     columns: list[tuple[int, str]],
     writer: _RowWriter,
     report: FilterReport,
+    sink: Callable[[list[dict[str, str]]], int] | None,
+    header: list[str],
 ) -> None:
     wanted: dict[str, set[str]] = {kind: set() for kind in service.KINDS}
     row_hashes: list[list[tuple[str, str]]] = []
@@ -261,6 +271,7 @@ def _filter_batch(
         for kind, hashes in wanted.items()
         for h in service.suppressed_hashes(session=session, kind=kind, hashes=hashes)
     }
+    kept: list[dict[str, str]] = []
     for (number, row), mine in zip(batch, row_hashes, strict=True):
         report.rows += 1
         if any(pair in suppressed for pair in mine):
@@ -268,3 +279,6 @@ def _filter_batch(
             continue
         writer.writerow(row)
         report.kept += 1
+        kept.append(dict(zip(header, row, strict=False)))
+    if sink is not None and kept:
+        report.imported += sink(kept)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dataward.accounts.guard import Principal, page_access, public
 from dataward.accounts.roles import Permission
-from dataward.consent import ledger, preference_pages, preferences, recording, unsubscribe
+from dataward.consent import ledger, preferences, recording, unsubscribe
 from dataward.consent.ledger import LedgerAction
 from dataward.consent.models import ConsentEvent
 from dataward.core.errors import NotFound, UsageError
@@ -21,8 +21,6 @@ from dataward.core.web import DbSession, KeyringDep, Panel, RuntimeDep, redirect
 from dataward.people import service as people
 
 router = APIRouter(include_in_schema=False)
-# The privacy centre's preferences page has its own module (its code proof is long enough).
-router.include_router(preference_pages.router)
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 

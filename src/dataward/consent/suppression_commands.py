@@ -8,9 +8,12 @@ from typing import Annotated
 
 import typer
 
-from dataward.consent import lists, service
+from dataward.connectors.registry import environ_with
+from dataward.consent import list_import, lists, service
 from dataward.core.console import (
+    EXIT_FAILED,
     cli_actor,
+    err,
     handle_errors,
     input_file,
     note_text,
@@ -22,6 +25,7 @@ from dataward.core.console import (
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.files import write_private
+from dataward.policy.service import load_policy
 
 suppression_app = typer.Typer(
     help="The suppression list: addresses and numbers never to be marketed to, kept hashed.",
@@ -166,21 +170,57 @@ def filter_command(
             "--report", callback=output_file, help="A JSON report: the line numbers dropped."
         ),
     ] = None,
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--into",
+            help="Then import the rows kept into SYSTEM.COLLECTION through its connector.",
+        ),
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", "-p", callback=input_file, help="The policy, for --into."),
+    ] = None,
+    env_file: Annotated[
+        Path | None,
+        typer.Option("--env-file", callback=input_file, help="The systems' connection variables."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Drop every row of a contact list whose email or phone is suppressed, before the list
-    is imported into any system, so no import re-subscribes anyone."""
+    is imported into any system (with --into, import it too), so no import re-subscribes
+    anyone."""
+    if into is not None and policy is None:
+        raise UsageError("--into needs the policy", fix="add -p dataward.yaml")
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
+    failure: str | None = None
     with rt.transaction() as session:
-        report = lists.filter_file(session=session, keyring=keyring, source=file, out=out_file)
+        if into is None or policy is None:
+            report = lists.filter_file(session=session, keyring=keyring, source=file, out=out_file)
+        else:
+            report, failure = list_import.import_into(
+                session=session,
+                keyring=keyring,
+                clock=rt.clock,
+                actor=cli_actor(),
+                loaded=load_policy(policy),
+                environ=environ_with(env_file),
+                target=into,
+                source=file,
+                out=out_file,
+            )
     if report_file is not None:
         write_private(report_file, json.dumps(report.as_json(), indent=2).encode())
     if as_json:
-        print_json(report.as_json())
-        return
-    out.print(
-        f"{report.kept} of {report.rows} rows kept in {out_file}; "
-        f"{len(report.dropped_lines)} suppressed rows dropped",
-        markup=False,
-    )
+        print_json({**report.as_json(), "error": failure})
+    else:
+        out.print(
+            f"{report.kept} of {report.rows} rows kept in {out_file}; "
+            f"{len(report.dropped_lines)} suppressed rows dropped"
+            + (f"; {report.imported} imported into {into}" if into else ""),
+            markup=False,
+        )
+    if failure is not None:
+        err.print(f"error: {failure}", markup=False)
+        raise typer.Exit(EXIT_FAILED)

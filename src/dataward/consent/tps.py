@@ -5,40 +5,28 @@ business's own do-not-call list, unless the subscriber told this caller they do 
 number newly listed is protected 28 days later, so a screening is good for 28 days from the
 file's date (`call_on - as_of <= 28 days`); past that the file is stale and screening refuses.
 
-A file is loaded as a new generation in batches (bounded memory, each batch committed, the
-generation invisible until done), switched in one transaction, and the old generation's
-numbers dropped after: a reader sees the old list or the new one, never half of either.
+Files are loaded by tps_loading.py; this module reads the list that is in force.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
-from pathlib import Path
-from typing import BinaryIO
+from datetime import date, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dataward.audit import service as audit
 from dataward.consent import service as suppression
 from dataward.consent.models import TpsFile, TpsNumber
 from dataward.core.clock import Clock, london_date
 from dataward.core.crypto import Keyring, normalise_phone
-from dataward.core.errors import NotFound, UsageError
-from dataward.core.runtime import Runtime
+from dataward.core.errors import UsageError
 
 LISTS = ("tps", "ctps")
 SCREENING_VALID_DAYS = 28
-BATCH = 20_000
-# The longest line worth reading as a number; anything longer is rejected unread.
-LONGEST_LINE = 64
-READ_CHUNK = 1 << 18
 
+IN_FORCE = "dataward.consent.tps.in_force"  # session.info key of in_force()'s answers
 REASONS = ("tps-listed", "ctps-listed", "stale-screening", "not-screened", "do-not-call")
 
 
@@ -69,16 +57,6 @@ class ListStatus:
         }
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    list_name: str
-    as_of: date
-    row_count: int
-    rejected_lines: int
-    replaced_rows: int
-    file_sha256: str
-
-
 def number_key(number: str) -> int:
     """The stored form of a number: its E.164 digits as an integer (+447700900123 -> 447...)."""
     return int(normalise_phone(number)[1:])
@@ -100,6 +78,14 @@ def is_stale(as_of: date, on: date) -> bool:
 # --- screening -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class InForce:
+    """A list's current file, as a screening needs it."""
+
+    id: int
+    as_of: date
+
+
 def current_file(*, session: Session, list_name: str) -> TpsFile | None:
     return session.scalar(
         select(TpsFile)
@@ -107,6 +93,20 @@ def current_file(*, session: Session, list_name: str) -> TpsFile | None:
         .order_by(TpsFile.id.desc())
         .limit(1)
     )
+
+
+def in_force(session: Session, list_name: str) -> InForce | None:
+    """The list's current file, read once per transaction: a screen of a whole list asks for
+    it per number, and a switch to a newer file commits in a transaction of its own."""
+    transaction = session.get_transaction()
+    held = session.info.get(IN_FORCE)
+    if held is None or held[0] is not transaction:
+        held = session.info[IN_FORCE] = (transaction, {})
+    cache: dict[str, InForce | None] = held[1]
+    if list_name not in cache:
+        file = current_file(session=session, list_name=list_name)
+        cache[list_name] = None if file is None else InForce(file.id, file.as_of)
+    return cache[list_name]
 
 
 def call_screening(
@@ -136,7 +136,7 @@ def call_screening(
 
 
 def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> list[str]:
-    file = current_file(session=session, list_name=list_name)
+    file = in_force(session, list_name)
     if file is None:
         return ["not-screened"]
     reasons = ["stale-screening"] if is_stale(file.as_of, on) else []
@@ -151,7 +151,7 @@ def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> li
 def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> set[int]:
     """Which of these stored-form numbers the current file of the list holds (for screens of
     whole lists: one query per thousand numbers instead of one per number)."""
-    file = current_file(session=session, list_name=list_name)
+    file = in_force(session, list_name)
     if file is None:
         return set()
     found: set[int] = set()
@@ -164,6 +164,39 @@ def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> 
     if chunk:
         found |= _listed(session, file.id, chunk)
     return found
+
+
+def screen_calls(
+    *,
+    session: Session,
+    keyring: Keyring,
+    numbers: Sequence[str],
+    call_on: date,
+    told_no_objection: Collection[str] = (),
+) -> list[CallVerdict]:
+    """call_screening for a whole call list at once (a query per thousand numbers, not five
+    per number); `told_no_objection` holds the numbers whose subscriber told this caller they
+    do not object. A number that is not one raises UsageError, as call_screening does."""
+    keys = [number_key(n) for n in numbers]
+    hashes = [keyring.attached(session).identifier_hash("phone", n) for n in numbers]
+    barred = suppression.suppressed_hashes(session=session, kind="phone", hashes=hashes)
+    files = {name: in_force(session, name) for name in LISTS}
+    listed = {name: listed_numbers(session=session, list_name=name, keys=keys) for name in LISTS}
+    told = {number_key(n) for n in told_no_objection}
+    verdicts: list[CallVerdict] = []
+    for key, identifier_hash in zip(keys, hashes, strict=True):
+        reasons = {"do-not-call"} if identifier_hash in barred else set()
+        for name, file in files.items() if key not in told else ():
+            if file is None:
+                reasons.add("not-screened")
+                continue
+            if is_stale(file.as_of, call_on):
+                reasons.add("stale-screening")
+            if key in listed[name]:
+                reasons.add(f"{name}-listed")
+        ordered = tuple(reason for reason in REASONS if reason in reasons)
+        verdicts.append(CallVerdict(allowed=not ordered, reasons=ordered))
+    return verdicts
 
 
 def _listed(session: Session, file_id: int, chunk: list[int]) -> set[int]:
@@ -187,213 +220,3 @@ def status(*, session: Session, clock: Clock) -> list[ListStatus]:
             ListStatus(list_name, file.as_of, file.row_count, age, is_stale(file.as_of, today))
         )
     return statuses
-
-
-# --- import ----------------------------------------------------------------------------------
-
-
-class _Reader:
-    """The numbers of a file in batches, read in bounded memory whatever the file holds: an
-    over-long line (or a binary file without newlines) is skipped, not buffered."""
-
-    def __init__(self, stream: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        self.stream = stream
-        self.progress = progress
-        self.rejected = 0
-        self.first_rejected_line: int | None = None
-        self.sha256 = hashlib.sha256()
-        self._line_number = 0
-
-    def batches(self) -> Iterator[set[int]]:
-        batch: set[int] = set()
-        for line in self._lines():
-            self._line_number += 1
-            text = line.strip()
-            if not text or text.startswith(b"#"):
-                continue
-            key = self._key(text)
-            if key is None:
-                self._reject()
-                continue
-            batch.add(key)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = set()
-        if batch:
-            yield batch
-
-    def _key(self, text: bytes) -> int | None:
-        if len(text) > LONGEST_LINE:
-            return None
-        try:
-            return number_key(text.decode("ascii"))
-        except (UnicodeDecodeError, UsageError, ValueError):
-            return None
-
-    def _reject(self) -> None:
-        self.rejected += 1
-        if self.first_rejected_line is None:
-            self.first_rejected_line = self._line_number
-
-    def _lines(self) -> Iterator[bytes]:
-        tail = b""
-        while chunk := self.stream.read(READ_CHUNK):
-            self.sha256.update(chunk)
-            if self.progress is not None:
-                self.progress(len(chunk))
-            lines = (tail + chunk).split(b"\n")
-            tail = lines.pop()
-            if len(tail) > LONGEST_LINE:
-                # Keep only enough to know it is too long: a 1 GB line costs nothing.
-                tail = tail[: LONGEST_LINE + 1]
-            yield from lines
-        if tail:
-            yield tail
-
-
-def import_list(
-    *,
-    runtime: Runtime,
-    path: Path,
-    list_name: str,
-    as_of: date,
-    actor: str,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Load a TPS/CTPS file as the list's new current generation (see the module's note)."""
-    list_name = check_list(list_name)
-    today = london_date(runtime.clock.now())
-    if as_of > today:
-        raise UsageError(
-            f"the file's date {as_of.isoformat()} is in the future",
-            fix="give the date the file was issued, as YYYY-MM-DD",
-        )
-    with runtime.transaction() as session:
-        file_id = _begin(session=session, list_name=list_name, as_of=as_of, clock=runtime.clock)
-    try:
-        with path.open("rb") as stream:
-            reader = _Reader(stream, progress)
-            for batch in reader.batches():
-                with runtime.transaction() as session:
-                    _insert(session, file_id, batch)
-    except BaseException:
-        with runtime.transaction() as session:
-            _drop(session=session, file_id=file_id)
-        raise
-    with runtime.transaction() as session:
-        count = session.scalar(
-            select(func.count()).select_from(TpsNumber).where(TpsNumber.file_id == file_id)
-        )
-        if not count:
-            _drop(session=session, file_id=file_id)
-    if not count:
-        where = f" (line {reader.first_rejected_line} is not one)" if reader.rejected else ""
-        raise UsageError(
-            f"{str(path)!r} holds no phone numbers{where}",
-            fix="give the TPS or CTPS file as downloaded: one number a line",
-        )
-    with runtime.transaction() as session:
-        retired = _switch(
-            session=session,
-            file_id=file_id,
-            row_count=count,
-            rejected=reader.rejected,
-            sha256=reader.sha256.hexdigest(),
-            clock=runtime.clock,
-            actor=actor,
-        )
-    replaced = 0
-    for old_id, old_rows in retired:
-        with runtime.transaction() as session:
-            session.execute(delete(TpsNumber).where(TpsNumber.file_id == old_id))
-        replaced += old_rows
-    return ImportReport(
-        list_name, as_of, count, reader.rejected, replaced, reader.sha256.hexdigest()
-    )
-
-
-def _begin(*, session: Session, list_name: str, as_of: date, clock: Clock) -> int:
-    # A load that died half-way (power cut, ^C) left a generation nobody reads: drop it.
-    for stale_id in session.scalars(
-        select(TpsFile.id).where(TpsFile.list_name == list_name, TpsFile.state == "loading")
-    ).all():
-        _drop(session=session, file_id=stale_id)
-    file = TpsFile(
-        list_name=list_name,
-        as_of=as_of,
-        state="loading",
-        row_count=0,
-        rejected_lines=0,
-        started_at=clock.now().astimezone(UTC),
-    )
-    session.add(file)
-    session.flush()
-    return file.id
-
-
-def _insert(session: Session, file_id: int, batch: set[int]) -> None:
-    # A number may appear twice in a file, in different batches: the first one counts.
-    rows = [{"file_id": file_id, "number": key} for key in sorted(batch)]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(pg_insert(TpsNumber).on_conflict_do_nothing(), rows)
-    elif dialect == "sqlite":
-        session.execute(sqlite_insert(TpsNumber).on_conflict_do_nothing(), rows)
-    else:
-        session.execute(insert(TpsNumber).prefix_with("IGNORE"), rows)
-
-
-def _switch(
-    *,
-    session: Session,
-    file_id: int,
-    row_count: int,
-    rejected: int,
-    sha256: str,
-    clock: Clock,
-    actor: str,
-) -> list[tuple[int, int]]:
-    file = session.get(TpsFile, file_id)
-    if file is None or file.state != "loading":
-        raise NotFound(
-            "the file being loaded was removed by another import of the same list",
-            fix="run the import again, once",
-        )
-    retired = session.execute(
-        select(TpsFile.id, TpsFile.row_count).where(
-            TpsFile.list_name == file.list_name, TpsFile.state == "current"
-        )
-    ).all()
-    session.execute(
-        update(TpsFile)
-        .where(TpsFile.id.in_([old_id for old_id, _ in retired]))
-        .values(state="retired")
-    )
-    file.state = "current"
-    file.row_count = row_count
-    file.rejected_lines = rejected
-    file.file_sha256 = sha256
-    file.switched_at = clock.now().astimezone(UTC)
-    session.flush()
-    audit.record(
-        session=session,
-        clock=clock,
-        actor=actor,
-        action="consent.tps.imported",
-        object_type="tps_file",
-        object_id=str(file.id),
-        details={
-            "list": file.list_name,
-            "as_of": file.as_of.isoformat(),
-            "rows": row_count,
-            "rejected_lines": rejected,
-            "file_sha256": sha256,
-            "replaces": [old_id for old_id, _ in retired],
-        },
-    )
-    return [(old_id, rows) for old_id, rows in retired]
-
-
-def _drop(*, session: Session, file_id: int) -> None:
-    session.execute(delete(TpsNumber).where(TpsNumber.file_id == file_id))
-    session.execute(delete(TpsFile).where(TpsFile.id == file_id))

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.core.console import (
     cli_actor,
     handle_errors,
@@ -69,14 +69,15 @@ def import_command(
     with Progress(
         TextColumn(f"loading {list_name.value}"),
         BarColumn(),
-        DownloadColumn(),
+        TaskProgressColumn(),
         TimeElapsedColumn(),
         console=out,
         disable=not show,
         transient=True,
     ) as bar:
-        task = bar.add_task("load", total=file.stat().st_size)
-        report = tps.import_list(
+        # Reading and sorting the file, then loading the numbers: each half the bar.
+        task = bar.add_task("load", total=2 * file.stat().st_size)
+        report = tps_loading.import_list(
             runtime=rt,
             path=file,
             list_name=list_name.value,

@@ -53,16 +53,24 @@ def test_msp_12_an_unsubscribed_subscriber_is_swept_and_the_address_stays_suppre
     _sweep(msp, exit_code=None)
     assert _suppressed(msp, tom.email.upper())
 
-    # A list exported from the old CRM is filtered before it is imported into the mailer.
+    # A list exported from the old CRM is imported into the mailer through Dataward, which
+    # filters it first: Tom stays out, the new subscriber goes in.
     old_list = tmp_path / "crm-export.csv"
     with old_list.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["first_name", "email"])
-        writer.writerow([tom.first_name, tom.email])
-        writer.writerow(["Sam", "sam.new@example.com"])
+        writer.writerow(["email", "first_name", "subscribed_at", "consent_source"])
+        writer.writerow([tom.email, tom.first_name, "2026-01-05T10:00:00+00:00", "old crm"])
+        writer.writerow(["sam.new@example.com", "Sam", "2026-01-06T10:00:00+00:00", "old crm"])
     allowed = tmp_path / "to-import.csv"
     report = json.loads(
-        msp.run("suppression", "filter", str(old_list), "--out", str(allowed), "--json").output
-    )
-    assert (report["kept"], report["dropped_lines"]) == (1, [2])
+        msp.run(
+            "suppression", "filter", str(old_list), "--out", str(allowed),
+            "--into", "mailer.subscribers", "-p", str(msp.policy),
+            "--env-file", str(msp.env_file), "--json",
+        ).output
+    )  # fmt: skip
+    assert (report["kept"], report["imported"], report["dropped_lines"]) == (1, 1, [2])
+    emails = {s["email"] for s in msp.rows("mailer", "subscribers")}
+    assert "sam.new@example.com" in emails
+    assert tom.email not in emails
     assert tom.email not in allowed.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 from scenarios.rights_deploy import deploy
 
 from dataward.consent import service as suppression
-from dataward.consent import tps
+from dataward.consent import tps, tps_loading
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
 from dataward.core.runtime import Runtime
@@ -42,7 +42,7 @@ def test_voip_06_the_call_list_is_screened_and_stale_or_listed_numbers_are_block
     on_tps = [r["phone"] for r in listed if r["subscriber_type"] == "individual"]
     on_ctps = [r["phone"] for r in listed if r["subscriber_type"] == "corporate"]
     for name, numbers, seed in (("tps", on_tps, 1), ("ctps", on_ctps, 2)):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime,
             path=_write(tmp_path / f"{name}.txt", numbers, 5_000, seed),
             list_name=name,
@@ -85,7 +85,7 @@ def test_voip_06_the_call_list_is_screened_and_stale_or_listed_numbers_are_block
     assert not verdict(other, FILE_DATE + timedelta(days=40)).allowed
     clock.advance(days=40)  # the business downloads the next month's files
     for name, numbers, seed in (("tps", on_tps, 3), ("ctps", on_ctps, 4)):
-        tps.import_list(
+        tps_loading.import_list(
             runtime=runtime,
             path=_write(tmp_path / f"{name}-new.txt", numbers, 5_000, seed),
             list_name=name,
