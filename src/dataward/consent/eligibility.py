@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dataward.consent import service as suppression
 from dataward.consent import tps
 from dataward.consent.ledger import LedgerAction, Medium, events_for, purpose_name
-from dataward.consent.models import ConsentEvent, SuppressionEntry
+from dataward.consent.models import ConsentEvent
 from dataward.consent.preferences import ever_opted_out, latest
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
@@ -208,15 +209,13 @@ class Screener:
         return verdicts
 
     def _suppressed(self, emails: set[str], phones: set[str]) -> set[str | None]:
-        if not emails and not phones:
-            return set()
-        query = select(SuppressionEntry.identifier_hash).where(
-            or_(
-                (SuppressionEntry.kind == "email") & SuppressionEntry.identifier_hash.in_(emails),
-                (SuppressionEntry.kind == "phone") & SuppressionEntry.identifier_hash.in_(phones),
-            )
-        )
-        return set(self.session.scalars(query))
+        found: set[str | None] = set()
+        for kind, hashes in (("email", emails), ("phone", phones)):
+            if hashes:  # a query only for the kinds the batch has
+                found |= suppression.suppressed_hashes(
+                    session=self.session, kind=kind, hashes=hashes
+                )
+        return found
 
     def _owners(self, emails: set[str], phones: set[str]) -> dict[str, str]:
         """Identifier hash to the pseudonym of the person holding it."""
