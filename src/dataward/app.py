@@ -46,6 +46,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     secret_key(runtime.settings)  # production refuses to start without one
     app.state.nav = domains.nav_links()
     app.state.panels = tuple(_function(name) for name in domains.panel_names())
+    app.state.csrf_free = domains.csrf_free_paths()
     install_error_handler(app)
     # Added last, the headers wrap everything: a refused form gets them too.
     install_browser_state(app, runtime)

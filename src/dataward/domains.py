@@ -52,6 +52,13 @@ class Domain:
     # "module:function" names of its console dashboard panels: each function takes
     # (*, session, runtime, principal) and returns a core.web.Panel or None.
     panels: tuple[str, ...] = ()
+    # "module:function" checking the domain's own records against the audit log, run by
+    # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
+    evidence: str | None = None
+    # Path prefixes posted to by others than our own pages (a mail client's one-click
+    # unsubscribe), so with no CSRF token: each such route must carry its own proof (a signed
+    # token in the path) and be harmless if replayed.
+    csrf_free: tuple[str, ...] = ()
 
 
 # The ground floor's own tables: the job queue and the index key.
@@ -148,7 +155,48 @@ DOMAINS: tuple[Domain, ...] = (
         nav=(NavLink("Accounts", "/console/users", "users.manage"),),
         panels=("dataward.accounts.pages:dashboard_panel",),
     ),
-    Domain(name="consent", models="dataward.consent.models"),
+    Domain(
+        name="consent",
+        models="dataward.consent.models",
+        commands=(
+            Command(
+                "consent",
+                ("dataward.consent.commands", "dataward.consent.history_commands"),
+                "The consent ledger: who agreed to what, when, how, and what they were shown.",
+            ),
+            Command(
+                "comms",
+                ("dataward.consent.comms_commands",),
+                "May we contact them? Check a person, screen a list, check a call.",
+            ),
+            Command(
+                "tps",
+                ("dataward.consent.tps_commands",),
+                "TPS and CTPS: the files of numbers not to call for sales, and their age.",
+            ),
+            Command(
+                "suppression",
+                ("dataward.consent.suppression_commands",),
+                "The suppression list: addresses and numbers never to be marketed to, kept hashed.",
+            ),
+        ),
+        api="dataward.consent.api",
+        pages=(
+            "dataward.consent.pages",
+            "dataward.consent.preference_pages",
+            "dataward.consent.screening_pages",
+        ),
+        nav=(
+            NavLink("Consent", "/console/consent", "consent.read"),
+            NavLink("Suppression and TPS", "/console/screening", "consent.read"),
+        ),
+        panels=(
+            "dataward.consent.pages:dashboard_panel",
+            "dataward.consent.screening_pages:dashboard_panel",
+        ),
+        evidence="dataward.consent.ledger_check:verify_ledger",
+        csrf_free=("/unsubscribe/",),
+    ),
     Domain(
         name="cookies",
         models="dataward.cookies.models",
@@ -315,6 +363,15 @@ def job_handlers() -> Mapping[str, Handler]:
         if domain.jobs:
             handlers.update(importlib.import_module(domain.jobs).HANDLERS)
     return handlers
+
+
+def csrf_free_paths() -> tuple[str, ...]:
+    return tuple(prefix for domain in DOMAINS for prefix in domain.csrf_free)
+
+
+def evidence_checks() -> tuple[str, ...]:
+    """The domains' checks of their own records against the audit log."""
+    return tuple(domain.evidence for domain in DOMAINS if domain.evidence)
 
 
 def job_schedules() -> tuple[Schedule, ...]:

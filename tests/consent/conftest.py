@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from people.factories import CliRun, cli_in, make_keyring
 
+# The ledger's web tests: the app over the msp example's policy.
+from consent.web import client, msp_runtime  # noqa: F401  # fixtures
 from dataward.core.crypto import Keyring
 
 

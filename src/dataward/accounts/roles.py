@@ -65,7 +65,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             P.OVERSIGHT_READ,
         }
     ),
-    Role.SOURCE: frozenset({P.ACCESS_INGEST, P.CONSENT_WRITE}),
+    # Sending systems ask whether they may contact someone before each message.
+    Role.SOURCE: frozenset({P.ACCESS_INGEST, P.CONSENT_WRITE, P.COMMS_CHECK}),
 }
 
 # Roles a person signs in with; `source` exists only for API tokens.

@@ -47,8 +47,17 @@ def verify_command(
         report = browse.verify_log(
             session=session, settings=rt.settings, use_witness=not no_witness
         )
+        records = _records_checked(session)
+    broken = [check for check in records if check["problem"] is not None]
     if as_json:
-        print_json({**verify_out(report).model_dump(), "witness_checked": not no_witness})
+        print_json(
+            {
+                **verify_out(report).model_dump(),
+                "ok": report.ok and not broken,
+                "witness_checked": not no_witness,
+                "records": records,
+            }
+        )
     elif report.problem is not None:
         out.print(f"audit log TAMPERED: {report.problem}", markup=False)
         out.print(f"{report.events} events verified before it", markup=False)
@@ -71,8 +80,31 @@ def verify_command(
                 "chained but not yet signed (`dataward audit checkpoint` signs them now)",
                 markup=False,
             )
-    if not report.ok:
+    if not as_json:
+        for check in records:
+            if check["problem"] is not None:
+                out.print(f"{check['name']} TAMPERED: {check['problem']}", markup=False)
+            elif check["checked"]:
+                out.print(
+                    f"{check['name']}: {check['checked']} records match their audit events",
+                    markup=False,
+                )
+    if not report.ok or broken:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _records_checked(session: Any) -> list[dict[str, Any]]:
+    """Each domain's own records against what their audit events vouch for (the ledger)."""
+    import importlib
+
+    from dataward.domains import evidence_checks
+
+    found = []
+    for name in evidence_checks():
+        module, _, function = name.partition(":")
+        check = getattr(importlib.import_module(module), function)(session=session)
+        found.append({"name": check.name, "checked": check.checked, "problem": check.problem})
+    return found
 
 
 def _event_json(event: AuditEvent) -> dict[str, Any]:

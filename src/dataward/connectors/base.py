@@ -221,6 +221,17 @@ class Connector(ABC):
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
         """Set fields on those rows; a value the field cannot hold raises ConnectorError."""
 
+    def insert(self, collection: str, rows: Sequence[Mapping[str, str]]) -> int:
+        """Add rows of a list (text values, as a CSV holds them); only declared fields.
+
+        Reached only through the suppression filter, so no import re-subscribes anyone."""
+        raise ConnectorError(
+            f"a {self.system.connector} system cannot take an import through Dataward",
+            system=self.system.name,
+            fix="filter the list with `dataward suppression filter` and import the file it "
+            "writes with the system's own tool",
+        )
+
     @abstractmethod
     def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
         """Keys of expired rows in keyset batches (ordered by primary key, never OFFSET)."""

@@ -19,71 +19,30 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-import phonenumbers
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Integer, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dataward.core.config import Settings
 from dataward.core.db import Base, UTCDateTime
-from dataward.core.errors import ConfigurationError, UsageError
+from dataward.core.errors import ConfigurationError
 from dataward.core.files import write_private
+
+# Re-exported: identifiers are normalised before they are hashed, and callers read both here.
+from dataward.core.identifiers import DEFAULT_REGION as DEFAULT_REGION
+from dataward.core.identifiers import PHONE_KINDS as PHONE_KINDS
+from dataward.core.identifiers import normalise_email as normalise_email
+from dataward.core.identifiers import normalise_identifier as normalise_identifier
+from dataward.core.identifiers import normalise_phone as normalise_phone
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
 # A leading format byte lets a later cipher change be read alongside old ciphertexts.
 FORMAT_V1 = b"\x01"
-PHONE_KINDS = {"phone", "phone_number"}
-DEFAULT_REGION = "GB"  # national numbers are UK numbers
-
-
-# --- normalisation -------------------------------------------------------------------------
-
-
-def normalise_email(value: str) -> str:
-    """Lower-case, syntactically valid address; the same person always hashes the same."""
-    try:
-        checked = validate_email(value.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise UsageError(
-            f"{value!r} is not a valid email address: {exc}",
-            fix="give a full address such as name@example.co.uk",
-        ) from exc
-    return checked.normalized.lower()
-
-
-def normalise_phone(value: str, region: str = DEFAULT_REGION) -> str:
-    """E.164 form (+447700900123); national numbers are read in `region`."""
-    try:
-        parsed = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exc:
-        raise UsageError(
-            f"{value!r} is not a phone number: {exc}",
-            fix="give a number such as 07700 900123 or +44 7700 900123",
-        ) from exc
-    # "Possible" (right length for the country) rather than "valid": the validity metadata
-    # rejects Ofcom's reserved drama ranges (07700 900xxx) used in examples and tests, and
-    # lags behind new allocations; matching only needs one canonical form per number.
-    if not phonenumbers.is_possible_number(parsed):
-        raise UsageError(
-            f"{value!r} is not a valid phone number for region {region}",
-            fix="check the digits, or give the number in international form (+44...)",
-        )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_identifier(kind: str, value: str) -> tuple[str, str]:
-    """The canonical (kind, value): phone and phone_number are one kind, so they match."""
-    if kind == "email":
-        return "email", normalise_email(value)
-    if kind in PHONE_KINDS:
-        return "phone", normalise_phone(value)
-    return kind, value.strip()
 
 
 # --- raw keys and AES-GCM --------------------------------------------------------------------

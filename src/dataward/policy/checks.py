@@ -39,6 +39,7 @@ def check(
     _check_systems(checker)
     checks_datasets.check_datasets(checker)
     checks_datasets.check_retention_fields(checker)
+    checks_datasets.check_opt_in_columns(checker)
     checks_ico.check_ico(checker)
     return checker.problems
 

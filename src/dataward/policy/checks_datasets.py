@@ -314,3 +314,16 @@ def _where_field(
         "does not have",
         did_you_mean(name, names, "use a field of this collection, or a different rule"),
     )
+
+
+def check_opt_in_columns(checker: Checker) -> None:
+    """A channel's `opt_in` columns must be declared fields: an objection writes them."""
+    for name, channel in checker.policy.channels.items():
+        for index, path in enumerate(channel.opt_in):
+            system, _, rest = path.partition(".")
+            if resolve_reference(checker.policy, system, rest) is None:
+                checker.error(
+                    ("channels", name, "opt_in", index),
+                    f"{path!r} names no declared field",
+                    "write system.collection.field of a field in that system's dataset",
+                )

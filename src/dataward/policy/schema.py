@@ -5,27 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Re-exported: the rest of the code base reads every policy type from this module.
 from dataward.policy.expressions import Condition as Condition
 from dataward.policy.expressions import Period as Period
 from dataward.policy.expressions import parse_where as parse_where
 from dataward.policy.registers import ComplaintRules, DisclosureRules
-
-
-def _web_link(value: str) -> str:
-    # A link the notice may print as <a href>: `javascript:` or `data:` would run in a reader's
-    # browser, so only web pages and email addresses are links.
-    text = value.strip()
-    if not re.fullmatch(r"(?i)(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)", text):
-        raise ValueError("write a web address starting https:// (or http://), or mailto:ADDRESS")
-    return text
-
-
-WebLink = Annotated[str, AfterValidator(_web_link)]
+from dataward.policy.values import ColumnPaths, WebLink
 
 
 class Strict(BaseModel):
@@ -191,6 +180,7 @@ class RetentionRule(Strict):
     action: RetentionAction = RetentionAction.DELETE
     reason: str | None = None
     exemptions: list[str] = Field(default_factory=list)
+    suppress: bool = False  # the addresses of rows it deletes stay on the suppression list
     erasure_sla: str | None = Field(
         default=None, description="how fast an authorised deletion request is done, e.g. 28 days"
     )
@@ -278,6 +268,7 @@ class Channel(Strict):
     soft_opt_in: bool = False
     subjects: list[str] = Field(default_factory=list)
     opt_out: str | None = Field(default=None, description="how a person opts out")
+    opt_in: ColumnPaths = Field(default_factory=list)  # columns an objection writes false
 
 
 class Reference(Strict):

@@ -24,6 +24,7 @@ from dataward.retention.keys import key_digests
 from dataward.retention.plan import Target
 from dataward.retention.report import CollectionOutcome
 from dataward.retention.reviews import raise_review
+from dataward.retention.suppression import keep_suppressed
 
 # Called at "pending" (batch recorded, connector not yet asked), "acted" (connector done,
 # evidence not yet written) and "done"; tests use it to kill a sweep at each point.
@@ -292,6 +293,7 @@ class CollectionSweeper:
             keys=keys,
             digests=digests,
         )
+        keep_suppressed(self, target, connector, keys)
         self.checkpoint()
         self._pause("pending", number, target)
         try:

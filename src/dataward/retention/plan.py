@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dataward.connectors.base import ErasurePlan, ExpiryQuery, FieldErasure, RelatedDate
+from dataward.consent import service as consent
 from dataward.core.errors import UsageError
 from dataward.policy.graph import erasure_order
 from dataward.policy.schema import (
@@ -41,6 +42,8 @@ class Target:
     key_fields: tuple[str, ...]
     exemptions: tuple[Exemption, ...] = ()
     anonymise_fields: tuple[FieldErasure, ...] = ()
+    # (field, kind) of the addresses a `suppress: true` rule keeps on the suppression list.
+    suppress: tuple[tuple[str, str], ...] = ()
 
     @property
     def action(self) -> RetentionAction:
@@ -172,6 +175,16 @@ def anonymise_fields(collection: Collection) -> tuple[FieldErasure, ...]:
     return tuple(fields)
 
 
+def suppressed_fields(collection: Collection) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of each email or phone identity field of the collection."""
+    pairs: list[tuple[str, str]] = []
+    for field in collection.fields:
+        kind = consent.identifier_kind(field.identity) if field.identity else None
+        if kind is not None:
+            pairs.append((field.name, kind))
+    return tuple(pairs)
+
+
 def sweep_targets(
     policy: Policy,
     *,
@@ -233,6 +246,7 @@ def sweep_targets(
                     key_fields=tuple(coll.primary_key),
                     exemptions=exemptions_of(applied, coll),
                     anonymise_fields=fields,
+                    suppress=suppressed_fields(coll) if applied.suppress else (),
                 )
             )
     if (collection is not None or rule is not None) and not targets:

@@ -21,6 +21,7 @@ from dataward.rights.erasure_plan import (
     predicate_of,
 )
 from dataward.rights.models import ItemOutcome, RequestKind, RequestTask, RightsRequest, TaskMode
+from dataward.rights.opt_in import write_opt_outs
 from dataward.rights.rectification import plan_rectification
 from dataward.rights.requester import Requester
 from dataward.rights.restriction import is_marketing, plan_restriction
@@ -294,7 +295,10 @@ class RestrictionStep(Step):
         word = "objection" if request.kind == RequestKind.OBJECTION else "restriction"
         reason = f"{word}: {', '.join(request.purposes)}"
         in_scope = [s for s in scope.systems if s.system == task.system]
-        count = 0
+        count, tries, written = 0, 1, False
+        if in_scope and request.kind == RequestKind.OBJECTION:
+            # S-07: where the policy names the system's opt-in column, the objection unticks it.
+            written, tries = write_opt_outs(ctx, request, task.system, connector, records)
         for part in in_scope:
             count += len(part.records)
             record_items(
@@ -302,7 +306,7 @@ class RestrictionStep(Step):
                 request,
                 ((r, ItemOutcome.RESTRICTED, None, reason, None) for r in part.records),
             )
-            if not part.automatic:
+            if not part.automatic and not written:
                 # Staff stop the purpose in that system by hand, then mark the task done.
                 task.mode = TaskMode.MANUAL
         if in_scope:
@@ -316,7 +320,7 @@ class RestrictionStep(Step):
             "records": len(records),
             "restricted": count,
             "activities": sorted({a.name for p in in_scope for a in p.activities}),
-        }, 1
+        }, max(tries, 1)
 
     def after(
         self,

@@ -177,6 +177,11 @@ class SqlConnector(Connector):
     def rectify(self, collection: str, keys: Sequence[Key], changes: Mapping[str, Any]) -> int:
         return self._client.rectify(collection, keys, changes)
 
+    def insert(self, collection: str, rows: Sequence[Mapping[str, str]]) -> int:
+        from dataward.connectors.sql.importing import insert_rows
+
+        return insert_rows(self._client, collection, rows)
+
     def expired(self, query: ExpiryQuery, *, batch_size: int = 1000) -> Iterator[list[Key]]:
         return self._client.expired(query, batch_size=batch_size)
 
