@@ -68,7 +68,8 @@ def broken_rules(policy: Policy, facts: EventFacts) -> list[Broken]:
             broken.append(
                 Broken("unattended-while-in-use", "unattended session while the device was in use")
             )
-        if rules.warning_required and facts.warning_shown is not True:
+        # Nobody sits at an unattended device: the warning is owed to the person who does.
+        if rules.warning_required and facts.attended is not False and not facts.warning_shown:
             said = "not shown" if facts.warning_shown is False else "not recorded"
             broken.append(Broken("no-warning", f"the on-screen warning was {said}"))
     if facts.kind == AccessKind.BACKUP_ACCESS and facts.reason not in rules.backup_reasons:

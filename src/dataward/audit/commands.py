@@ -9,10 +9,12 @@ from typing import Annotated, Any
 
 import typer
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from dataward.audit import checkpoints, sealing, service, witness
 from dataward.audit.models import AuditCheckpoint, AuditEvent
-from dataward.audit.verify import VerifyReport, verify
+from dataward.audit.verify import ChainProblem, VerifyReport, verify
+from dataward.core.config import Settings
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -20,7 +22,7 @@ from dataward.core.console import (
     print_json,
     ready_runtime,
 )
-from dataward.core.crypto import load_signing_key, signing_key_id
+from dataward.core.crypto import Keyring, load_signing_key, signing_key_id
 from dataward.core.errors import UsageError
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -73,6 +75,10 @@ def verify_command(
         stored = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
         seen = [] if no_witness else sealing.witnessed(rt.settings, checkpoints_in_database=stored)
         report = verify(session=session, pinned_keys=pinned, witness=seen)
+        registers = _register_problems(session, rt.settings) if report.ok else []
+    if registers:
+        # A register (the access register) whose rows no longer match their audit entries.
+        report.problem = ChainProblem(report.last_sequence, "altered", "register", registers[0])
     if as_json:
         print_json({**_report_json(report), "witness_checked": not no_witness})
     elif report.problem is not None:
@@ -99,6 +105,25 @@ def verify_command(
             )
     if not report.ok:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _register_problems(session: Session, settings: Settings) -> list[str]:
+    """What the domains' registers find wrong when checked against their audit entries."""
+    import importlib
+
+    from dataward.domains import register_checks
+
+    checks = register_checks()
+    if not checks:
+        return []
+    keyring = Keyring.from_settings(settings)
+    problems: list[str] = []
+    for check in checks:
+        module, _, name = check.partition(":")
+        problem = getattr(importlib.import_module(module), name)(session=session, keyring=keyring)
+        if problem:
+            problems.append(problem)
+    return problems
 
 
 def _event_json(event: AuditEvent) -> dict[str, Any]:

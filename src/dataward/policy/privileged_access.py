@@ -75,3 +75,4 @@ class CardScan(_Strict):
     fields: list[str] = Field(
         default_factory=list, description="more free-text fields: system.collection.field"
     )
+    redact: bool = Field(default=False, description="the daily scan also removes what it finds")
