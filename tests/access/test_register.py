@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from access.conftest import session_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from access.conftest import session_event
 from dataward.access import service
 from dataward.access.models import AccessEvent, AccessFinding, AppendOnly
 from dataward.audit.models import AuditEvent
