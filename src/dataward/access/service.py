@@ -291,7 +291,7 @@ def open_findings(*, session: Session, limit: int = 200) -> list[tuple[AccessFin
         .order_by(AccessFinding.id.desc())
         .limit(limit)
     )
-    return [(f, e) for f, e in session.execute(query).tuples()]
+    return [(f, e) for f, e in session.execute(query)]
 
 
 def count_open_findings(*, session: Session) -> int:
