@@ -7,16 +7,18 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.access import service
+from dataward.access.models import AccessEvent, AccessFinding
 from dataward.core.clock import LONDON
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
@@ -66,6 +68,53 @@ class Period:
         return datetime.combine(self.end_on + timedelta(days=1), time(0), tzinfo=LONDON)
 
 
+def events_between(
+    *,
+    session: Session,
+    start: datetime,
+    end: datetime,
+    client: str | None = None,
+    device: str | None = None,
+    batch: int = 5000,
+) -> Iterator[AccessEvent]:
+    """Events that started in [start, end), for a client and/or a device, in time order, read
+    in keyset batches over the (client|device, started_at) index."""
+    if client is None and device is None:
+        raise UsageError("say whose access to report", fix="give --client or --device (or both)")
+    last: tuple[datetime, int] | None = None
+    while True:
+        query = select(AccessEvent).where(
+            AccessEvent.started_at >= start, AccessEvent.started_at < end
+        )
+        if client is not None:
+            query = query.where(AccessEvent.client == client)
+        if device is not None:
+            query = query.where(AccessEvent.device == device)
+        if last is not None:
+            query = query.where(
+                (AccessEvent.started_at > last[0])
+                | ((AccessEvent.started_at == last[0]) & (AccessEvent.id > last[1]))
+            )
+        rows = list(
+            session.scalars(query.order_by(AccessEvent.started_at, AccessEvent.id).limit(batch))
+        )
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = (rows[-1].started_at, rows[-1].id)
+
+
+def findings_for(session: Session, rows: Sequence[AccessEvent]) -> dict[int, list[str]]:
+    """The open and closed findings of those events, by event id (as messages)."""
+    found: dict[int, list[str]] = {}
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), 5000):
+        query = select(AccessFinding).where(AccessFinding.event_id.in_(ids[start : start + 5000]))
+        for finding in session.scalars(query.order_by(AccessFinding.id)):
+            found.setdefault(finding.event_id, []).append(finding.message)
+    return found
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -86,7 +135,7 @@ def report_rows(
 ) -> Iterator[dict[str, Any]]:
     keyring.attach(session)
     chunk: list[Any] = []
-    events = service.events_between(
+    events = events_between(
         session=session, start=period.start_at, end=period.end_at, client=client, device=device
     )
     for row in events:
@@ -98,7 +147,7 @@ def report_rows(
 
 
 def _shaped(session: Session, keyring: Keyring, rows: list[Any]) -> Iterator[dict[str, Any]]:
-    findings = service.findings_for(session, rows)
+    findings = findings_for(session, rows)
     for row in rows:
         named = service.unsealed(keyring, row)
         yield {

@@ -7,14 +7,15 @@ ends in `ingest`, so idempotency, sealing, the audit chain and the rules are one
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from dataward.access import store
 from dataward.access.models import AccessEvent, AccessFinding
 from dataward.access.rules import Broken, EventFacts, broken_rules
 from dataward.access.schemas import AccessEventIn
@@ -23,7 +24,7 @@ from dataward.audit.models import AuditEvent
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound, UsageError
-from dataward.policy.schema import AccessKind, Policy
+from dataward.policy.schema import Policy
 
 RECORDED = "access.event.recorded"
 FINDING_RAISED = "access.finding.raised"
@@ -39,95 +40,11 @@ class Ingested:
     repeated: bool
 
 
-def seal_context(source: str, event_id: str) -> str:
-    return f"access-event:{source}:{event_id}"
-
-
-def _moment(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
-
-
-def row_digest(keyring: Keyring, row: AccessEvent) -> str:
-    """A keyed digest of every stored column but the id: kept in the event's audit entry, it
-    shows a row changed in the database (the key is not in the database, so it cannot be
-    recomputed there)."""
-    fields = {
-        "source": row.source,
-        "event_id": row.source_event_id,
-        "kind": row.kind,
-        "client": row.client,
-        "device": row.device,
-        "started_at": _moment(row.started_at),
-        "ended_at": _moment(row.ended_at),
-        "attended": row.attended,
-        "warning_shown": row.warning_shown,
-        "device_in_use": row.device_in_use,
-        "reason": row.reason,
-        "incident": row.incident,
-        "role": row.role,
-        "system": row.system,
-        "collection": row.collection,
-        "sealed": row.sealed,
-        "received_at": _moment(row.received_at),
-    }
-    return keyring.digest(json.dumps(fields, sort_keys=True, separators=(",", ":")))
+seal_context = store.seal_context
 
 
 def facts_of(row: AccessEvent) -> EventFacts:
-    return EventFacts(
-        kind=row.kind,
-        attended=row.attended,
-        warning_shown=row.warning_shown,
-        device_in_use=row.device_in_use,
-        reason=row.reason,
-        incident=row.incident,
-        role=row.role,
-        system=row.system,
-        collection=row.collection,
-    )
-
-
-def _new_row(
-    *,
-    session: Session,
-    keyring: Keyring,
-    source: str,
-    kind: AccessKind,
-    item: AccessEventIn,
-    note: str | None,
-    now: datetime,
-) -> AccessEvent:
-    named = {
-        "engineer": item.engineer,
-        "username": item.username,
-        "ip_address": item.ip_address,
-        "hostname": item.hostname,
-        "note": note,
-    }
-    sealed = keyring.seal_note(
-        json.dumps({k: v for k, v in named.items() if v is not None}, sort_keys=True),
-        context=seal_context(source, item.event_id),
-        session=session,
-    )
-    return AccessEvent(
-        source=source,
-        source_event_id=item.event_id,
-        kind=kind.value,
-        client=item.client,
-        device=item.device,
-        started_at=item.started_at.astimezone(UTC),
-        ended_at=item.ended_at.astimezone(UTC) if item.ended_at else None,
-        attended=item.attended,
-        warning_shown=item.warning_shown,
-        device_in_use=item.device_in_use,
-        reason=item.reason,
-        incident=item.incident,
-        role=item.role,
-        system=item.system,
-        collection=item.collection,
-        sealed=sealed,
-        received_at=now,
-    )
+    return store.facts(store.columns_of(row))
 
 
 def ingest(
@@ -150,7 +67,7 @@ def ingest(
     keyring.attach(session)
     declared = next((s for s in policy.access_sources if s.name == source), None)
     ids = [item.event_id for item in events]
-    known = {
+    known: dict[str, AccessEvent] = {
         row.source_event_id: row
         for row in session.scalars(
             select(AccessEvent).where(
@@ -159,9 +76,9 @@ def ingest(
         )
     }
     now = clock.now()
-    fresh: list[tuple[AccessEvent, list[Broken]]] = []
+    fresh: dict[str, tuple[dict[str, Any], list[Broken]]] = {}
     for index, item in enumerate(events):
-        if item.event_id in known:
+        if item.event_id in known or item.event_id in fresh:
             continue
         kind = item.kind or (declared.kind if declared else None)
         if kind is None:
@@ -170,13 +87,11 @@ def ingest(
                 fix="send `kind` (e.g. remote_session), or declare the source in "
                 "`access_sources:` with its kind",
             )
-        note = notes[index] if notes else None
-        row = _new_row(
-            session=session, keyring=keyring, source=source, kind=kind, item=item, note=note,
-            now=now,
+        values = store.new_row(
+            session=session, keyring=keyring, source=source, kind=kind, item=item,
+            note=notes[index] if notes else None, now=now,
         )  # fmt: skip
-        known[item.event_id] = row
-        fresh.append((row, broken_rules(policy, facts_of(row))))
+        fresh[item.event_id] = (values, broken_rules(policy, store.facts(values)))
     heads = audit.record_many(
         session=session,
         clock=clock,
@@ -185,36 +100,36 @@ def ingest(
                 actor=actor,
                 action=RECORDED,
                 object_type="access_event",
-                object_id=f"{row.source}:{row.source_event_id}",
+                object_id=f"{source}:{event_id}",
                 details={
-                    "kind": row.kind,
-                    "row": row_digest(keyring, row),
+                    "kind": values["kind"],
+                    "row": store.row_digest(keyring, values),
                     "findings": [b.rule for b in broken],
                 },
             )
-            for row, broken in fresh
+            for event_id, (values, broken) in fresh.items()
         ],
     )
-    for (row, _), head in zip(fresh, heads, strict=True):
-        row.audit_sequence = head.sequence
-    session.add_all([row for row, _ in fresh])
-    session.flush()
-    session.add_all(
-        AccessFinding(event_id=row.id, rule=b.rule, message=b.message, raised_at=now)
-        for row, broken in fresh
-        for b in broken
-    )
-    session.flush()
-    new = {id(row): [b.rule for b in broken] for row, broken in fresh}
-    repeated = _findings_of(session, [known[i] for i in ids if id(known[i]) not in new])
-    return [
-        Ingested(
-            event=known[i],
-            findings=new.get(id(known[i])) or repeated.get(known[i].id, []),
-            repeated=id(known[i]) not in new,
-        )
-        for i in ids
+    for (values, _), head in zip(fresh.values(), heads, strict=True):
+        values["audit_sequence"] = head.sequence
+    written = store.write_rows(session, source, [values for values, _ in fresh.values()])
+    known.update((row.source_event_id, row) for row in written)
+    findings = [
+        {"event_id": row.id, "rule": b.rule, "message": b.message, "raised_at": now}
+        for row in written
+        for b in fresh[row.source_event_id][1]
     ]
+    if findings:
+        session.execute(insert(AccessFinding), findings)
+    repeated = _findings_of(session, [known[i] for i in set(ids) if i not in fresh])
+    answered: list[Ingested] = []
+    first_seen: set[str] = set()
+    for i in ids:
+        new = i in fresh and i not in first_seen
+        first_seen.add(i)
+        rules = [b.rule for b in fresh[i][1]] if i in fresh else repeated.get(known[i].id, [])
+        answered.append(Ingested(event=known[i], findings=rules, repeated=not new))
+    return answered
 
 
 def _findings_of(session: Session, rows: Sequence[AccessEvent]) -> dict[int, list[str]]:
@@ -329,53 +244,6 @@ def close_finding(
     return finding
 
 
-def events_between(
-    *,
-    session: Session,
-    start: datetime,
-    end: datetime,
-    client: str | None = None,
-    device: str | None = None,
-    batch: int = 5000,
-) -> Iterator[AccessEvent]:
-    """Events that started in [start, end), for a client and/or a device, in time order, read
-    in keyset batches over the (client|device, started_at) index."""
-    if client is None and device is None:
-        raise UsageError("say whose access to report", fix="give --client or --device (or both)")
-    last: tuple[datetime, int] | None = None
-    while True:
-        query = select(AccessEvent).where(
-            AccessEvent.started_at >= start, AccessEvent.started_at < end
-        )
-        if client is not None:
-            query = query.where(AccessEvent.client == client)
-        if device is not None:
-            query = query.where(AccessEvent.device == device)
-        if last is not None:
-            query = query.where(
-                (AccessEvent.started_at > last[0])
-                | ((AccessEvent.started_at == last[0]) & (AccessEvent.id > last[1]))
-            )
-        rows = list(
-            session.scalars(query.order_by(AccessEvent.started_at, AccessEvent.id).limit(batch))
-        )
-        yield from rows
-        if len(rows) < batch:
-            return
-        last = (rows[-1].started_at, rows[-1].id)
-
-
-def findings_for(session: Session, rows: Sequence[AccessEvent]) -> dict[int, list[str]]:
-    """The open and closed findings of those events, by event id (as messages)."""
-    found: dict[int, list[str]] = {}
-    ids = [r.id for r in rows]
-    for start in range(0, len(ids), 5000):
-        query = select(AccessFinding).where(AccessFinding.event_id.in_(ids[start : start + 5000]))
-        for finding in session.scalars(query.order_by(AccessFinding.id)):
-            found.setdefault(finding.event_id, []).append(finding.message)
-    return found
-
-
 def verify_register(*, session: Session, keyring: Keyring) -> str | None:
     """The first register row that does not match its audit entry, or None when all do."""
     keyring.attach(session)
@@ -422,6 +290,6 @@ def _row_problem(keyring: Keyring, row: AccessEvent, entry: AuditEvent | None) -
     if entry is None or entry.action != RECORDED or entry.object_id != expected_id:
         return f"{name} has no audit entry of its own: it was inserted or its link was changed"
     details: dict[str, Any] = entry.details or {}
-    if details.get("row") != row_digest(keyring, row):
+    if details.get("row") != store.row_digest(keyring, store.columns_of(row)):
         return f"{name} differs from what was recorded (audit event {entry.sequence}): altered"
     return None
