@@ -25,6 +25,9 @@ from dataward.core.db import make_engine
 from dataward.core.runtime import Runtime
 from dataward.domains import metadata
 
+# The browser-test fixtures: live_app, browser_page, smtp_server, staff_account.
+pytest_plugins = ["browser"]
+
 
 def _scratch_database(server_url: str, prefix: str) -> Iterator[str]:
     """Create a uniquely named database on that server, yield its URL, drop it afterwards."""

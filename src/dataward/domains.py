@@ -32,19 +32,32 @@ class Command:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link in the staff console's navigation, shown to accounts holding `permission`."""
+
+    label: str
+    url: str
+    permission: str  # a dataward.accounts.roles.Permission
+
+
+@dataclass(frozen=True)
 class Domain:
     name: str
     models: str | None = None  # its tables, for Alembic and tests
     jobs: str | None = None  # a module with HANDLERS (and maybe SCHEDULES)
     commands: tuple[Command, ...] = ()
     api: str | None = None  # a module with `router` (JSON)
-    pages: str | None = None  # a module with `router` (HTML)
+    pages: str | tuple[str, ...] | None = None  # module(s) with `router` (HTML)
+    nav: tuple[NavLink, ...] = ()  # its entries in the console's navigation
+    # "module:function" names of its console dashboard panels: each function takes
+    # (*, session, runtime, principal) and returns a core.web.Panel or None.
+    panels: tuple[str, ...] = ()
     # "module:function"s that check the domain's register against the audit log (`audit verify`)
     registers: tuple[str, ...] = ()
 
 
 # The ground floor's own tables: the job queue and the index key.
-CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto")
+CORE_MODELS = ("dataward.core.jobs", "dataward.core.crypto", "dataward.core.ratelimit")
 
 DOMAINS: tuple[Domain, ...] = (
     Domain(
@@ -110,6 +123,19 @@ DOMAINS: tuple[Domain, ...] = (
                 "The master key and the audit signing key.",
             ),
         ),
+    ),
+    Domain(
+        name="accounts",
+        models="dataward.accounts.models",
+        commands=(
+            Command(
+                "users", ("dataward.accounts.commands",), "Staff accounts for the web console."
+            ),
+            Command("tokens", ("dataward.accounts.commands",), "API tokens for machine clients."),
+        ),
+        pages="dataward.accounts.pages",
+        nav=(NavLink("Accounts", "/console/users", "users.manage"),),
+        panels=("dataward.accounts.pages:dashboard_panel",),
     ),
     Domain(name="consent", models="dataward.consent.models"),
     Domain(
@@ -200,6 +226,20 @@ DOMAINS: tuple[Domain, ...] = (
 
 def commands() -> tuple[Command, ...]:
     return tuple(command for domain in DOMAINS for command in domain.commands)
+
+
+def page_modules(domain: Domain) -> tuple[str, ...]:
+    if domain.pages is None:
+        return ()
+    return (domain.pages,) if isinstance(domain.pages, str) else domain.pages
+
+
+def nav_links() -> tuple[NavLink, ...]:
+    return tuple(link for domain in DOMAINS for link in domain.nav)
+
+
+def panel_names() -> tuple[str, ...]:
+    return tuple(name for domain in DOMAINS for name in domain.panels)
 
 
 def metadata() -> MetaData:

@@ -75,16 +75,16 @@ def test_interactive_docs_are_off_by_default(runtime: Runtime) -> None:
 def test_domain_errors_share_one_json_shape(runtime: Runtime) -> None:
     app: FastAPI = create_app(runtime)
 
-    @app.get("/boom")
+    @app.get("/api/v1/boom")
     def boom() -> None:
         raise Conflict("request DW-1 is already completed", fix="open a new request")
 
-    @app.get("/policy")
+    @app.get("/api/v1/policy")
     def policy() -> None:
         raise PolicyError(problems=[Problem("p.yaml", 3, 5, "activities.0.purpose", "unknown")])
 
     client = TestClient(app)
-    response = client.get("/boom")
+    response = client.get("/api/v1/boom")
     assert response.status_code == 409
     assert response.json() == {
         "error": {
@@ -93,7 +93,7 @@ def test_domain_errors_share_one_json_shape(runtime: Runtime) -> None:
             "fix": "open a new request",
         }
     }
-    problems = client.get("/policy").json()["error"]["problems"]
+    problems = client.get("/api/v1/policy").json()["error"]["problems"]
     assert problems == ["p.yaml:3:5: activities.0.purpose: unknown"]
 
 

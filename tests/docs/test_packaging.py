@@ -87,3 +87,19 @@ def test_generating_without_faker_names_the_extra_to_install(
     assert result.exit_code == 2
     assert "pip install 'dataward[examples]'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_an_install_ships_every_domains_templates_and_the_static_files(tmp_path: Path) -> None:
+    installed = _build_installed_copy(tmp_path) / "dataward"
+    source = REPO / "src" / "dataward"
+    wanted = [
+        path.relative_to(source)
+        for pattern in ("*/templates/**/*", "templates/**/*", "static/**/*")
+        for path in source.glob(pattern)
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert Path("accounts/templates/accounts/sign_in.html") in wanted
+    assert Path("static/htmx/htmx.min.js") in wanted
+    missing = [str(path) for path in wanted if not (installed / path).is_file()]
+    assert missing == []

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from dataward.core import migrate
+from dataward.core.config import Settings
 from dataward.core.console import handle_errors, out, print_json, runtime
 from dataward.core.crypto import (
     Keyring,
@@ -16,6 +17,7 @@ from dataward.core.crypto import (
     pin_public_key,
     signing_key_id,
 )
+from dataward.core.signing import secret_key
 
 
 def register(app: typer.Typer) -> None:
@@ -52,6 +54,8 @@ def init(
     with rt.transaction() as session:
         keyring.attach(session)
 
+    secret_where, secret_state = _secret_key(settings)
+
     signing_file = settings.resolved_signing_key_file
     if signing_file.exists():
         signing_state, signing_key = "exists", load_signing_key(signing_file)
@@ -71,6 +75,7 @@ def init(
                     "state": master_state,
                     "fingerprint": keyring.fingerprint,
                 },
+                "secret_key": {"where": secret_where, "state": secret_state},
                 "signing_key": {
                     "where": str(signing_file),
                     "state": signing_state,
@@ -90,6 +95,7 @@ def init(
         f"audit signing key {signing_state}: {signing_file} (key id {signing_key_id(signing_key)})",
         markup=False,
     )
+    out.print(f"web secret key {secret_state}: {secret_where}", markup=False)
     if pinned:
         out.print(
             f"audit signing public key pinned in {pin_file}: write down the line "
@@ -102,3 +108,15 @@ def init(
             "without the master key nothing personal in the database can be read",
             markup=False,
         )
+
+
+def _secret_key(settings: Settings) -> tuple[str, str]:
+    """Where the web's secret key comes from; in development it is made here, once."""
+    if settings.secret_key is not None:
+        return "DATAWARD_SECRET_KEY", "from environment"
+    path = settings.resolved_secret_key_file
+    if not path.exists() and settings.environment == "production":
+        return "DATAWARD_SECRET_KEY", "not set: set it before `dataward serve`"
+    existed = path.exists()
+    secret_key(settings)
+    return str(path), "exists" if existed else "created"

@@ -75,6 +75,18 @@ class Settings(BaseSettings):
         description="KEY=VALUE file of the systems' connection variables, read by serve/worker.",
     )
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs console sessions, CSRF tokens and links; at least 32 characters.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None, description="A file holding DATAWARD_SECRET_KEY (default <home>/secret.key)."
+    )
+    trust_proxy: bool = Field(
+        default=False,
+        description="Behind a TLS proxy: believe its X-Forwarded-Proto (HSTS, Secure cookies).",
+    )
+
     docs: bool = Field(
         default=False,
         description="Serve the API's interactive docs (Swagger UI, from the package) at /docs.",
@@ -115,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def resolved_signing_public_keys_file(self) -> Path:
         return self.signing_public_keys_file or self.home / "signing.pub"
+
+    @property
+    def resolved_secret_key_file(self) -> Path:
+        return self.secret_key_file or self.home / "secret.key"
 
     @property
     def resolved_audit_witness_file(self) -> Path:

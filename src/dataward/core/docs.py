@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from dataward.core.web import public
+
 ASSETS = "/static/docs"
 
 _PAGE = f"""<!doctype html>
@@ -36,6 +38,6 @@ def install_docs(app: FastAPI) -> None:
     folder = Path(str(files("dataward") / "static" / "docs"))
     app.mount(ASSETS, StaticFiles(directory=folder), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[public()])
     def docs() -> HTMLResponse:
         return HTMLResponse(_PAGE)

@@ -28,6 +28,24 @@ class Conflict(DatawardError):
     status_code = 409
 
 
+class NotAuthenticated(DatawardError):
+    """No valid credentials: sign in, or send an API token."""
+
+    status_code = 401
+
+
+class Forbidden(DatawardError):
+    """Signed in, but this account's role does not allow the action."""
+
+    status_code = 403
+
+
+class TooManyRequests(DatawardError):
+    """A rate limit was reached; the message says when to try again."""
+
+    status_code = 429
+
+
 class UsageError(DatawardError):
     """The caller asked for something malformed: a bad flag, an unknown name."""
 
