@@ -193,6 +193,13 @@ DOMAINS: tuple[Domain, ...] = (
                 "Privileged access: remote sessions, backup reads, listens, CCTV views.",
             ),
         ),
+        api="dataward.access.api",
+        pages="dataward.access.pages",
+        nav=(
+            NavLink("Access", "/console/access", "access.read"),
+            NavLink("Records", "/console/records", "personal_data.read"),
+        ),
+        panels=("dataward.access.pages:dashboard_panel",),
         registers=("dataward.access.service:verify_register",),
     ),
     Domain(

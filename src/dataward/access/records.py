@@ -12,19 +12,23 @@ import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from dataward.access import service
-from dataward.access.rules import restricted_roles
+from dataward.access.rules import restricted_roles as restricted_roles
 from dataward.access.schemas import AccessEventIn
 from dataward.audit import service as audit
+from dataward.connectors.registry import environ_for_jobs
 from dataward.connectors.service import FoundRecord, Identities, find_person, open_connectors
 from dataward.core.clock import Clock
+from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
-from dataward.core.errors import NotFound, UsageError
+from dataward.core.errors import ConfigurationError, NotFound, UsageError
 from dataward.policy.schema import AccessKind
 from dataward.policy.service import LoadedPolicy
+from dataward.rights.warm import PolicyCache
 
 SOURCE = "dataward"  # the register's source for views made through Dataward itself
 VIEWED = "records.viewed"
@@ -45,6 +49,24 @@ class ViewDecision:
             if self.roles
             else ""
         )
+
+
+_POLICIES = PolicyCache()
+
+
+def configured_policy(settings: Settings) -> LoadedPolicy:
+    """The data map the web service applies (DATAWARD_POLICY), reloaded when it changes."""
+    if settings.policy is None:
+        raise ConfigurationError(
+            "the web service does not know which data map to apply",
+            fix="set DATAWARD_POLICY to the policy file",
+        )
+    return _POLICIES.get(Path(settings.policy))
+
+
+def configured_environ(settings: Settings) -> dict[str, str]:
+    """Where the systems are, as jobs see it (DATAWARD_SYSTEMS_ENV_FILE)."""
+    return environ_for_jobs(settings.systems_env_file)
 
 
 def declared(loaded: LoadedPolicy, system: str, collection: str) -> None:
@@ -112,6 +134,25 @@ def record_view(
         details={**where, "register": f"{SOURCE}:{event_id}", "findings": done.findings},
     )
     return ViewDecision(allowed=bool(held), restricted=True, roles=roles, event_id=event_id)
+
+
+def record_shown(
+    *,
+    session: Session,
+    clock: Clock,
+    keyring: Keyring,
+    actor: str,
+    email: str,
+    system: str,
+    collection: str,
+) -> None:
+    """The records of a restricted view already granted are shown (again): logged too."""
+    person = keyring.attached(session).identifier_hash("email", normalise_email(email))
+    audit.record(
+        session=session, clock=clock, actor=actor, action=VIEWED, object_type="collection",
+        object_id=f"{system}.{collection}",
+        details={"system": system, "collection": collection, "person": person, "granted": True},
+    )  # fmt: skip
 
 
 def read_records(

@@ -169,6 +169,15 @@ def _shaped(session: Session, keyring: Keyring, rows: list[Any]) -> Iterator[dic
         }
 
 
+NAMED = ("engineer", "username", "ip_address", "hostname")
+
+
+def for_reader(row: dict[str, Any], *, names: bool) -> dict[str, Any]:
+    """A row for someone who may see personal data (names=True) or may not (an auditor): the
+    latter sees every access and finding, but not who made it nor from where."""
+    return row if names else {**row, **dict.fromkeys(NAMED)}
+
+
 def write_csv(rows: Iterator[dict[str, Any]], out: Path) -> int:
     count = 0
     write_private(out, b"")  # private from the start: the report names engineers and users
