@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scenarios.msp.access_log import exported_sessions, write_log
 from scenarios.product import Deployed
+
+from dataward.accounts.roles import Role
+from dataward.core.runtime import Runtime
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +64,47 @@ def test_msp_03_every_exported_connection_is_logged_and_breaches_are_findings(
         assert event["client"] == first["Company"]
         assert event["attended"] in (True, False) and event["warning_shown"] in (True, False)
         assert event["ended_at"] is not None
+
+
+def test_msp_03_connections_sent_by_the_tools_webhook_are_logged_and_checked(
+    runtime: Runtime, staff_account: Any, tmp_path: Path
+) -> None:
+    from access.web import api_token, app_client, configured
+    from browser import sign_in
+
+    from dataward.examples.catalogue import policy_path
+
+    configured(runtime, policy_path("msp"))
+    tool = app_client(runtime)
+    remotereach = api_token(runtime, "remotereach")
+    sessions = [
+        {"event_id": "W-1", "engineer": "eng-02", "device": "NG-LT-031", "client": "Acme Ltd",
+         "started_at": "2026-03-02T09:00:00Z", "ended_at": "2026-03-02T09:20:00Z",
+         "attended": True, "warning_shown": True, "reason": "support",
+         "username": "j.bloggs", "ip_address": "192.0.2.31", "hostname": "NG-LT-031"},
+        {"event_id": "W-2", "engineer": "eng-02", "device": "NG-LT-031", "client": "Acme Ltd",
+         "started_at": "2026-03-02T14:00:00Z", "ended_at": "2026-03-02T14:05:00Z",
+         "attended": True, "warning_shown": False, "reason": "support"},
+        {"event_id": "W-3", "engineer": "eng-05", "device": "NG-LT-031", "client": "Acme Ltd",
+         "started_at": "2026-03-02T15:00:00Z", "attended": False, "device_in_use": True,
+         "reason": "maintenance"},
+    ]  # fmt: skip
+    answer = tool.post("/api/v1/access-events", headers=remotereach, json={"events": sessions})
+    assert answer.status_code == 200, answer.text
+    assert [e["findings"] for e in answer.json()["events"]] == [
+        [], ["no-warning"], ["unattended-while-in-use"],
+    ]  # fmt: skip
+    # The tool retries after a timeout: nothing is logged twice.
+    again = tool.post("/api/v1/access-events", headers=remotereach, json={"events": sessions})
+    assert again.json()["repeated"] == 3
+
+    dpo = app_client(runtime)
+    sign_in(dpo, runtime, staff_account(Role.DPO))
+    report = dpo.get(
+        "/api/v1/access-events/report",
+        params={"client": "Acme Ltd", "from": "2026-03-02", "to": "2026-03-02"},
+    ).json()["events"]
+    assert [(e["engineer"], e["attended"], e["warning_shown"]) for e in report] == [
+        ("eng-02", True, True), ("eng-02", True, False), ("eng-05", False, None),
+    ]  # fmt: skip
+    assert report[0]["username"] == "j.bloggs" and report[0]["ip_address"] == "192.0.2.31"
