@@ -1,10 +1,11 @@
 """Access-register benchmark: events ingested per second with their audit chain, and the
 12-month report for one client over a register of a million events.
 
-    .venv/bin/python bench/access_events.py [--ingest 20000] [--batch 500]
+    .venv/bin/python bench/access_events.py [--ingest 20000] [--batch 1000]
         [--register 1000000] [--clients 200] [--postgres URL]
 
-Prints one JSON line. `ingest` is the path every arrival takes (service.ingest: look up the
+Prints one JSON line. `webhook_per_s` is POST /api/v1/access-events with a source's token, in
+process; `ingested_per_s` is the path every arrival takes (service.ingest: look up the
 batch's ids, seal each event, check its rules, one record_many for the chain, the rows and
 findings), one transaction per batch as the webhook and the import commit them. `report` fills
 the register with `register` events over 12 months shared by `clients` clients (the rows are
@@ -36,7 +37,8 @@ from dataward.access.models import AccessEvent
 from dataward.access.report import Period, report_rows
 from dataward.access.schemas import AccessEventIn
 from dataward.core.clock import FixedClock
-from dataward.core.crypto import Keyring
+from dataward.core.config import Settings
+from dataward.core.crypto import Keyring, create_master_key_file
 from dataward.core.db import make_engine, make_sessionmaker, transaction
 from dataward.domains import metadata
 from dataward.examples.catalogue import policy_path
@@ -96,7 +98,7 @@ def ingest_per_second(engine: Engine, count: int, batch: int, keyring: Keyring) 
     policy = load_policy(policy_path("msp")).policy
     sessions = make_sessionmaker(engine)
     clock = FixedClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
-    events = [_event(n) for n in range(count)]
+    events = [_event(n) for n in range(count, 2 * count)]  # after the webhook's
     started = time.perf_counter()
     for first in range(0, count, batch):
         with transaction(sessions) as session:
@@ -110,6 +112,43 @@ def ingest_per_second(engine: Engine, count: int, batch: int, keyring: Keyring) 
                 actor="token:bench",
             )
     return count / (time.perf_counter() - started)
+
+
+def webhook_per_second(engine: Engine, count: int, batch: int, settings: Settings) -> float:
+    """The same, through the web app: a source's token POSTs batches to the webhook (in
+    process, no network), each answered with its events and findings."""
+    from fastapi.testclient import TestClient
+
+    from dataward.accounts import tokens
+    from dataward.accounts.roles import Role
+    from dataward.app import create_app
+    from dataward.core.runtime import Runtime
+
+    runtime = Runtime.on_engine(settings, engine, FixedClock(datetime(2026, 3, 2, tzinfo=UTC)))
+    with runtime.transaction() as session:
+        _, token = tokens.create_token(
+            session=session, clock=runtime.clock, name="remotereach", role=Role.SOURCE,
+            actor="bench",
+        )  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    bodies = [
+        orjson.dumps(
+            {
+                "events": [
+                    _event(n).model_dump(mode="json") | {"event_id": f"wh-{n}"}
+                    for n in range(first, min(first + batch, count))
+                ]
+            }
+        )
+        for first in range(0, count, batch)
+    ]
+    with TestClient(create_app(runtime)) as client:
+        started = time.perf_counter()
+        for body in bodies:
+            answer = client.post("/api/v1/access-events", content=body, headers=headers)
+            if answer.status_code != 200:
+                raise SystemExit(f"webhook refused the batch: {answer.text[:300]}")
+        return count / (time.perf_counter() - started)
 
 
 def fill_register(engine: Engine, total: int, clients: int, keyring: Keyring) -> str:
@@ -176,9 +215,12 @@ def report_seconds(engine: Engine, client: str, keyring: Keyring) -> tuple[float
         return time.perf_counter() - started, count
 
 
-def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
-    keyring = Keyring(secrets.token_bytes(32), source="bench")
+def run(engine: Engine, args: argparse.Namespace, home: Path) -> dict[str, Any]:
+    settings = Settings(home=home, environment="development", policy=policy_path("msp"))
+    create_master_key_file(settings.resolved_master_key_file)
+    keyring = Keyring.from_settings(settings)
     figures: dict[str, Any] = {
+        "webhook_per_s": round(webhook_per_second(engine, args.ingest, args.batch, settings)),
         "ingested_per_s": round(ingest_per_second(engine, args.ingest, args.batch, keyring)),
     }
     started = time.perf_counter()
@@ -192,7 +234,7 @@ def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--ingest", type=int, default=20_000)
-    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--register", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--postgres", default=os.environ.get("DATAWARD_TEST_POSTGRES_URL"))
@@ -204,11 +246,11 @@ def main() -> None:
         "register": args.register,
         "clients": args.clients,
     }
-    with sqlite_engine() as engine:
-        result["sqlite"] = run(engine, args)
+    with sqlite_engine() as engine, tempfile.TemporaryDirectory() as home:
+        result["sqlite"] = run(engine, args, Path(home))
     if args.postgres:
-        with postgres_engine(args.postgres) as engine:
-            result["postgresql"] = run(engine, args)
+        with postgres_engine(args.postgres) as engine, tempfile.TemporaryDirectory() as home:
+            result["postgresql"] = run(engine, args, Path(home))
     print(orjson.dumps(result).decode())
 
 
