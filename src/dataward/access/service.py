@@ -71,7 +71,8 @@ def ingest(
         row.source_event_id: row
         for row in session.scalars(
             select(AccessEvent).where(
-                AccessEvent.source == source, AccessEvent.source_event_id.in_(set(ids))
+                AccessEvent.source == source,
+                store.among(session, AccessEvent.source_event_id, sorted(set(ids))),
             )
         )
     }

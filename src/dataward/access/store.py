@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import ARRAY, String, any_, insert, literal, select
 from sqlalchemy.orm import Session
 
 from dataward.access.models import AccessEvent
@@ -123,6 +123,14 @@ def row_digest(keyring: Keyring, values: Mapping[str, Any]) -> str:
     return keyring.digest(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS).decode())
 
 
+def among(session: Session, column: Any, values: Sequence[str]) -> Any:
+    """`column IN values`; on PostgreSQL one array parameter (`= ANY`), which a batch of a
+    thousand ids costs far less to send and plan than a thousand parameters."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(String)))
+    return column.in_(values)
+
+
 def write_rows(session: Session, source: str, rows: Sequence[dict[str, Any]]) -> list[AccessEvent]:
     """Insert in the session's transaction; the rows as stored, in the order given."""
     if not rows:
@@ -141,7 +149,7 @@ def write_rows(session: Session, source: str, rows: Sequence[dict[str, Any]]) ->
         row.source_event_id: row
         for row in session.scalars(
             select(AccessEvent).where(
-                AccessEvent.source == source, AccessEvent.source_event_id.in_(ids)
+                AccessEvent.source == source, among(session, AccessEvent.source_event_id, ids)
             )
         )
     }

@@ -90,6 +90,10 @@ def issued_card(digits: str) -> bool:
 
 def find_payment_numbers(text: str) -> list[PaymentNumber]:
     """Card numbers and UK bank details in `text`, in order, not overlapping."""
+    # The shortest card number has 12 digits, bank details 14: most text has fewer, and is
+    # cleared without running the patterns (every sealed note passes through here).
+    if sum(map(str.isdigit, text)) < 12:
+        return []
     found: list[PaymentNumber] = []
     for match in _CARD_CANDIDATE.finditer(text):
         if issued_card(re.sub(r"[ -]", "", match.group())):
