@@ -81,7 +81,7 @@ def receive_events(
     if principal.kind != "token":
         raise Forbidden(
             "access events are sent by a source's API token, not a console session",
-            fix="create one with `dataward tokens create NAME --role source`",
+            fix="create one with `dataward tokens create --name NAME --role source`",
         )
     batch = _batch(body)
     loaded = records.configured_policy(runtime.settings)
