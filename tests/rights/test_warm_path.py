@@ -15,11 +15,11 @@ from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring, encode_key
 from dataward.core.runtime import Runtime
 from dataward.domains import job_handlers
+from dataward.policy.cache import PolicyCache
 from dataward.rights import jobs as rights_jobs
 from dataward.rights.context import ConnectorCache
 from dataward.rights.execution import run_request
 from dataward.rights.models import RequestKind, RequestState, RightsRequest
-from dataward.rights.warm import PolicyCache
 
 from .conftest import MakeContext
 from .kestrel import Kestrel, verified_request

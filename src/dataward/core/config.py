@@ -68,7 +68,8 @@ class Settings(BaseSettings):
         description="Seconds between idle job runners' looks at the queue (a new job wakes them).",
     )
     policy: Path | None = Field(
-        default=None, description="The policy the daily retention sweep applies (DATAWARD_POLICY)."
+        default=None,
+        description="The policy that serve (web pages, API) and the daily sweep apply.",
     )
     systems_env_file: Path | None = Field(
         default=None,

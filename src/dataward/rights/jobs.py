@@ -8,11 +8,11 @@ from typing import Any
 from dataward.core import jobs
 from dataward.core.crypto import Keyring
 from dataward.core.errors import ConnectorError, NotFound
+from dataward.policy.cache import PolicyCache
 from dataward.rights.context import ConnectorCache, ExecutionContext
 from dataward.rights.execution import RUNNABLE, run_request
 from dataward.rights.models import RequestState, RightsRequest
 from dataward.rights.verification import EXECUTE_JOB
-from dataward.rights.warm import PolicyCache
 
 ACTOR = "system:rights"
 # A worker process lives for many jobs: its connectors stay open between them, and the

@@ -1,4 +1,4 @@
-"""What a long-lived worker or server keeps between rights jobs: the policies it loaded.
+"""What a long-lived worker or server keeps between jobs and requests: the policies it loaded.
 
 Loading a policy reads, parses and checks the YAML (and any Fides dataset files it imports),
 tens of milliseconds a job. A loaded policy is reused while none of its files has changed
