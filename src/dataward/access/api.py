@@ -15,6 +15,7 @@ from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
 from dataward.core.errors import DatawardError, Forbidden, UsageError
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep, error_response
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(tags=["access"])
 
@@ -75,6 +76,7 @@ def receive_events(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     principal: Principal = api_access(Permission.ACCESS_INGEST),
 ) -> AccessBatchOut:
     """Record a source's access events; an event id sent before returns the first event."""
@@ -84,7 +86,6 @@ def receive_events(
             fix="create one with `dataward tokens create --name NAME --role source`",
         )
     batch = _batch(body)
-    loaded = records.configured_policy(runtime.settings)
     done = service.ingest(
         session=session,
         clock=runtime.clock,
@@ -174,6 +175,7 @@ def person_records(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     email: Annotated[str, Query(max_length=320)],
     system: Annotated[str, Query(max_length=200)],
     collection: Annotated[str, Query(max_length=200)],
@@ -183,7 +185,6 @@ def person_records(
     """A person's records in one collection; a restricted one needs a named role and a reason.
 
     The view (or the refusal) is recorded before anything is read."""
-    loaded = records.configured_policy(runtime.settings)
     decision = records.record_view(
         session=session,
         clock=runtime.clock,

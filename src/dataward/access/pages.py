@@ -31,6 +31,7 @@ from dataward.core.web import (
     redirect,
     render,
 )
+from dataward.policy.web import PolicyDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -96,6 +97,7 @@ def records_page(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     email: Annotated[str, Query(max_length=320)] = "",
     system: Annotated[str, Query(max_length=200)] = "",
     collection: Annotated[str, Query(max_length=200)] = "",
@@ -103,7 +105,6 @@ def records_page(
     principal: Principal = page_access(Permission.PERSONAL_DATA_READ),
 ) -> Response:
     """The lookup form; the reason form for a restricted collection; or the records."""
-    loaded = records.configured_policy(runtime.settings)
     asked = {"email": email, "system": system, "collection": collection}
     context: dict[str, Any] = {"asked": asked, "errors": {}, "choices": _choices(loaded)}
     if not (email and system and collection):
@@ -137,6 +138,7 @@ def open_restricted(
     session: DbSession,
     runtime: RuntimeDep,
     keyring: KeyringDep,
+    loaded: PolicyDep,
     email: Text = "",
     system: Text = "",
     collection: Text = "",
@@ -144,7 +146,6 @@ def open_restricted(
     principal: Principal = page_access(Permission.PERSONAL_DATA_READ),
 ) -> Response:
     """Record why this account opens a restricted collection (or that it may not), first."""
-    loaded = records.configured_policy(runtime.settings)
     asked = {"email": email, "system": system, "collection": collection}
     try:
         decision = records.record_view(

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -25,10 +24,9 @@ from dataward.connectors.service import FoundRecord, Identities, find_person, op
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
-from dataward.core.errors import ConfigurationError, NotFound, UsageError
+from dataward.core.errors import NotFound, UsageError
 from dataward.policy.schema import AccessKind
 from dataward.policy.service import LoadedPolicy
-from dataward.rights.warm import PolicyCache
 
 SOURCE = "dataward"  # the register's source for views made through Dataward itself
 VIEWED = "records.viewed"
@@ -49,19 +47,6 @@ class ViewDecision:
             if self.roles
             else ""
         )
-
-
-_POLICIES = PolicyCache()
-
-
-def configured_policy(settings: Settings) -> LoadedPolicy:
-    """The data map the web service applies (DATAWARD_POLICY), reloaded when it changes."""
-    if settings.policy is None:
-        raise ConfigurationError(
-            "the web service does not know which data map to apply",
-            fix="set DATAWARD_POLICY to the policy file",
-        )
-    return _POLICIES.get(Path(settings.policy))
 
 
 def configured_environ(settings: Settings) -> dict[str, str]:
