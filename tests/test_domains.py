@@ -23,6 +23,7 @@ def test_the_job_runner_gets_every_domains_handlers_from_the_list() -> None:
     handlers = domains.job_handlers()
     assert {CHECKPOINT_JOB, EXECUTE_JOB, SWEEP_JOB} <= set(handlers)
     assert SWEEP_JOB in [s.kind for s in domains.job_schedules()]
+    assert {"access.daily", "cards.scan"} <= {s.kind for s in domains.job_schedules()}
 
 
 def test_the_metadata_holds_every_domains_tables() -> None:

@@ -52,9 +52,9 @@ class Domain:
     # "module:function" names of its console dashboard panels: each function takes
     # (*, session, runtime, principal) and returns a core.web.Panel or None.
     panels: tuple[str, ...] = ()
-    # "module:function" checking the domain's own records against the audit log, run by
-    # `dataward audit verify`: `(*, session) -> object with name, checked, problem`.
-    evidence: str | None = None
+    # "module:function"s checking the domain's own records (a ledger, a register) against the
+    # audit log, run by `dataward audit verify`: `(*, session, keyring) -> RecordsCheck`.
+    evidence: tuple[str, ...] = ()
     # Path prefixes posted to by others than our own pages (a mail client's one-click
     # unsubscribe), so with no CSRF token: each such route must carry its own proof (a signed
     # token in the path) and be harmless if replayed.
@@ -194,7 +194,7 @@ DOMAINS: tuple[Domain, ...] = (
             "dataward.consent.pages:dashboard_panel",
             "dataward.consent.screening_pages:dashboard_panel",
         ),
-        evidence="dataward.consent.ledger_check:verify_ledger",
+        evidence=("dataward.consent.ledger_check:verify_ledger",),
         csrf_free=("/unsubscribe/",),
     ),
     Domain(
@@ -312,6 +312,37 @@ DOMAINS: tuple[Domain, ...] = (
         nav=(NavLink("Complaints", "/console/complaints", "oversight.read"),),
     ),
     Domain(
+        name="access",
+        models="dataward.access.models",
+        jobs="dataward.access.jobs",
+        commands=(
+            Command(
+                "access",
+                ("dataward.access.commands",),
+                "Privileged access: remote sessions, backup reads, listens, CCTV views.",
+            ),
+        ),
+        api="dataward.access.api",
+        pages="dataward.access.pages",
+        nav=(
+            NavLink("Access", "/console/access", "access.read"),
+            NavLink("Records", "/console/records", "personal_data.read"),
+        ),
+        panels=("dataward.access.pages:dashboard_panel",),
+        evidence=("dataward.access.service:register_evidence",),
+    ),
+    Domain(
+        name="cards",
+        jobs="dataward.cards.jobs",
+        commands=(
+            Command(
+                "scan",
+                ("dataward.cards.commands",),
+                "Scan the systems' free text for card numbers and bank details.",
+            ),
+        ),
+    ),
+    Domain(
         name="examples",
         commands=(
             Command(
@@ -371,7 +402,7 @@ def csrf_free_paths() -> tuple[str, ...]:
 
 def evidence_checks() -> tuple[str, ...]:
     """The domains' checks of their own records against the audit log."""
-    return tuple(domain.evidence for domain in DOMAINS if domain.evidence)
+    return tuple(check for domain in DOMAINS for check in domain.evidence)
 
 
 def job_schedules() -> tuple[Schedule, ...]:

@@ -8,10 +8,12 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from dataward.audit import browse, checkpoints, service, witness
 from dataward.audit.models import AuditEvent
 from dataward.audit.schemas import verify_out
+from dataward.core.config import Settings
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -19,7 +21,7 @@ from dataward.core.console import (
     print_json,
     ready_runtime,
 )
-from dataward.core.crypto import load_signing_key, signing_key_id
+from dataward.core.crypto import Keyring, load_signing_key, signing_key_id
 from dataward.core.errors import UsageError
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -47,7 +49,7 @@ def verify_command(
         report = browse.verify_log(
             session=session, settings=rt.settings, use_witness=not no_witness
         )
-        records = _records_checked(session)
+        records = _records_checked(session, rt.settings)
     broken = [check for check in records if check["problem"] is not None]
     if as_json:
         print_json(
@@ -93,16 +95,21 @@ def verify_command(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _records_checked(session: Any) -> list[dict[str, Any]]:
-    """Each domain's own records against what their audit events vouch for (the ledger)."""
+def _records_checked(session: Session, settings: Settings) -> list[dict[str, Any]]:
+    """Each domain's own records (the consent ledger, the access register) against what their
+    audit events vouch for."""
     import importlib
 
     from dataward.domains import evidence_checks
 
+    names = evidence_checks()
+    if not names:
+        return []
+    keyring = Keyring.from_settings(settings)
     found = []
-    for name in evidence_checks():
+    for name in names:
         module, _, function = name.partition(":")
-        check = getattr(importlib.import_module(module), function)(session=session)
+        check = getattr(importlib.import_module(module), function)(session=session, keyring=keyring)
         found.append({"name": check.name, "checked": check.checked, "problem": check.problem})
     return found
 

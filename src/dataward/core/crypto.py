@@ -38,6 +38,7 @@ from dataward.core.identifiers import PHONE_KINDS as PHONE_KINDS
 from dataward.core.identifiers import normalise_email as normalise_email
 from dataward.core.identifiers import normalise_identifier as normalise_identifier
 from dataward.core.identifiers import normalise_phone as normalise_phone
+from dataward.core.payment_numbers import refuse_payment_numbers
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -332,8 +333,8 @@ class Keyring:
 
     def seal_note(self, text: str, *, context: str, session: Session) -> str:
         """Text that may name people, encrypted for a text column; `context` binds it there."""
-        self.attach(session)
-        sealed = encrypt(self.note_key, text.encode("utf-8"), aad=context.encode())
+        self.attach(session)  # msp-06: whatever is sealed is kept, so a card number is refused
+        sealed = encrypt(self.note_key, refuse_payment_numbers(text).encode(), aad=context.encode())
         return NOTE_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
 
     def open_note(self, stored: str, *, context: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dataward.core.errors import Problem
-from dataward.policy import checks_datasets, checks_ico
+from dataward.policy import checks_access, checks_datasets, checks_ico
 from dataward.policy.checker import (
     Checker,
     Partial,
@@ -40,6 +40,7 @@ def check(
     checks_datasets.check_datasets(checker)
     checks_datasets.check_retention_fields(checker)
     checks_datasets.check_opt_in_columns(checker)
+    checks_access.check_access(checker)
     checks_ico.check_ico(checker)
     return checker.problems
 

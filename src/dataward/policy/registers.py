@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from dataward.policy.values import Strict
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class DisclosureRules(_Strict):
+class DisclosureRules(Strict):
     """Disclosures to third parties (police, HMRC, a client company, a supplier)."""
 
     approvers: list[str] = Field(
@@ -22,7 +20,7 @@ class DisclosureRules(_Strict):
     )
 
 
-class ComplaintRules(_Strict):
+class ComplaintRules(Strict):
     """Complaints to the controller (DPA 2018 s.164A)."""
 
     readers: list[str] = Field(

@@ -7,20 +7,25 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 # Re-exported: the rest of the code base reads every policy type from this module.
+from dataward.policy.communications import Channel as Channel
+from dataward.policy.communications import ChannelKind as ChannelKind
+from dataward.policy.communications import CookieBanner as CookieBanner
+from dataward.policy.communications import CookieBasis as CookieBasis
+from dataward.policy.communications import CookieCategory as CookieCategory
+from dataward.policy.communications import Medium as Medium
 from dataward.policy.expressions import Condition as Condition
 from dataward.policy.expressions import Period as Period
 from dataward.policy.expressions import parse_where as parse_where
+from dataward.policy.privileged_access import EVENT_FIELDS as EVENT_FIELDS
+from dataward.policy.privileged_access import AccessKind as AccessKind
+from dataward.policy.privileged_access import AccessRules as AccessRules
+from dataward.policy.privileged_access import AccessSource as AccessSource
+from dataward.policy.privileged_access import CardScan as CardScan
 from dataward.policy.registers import ComplaintRules, DisclosureRules
-from dataward.policy.values import ColumnPaths, WebLink
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must not silently drop a promise."""
-
-    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+from dataward.policy.values import Strict, WebLink
 
 
 class Nation(StrEnum):
@@ -75,20 +80,6 @@ class RetentionAction(StrEnum):
     DELETE = "delete"
     ANONYMISE = "anonymise"
     REVIEW = "review"  # "while relevant": raise a review task, do not delete
-
-
-class ChannelKind(StrEnum):
-    MARKETING = "marketing"
-    SERVICE = "service"
-    EMERGENCY = "emergency"
-
-
-class Medium(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-    PHONE = "phone"
-    POST = "post"
-    AUTOMATED_CALL = "automated_call"
 
 
 class ErasureGround(StrEnum):
@@ -260,17 +251,6 @@ class Activity(Strict):
     portable: bool | None = None
 
 
-class Channel(Strict):
-    kind: ChannelKind
-    media: list[Medium] = Field(min_length=1)
-    purpose: str | None = None
-    description: str | None = None
-    soft_opt_in: bool = False
-    subjects: list[str] = Field(default_factory=list)
-    opt_out: str | None = Field(default=None, description="how a person opts out")
-    opt_in: ColumnPaths = Field(default_factory=list)  # columns an objection writes false
-
-
 class Reference(Strict):
     """This field holds the value of `to` (`collection.field` or `system.collection.field`)."""
 
@@ -321,6 +301,7 @@ class Collection(Strict):
     )
     erase: Literal["delete", "anonymise"] = "delete"
     exemption: ErasureExemption | None = None
+    restricted_roles: list[str] = Field(default_factory=list, description="who may open it")
 
     @property
     def primary_key(self) -> list[str]:
@@ -371,43 +352,6 @@ class System(Strict):
         return self
 
 
-class CookieBasis(StrEnum):
-    """Why a category of cookies may be set (PECR reg 6 and its Schedule A1)."""
-
-    STRICTLY_NECESSARY = "strictly_necessary"  # the service the visitor asked for needs it
-    COMMUNICATION = "communication"  # needed to carry a communication
-    # Exempt when the visitor is told clearly and can object simply: on until they object.
-    ANALYTICS = "analytics"  # statistics to improve the website or service
-    PREFERENCES = "preferences"  # the appearance or functions the visitor chose
-    CONSENT = "consent"  # everything else (advertising, tracking): off until they agree
-
-
-class CookieCategory(Strict):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="short id, e.g. analytics")
-    name: str
-    description: str
-    basis: CookieBasis
-    cookies: list[str] = Field(default_factory=list, description="the cookies' names, shown")
-
-
-class CookieBanner(Strict):
-    """The cookie banner Dataward serves for the business's website (`/consent.js`)."""
-
-    version: str = Field(min_length=1, max_length=40, description="recorded with each choice")
-    websites: list[WebLink] = Field(
-        min_length=1, description="the sites whose pages may record visitors' choices"
-    )
-    categories: list[CookieCategory] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_keys(self) -> CookieBanner:
-        keys = [c.key for c in self.categories]
-        repeated = sorted({k for k in keys if keys.count(k) > 1})
-        if repeated:
-            raise ValueError(f"cookie category keys repeat: {', '.join(repeated)}")
-        return self
-
-
 class Policy(Strict):
     version: int = 1
     organisation: Organisation
@@ -421,6 +365,9 @@ class Policy(Strict):
     systems: list[System] = Field(default_factory=list)
     disclosures: DisclosureRules = Field(default_factory=DisclosureRules)
     complaints: ComplaintRules = Field(default_factory=ComplaintRules)
+    access_sources: list[AccessSource] = Field(default_factory=list)
+    access_rules: AccessRules = Field(default_factory=AccessRules)
+    card_scan: CardScan = Field(default_factory=CardScan)
 
     def system(self, name: str) -> System | None:
         return next((s for s in self.systems if s.name == name), None)

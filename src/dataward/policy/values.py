@@ -1,11 +1,18 @@
-"""Value types of the policy's keys that check their own text: web links and column paths."""
+"""The policy's building blocks: the strict model every section uses, and the value types that
+check their own text (web links, column paths)."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently drop a promise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
 
 
 def _web_link(value: str) -> str:

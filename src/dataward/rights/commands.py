@@ -21,6 +21,7 @@ from dataward.core.console import (
     cli_actor,
     err,
     handle_errors,
+    note_text,
     out,
     parse_refs,
     plausible_day,
@@ -97,7 +98,10 @@ def open_(
         typer.Option("--set", help="For rectification: CATEGORY=VALUE (repeatable)."),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", help="The request in the person's words (sealed).")
+        str | None,
+        typer.Option(
+            "--note", help="The request in the person's words (sealed).", callback=note_text
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

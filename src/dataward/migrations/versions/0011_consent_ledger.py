@@ -1,7 +1,7 @@
 """consent ledger: append-only consent events, each vouched for by its audit event
 
 Revision ID: 0011
-Revises: 0007, 0012 (joins main's accounts and consent-screening; 0006 on main)
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import dataward.core.db
 
 revision: str = "0011"
-down_revision: str | tuple[str, ...] | None = ("0007", "0012")
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """TPS and CTPS files and their numbers, one generation per imported file
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import dataward.core.db
 
 revision: str = "0012"
-down_revision: str | None = "0006"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

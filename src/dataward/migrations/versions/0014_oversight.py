@@ -1,7 +1,7 @@
 """oversight: disclosures, breaches, complaints
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-03 17:42:27.313816
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import dataward.core.db
 
 revision: str = "0014"
-down_revision: str | None = "0008"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
