@@ -89,6 +89,16 @@ class AccessRule:
 
 
 RULE = "dataward_access_rule"
+# A refusal by a route's access rule (not by a business rule deeper down, which may also be a
+# 403) says so in this header, so that the authorisation matrix can tell the two apart.
+REFUSED_HEADER = "X-Dataward-Refused"
+BY_RULE = "refused_by_access_rule"
+
+
+def refused_by_rule(error: DatawardError) -> DatawardError:
+    """Mark an error as the access rule's refusal (the answer carries REFUSED_HEADER)."""
+    setattr(error, BY_RULE, True)
+    return error
 
 
 def ruled(rule: AccessRule, call: Callable[..., Any]) -> Callable[..., Any]:
@@ -258,6 +268,13 @@ def is_api(request: Request) -> bool:
 
 def error_response(request: Request, exc: DatawardError) -> Response:
     """The answer for a domain error: the JSON shape under /api/, a page elsewhere."""
+    response = _error_answer(request, exc)
+    if getattr(exc, BY_RULE, False):
+        response.headers[REFUSED_HEADER] = "access-rule"
+    return response
+
+
+def _error_answer(request: Request, exc: DatawardError) -> Response:
     if is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
         return JSONResponse(error_body(exc), status_code=exc.status_code, headers=headers)
