@@ -201,6 +201,8 @@ def test_the_api_takes_bearer_tokens_by_role(client: TestClient, runtime: Runtim
     wrong_role = client.get("/api/v1/test-evidence", headers={"Authorization": f"Bearer {source}"})
     assert wrong_role.status_code == 403
     assert wrong_role.json()["error"]["type"] == "Forbidden"
+    assert wrong_role.headers["X-Dataward-Refused"] == "access-rule"
+    assert "X-Dataward-Refused" not in ok.headers
     # POST with a bearer token needs no CSRF token: it is not a browser's ambient credential.
     posted = client.post("/api/v1/test-evidence", headers={"Authorization": f"Bearer {auditor}"})
     assert posted.status_code == 200

@@ -32,6 +32,7 @@ from dataward.core.web import (
     KeyringDep,
     RuntimeDep,
     public,
+    refused_by_rule,
     ruled,
 )
 
@@ -121,9 +122,11 @@ def current_user(request: Request, session: Session, runtime: Runtime) -> StaffU
 def _checked(request: Request, principal: Principal, permission: Permission | None) -> Principal:
     request.state.principal = principal
     if permission is not None and not principal.can(permission):
-        raise Forbidden(
-            f"the {principal.role.value} role may not do this",
-            fix="ask an administrator for an account with the right role",
+        raise refused_by_rule(
+            Forbidden(
+                f"the {principal.role.value} role may not do this",
+                fix="ask an administrator for an account with the right role",
+            )
         )
     return principal
 
@@ -133,16 +136,16 @@ def _bearer(request: Request) -> str | None:
     if not scheme:
         return None
     if scheme.lower() != "bearer" or not value.strip():
-        raise NotAuthenticated(
-            "the Authorization header is not a bearer token",
-            fix="send `Authorization: Bearer <token>` with a token from `dataward tokens create`",
+        raise refused_by_rule(
+            NotAuthenticated(
+                "the Authorization header is not a bearer token",
+                fix="send `Authorization: Bearer <token>`, a token from `dataward tokens create`",
+            )
         )
     return value.strip()
 
 
-def api_access(
-    permission: Permission | None = None, *, narrowed_by: str | None = None
-) -> Principal:
+def api_access(permission: Permission | None = None) -> Principal:
     """JSON routes: an API token (bearer) or the console session; 401 or 403 otherwise."""
 
     def resolve(
@@ -152,27 +155,29 @@ def api_access(
         if bearer is not None:
             row = tokens.token_for(session=session, clock=runtime.clock, token=bearer)
             if row is None:
-                raise NotAuthenticated(
-                    "the API token is not valid: unknown, expired or revoked",
-                    fix="create a new one with `dataward tokens create`",
+                raise refused_by_rule(
+                    NotAuthenticated(
+                        "the API token is not valid: unknown, expired or revoked",
+                        fix="create a new one with `dataward tokens create`",
+                    )
                 )
             principal = Principal(kind="token", id=row.id, name=row.name, role=Role(row.role))
             return _checked(request, principal, permission)
         user = _user_from_cookie(request, session, runtime)
         if user is None:
-            raise NotAuthenticated(
-                "this needs an API token or a console session",
-                fix="send `Authorization: Bearer <token>` (see `dataward tokens create`)",
+            raise refused_by_rule(
+                NotAuthenticated(
+                    "this needs an API token or a console session",
+                    fix="send `Authorization: Bearer <token>` (see `dataward tokens create`)",
+                )
             )
         return _checked(request, _user_principal(keyring, session, user), permission)
 
-    dependency: Principal = Depends(ruled(AccessRule("api", permission, narrowed_by), resolve))
+    dependency: Principal = Depends(ruled(AccessRule("api", permission), resolve))
     return dependency
 
 
-def page_access(
-    permission: Permission | None = None, *, narrowed_by: str | None = None
-) -> Principal:
+def page_access(permission: Permission | None = None) -> Principal:
     """Console pages: the session cookie; anonymous visitors go to the sign-in page."""
 
     def resolve(
@@ -180,10 +185,10 @@ def page_access(
     ) -> Principal:
         user = _user_from_cookie(request, session, runtime)
         if user is None:
-            raise NotAuthenticated("sign in to see this page", fix="sign in")
+            raise refused_by_rule(NotAuthenticated("sign in to see this page", fix="sign in"))
         return _checked(request, _user_principal(keyring, session, user), permission)
 
-    dependency: Principal = Depends(ruled(AccessRule("page", permission, narrowed_by), resolve))
+    dependency: Principal = Depends(ruled(AccessRule("page", permission), resolve))
     return dependency
 
 

@@ -39,9 +39,7 @@ def read_complaint(
     runtime: RuntimeDep,
     loaded: PolicyDep,
     keyring: KeyringDep,
-    principal: Principal = api_access(
-        Permission.OVERSIGHT_READ, narrowed_by="the policy's complaints.readers"
-    ),
+    principal: Principal = api_access(Permission.OVERSIGHT_READ),
 ) -> ComplaintOut:
     """A complaint in full: only for the roles the policy names; the reading is recorded."""
     policy = loaded.policy

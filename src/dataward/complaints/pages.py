@@ -46,9 +46,7 @@ def complaint_page(
     runtime: RuntimeDep,
     loaded: PolicyDep,
     keyring: KeyringDep,
-    principal: Principal = page_access(
-        Permission.OVERSIGHT_READ, narrowed_by="the policy's complaints.readers"
-    ),
+    principal: Principal = page_access(Permission.OVERSIGHT_READ),
 ) -> HTMLResponse:
     """Only for the roles the policy names; the reading is in the audit log before it shows."""
     policy = loaded.policy
@@ -78,9 +76,7 @@ def send_letter(
     keyring: KeyringDep,
     kind: Text = "",
     text: Text = "",
-    principal: Principal = page_access(
-        Permission.OVERSIGHT_ACT, narrowed_by="the policy's complaints.readers"
-    ),
+    principal: Principal = page_access(Permission.OVERSIGHT_ACT),
 ) -> Response:
     """Acknowledge, update or close, and email the letter: for the complaint's readers only."""
     policy = loaded.policy

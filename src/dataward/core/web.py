@@ -1,5 +1,6 @@
 """Web plumbing: the request's transaction, templates, the one error handler per interface
-(JSON under /api/, an HTML page elsewhere), security headers, and the console's panels.
+(JSON under /api/, an HTML page elsewhere), access rules and the console's panels; the security
+headers (core/headers.py) are re-exported here, where routes look for them.
 
 Core knows no domain: the navigation and the principal reach templates through the app's
 state and the request's state, which `app.py` and the accounts guard fill in.
@@ -7,9 +8,8 @@ state and the request's state, which `app.py` and the accounts guard fill in.
 
 from __future__ import annotations
 
-import hmac
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +27,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dataward.core.crypto import Keyring
 from dataward.core.errors import DatawardError, NotAuthenticated, PolicyError
+from dataward.core.headers import CONTENT_SECURITY_POLICY as CONTENT_SECURITY_POLICY
+from dataward.core.headers import PERMISSIONS_POLICY as PERMISSIONS_POLICY
+from dataward.core.headers import bearer_token_matches as bearer_token_matches
+from dataward.core.headers import install_security_headers as install_security_headers
+from dataward.core.headers import is_https as is_https
 from dataward.core.runtime import Runtime
 
 log = logging.getLogger("dataward.web")
@@ -86,12 +91,19 @@ KeyringDep = Annotated[Keyring, Depends(_keyring)]
 class AccessRule:
     interface: Literal["api", "page", "public"]
     permission: str | None = None  # None: any signed-in account
-    # A further rule the service applies after the permission (e.g. the policy's
-    # `complaints.readers`): holding the permission may still be answered 403.
-    narrowed_by: str | None = None
 
 
 RULE = "dataward_access_rule"
+# A refusal by a route's access rule (not by a business rule deeper down, which may also be a
+# 403) says so in this header, so that the authorisation matrix can tell the two apart.
+REFUSED_HEADER = "X-Dataward-Refused"
+BY_RULE = "refused_by_access_rule"
+
+
+def refused_by_rule(error: DatawardError) -> DatawardError:
+    """Mark an error as the access rule's refusal (the answer carries REFUSED_HEADER)."""
+    setattr(error, BY_RULE, True)
+    return error
 
 
 def ruled(rule: AccessRule, call: Callable[..., Any]) -> Callable[..., Any]:
@@ -261,6 +273,13 @@ def is_api(request: Request) -> bool:
 
 def error_response(request: Request, exc: DatawardError) -> Response:
     """The answer for a domain error: the JSON shape under /api/, a page elsewhere."""
+    response = _error_answer(request, exc)
+    if getattr(exc, BY_RULE, False):
+        response.headers[REFUSED_HEADER] = "access-rule"
+    return response
+
+
+def _error_answer(request: Request, exc: DatawardError) -> Response:
     if is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
         return JSONResponse(error_body(exc), status_code=exc.status_code, headers=headers)
@@ -329,61 +348,3 @@ def install_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid_request)
     app.add_exception_handler(Exception, on_bug)
-
-
-# --- security headers ------------------------------------------------------------------------
-
-# No inline script or style anywhere (STYLE.md), so the policy can be this strict.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-
-
-def is_https(request: Request, *, trust_proxy: bool) -> bool:
-    """HTTPS as the browser sees it: the socket's scheme, or behind a TLS proxy that we were
-    told to trust (DATAWARD_TRUST_PROXY), the proxy's X-Forwarded-Proto."""
-    if request.url.scheme == "https":
-        return True
-    if trust_proxy:
-        forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-        return forwarded == "https"
-    return False
-
-
-def install_security_headers(app: FastAPI) -> None:
-    """On every response, errors included. Behind HTTPS (uvicorn with a certificate, or a
-    trusted TLS proxy) browsers also get HSTS."""
-
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-        trust = bool(runtime and runtime.settings.trust_proxy)
-        if is_https(request, trust_proxy=trust):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if not is_api(request) and request.url.path.startswith("/console"):
-            # Staff pages hold personal data: never kept by a shared browser or proxy.
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
-
-def bearer_token_matches(request: Request, expected: str | None) -> bool:
-    """True when the request carries `Authorization: Bearer <expected>` (compared in constant
-    time); never true when no token is configured."""
-    if not expected:
-        return False
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return False
-    return hmac.compare_digest(token.strip().encode(), expected.encode())
