@@ -39,6 +39,8 @@ class Domain:
     commands: tuple[Command, ...] = ()
     api: str | None = None  # a module with `router` (JSON)
     pages: str | None = None  # a module with `router` (HTML)
+    # "module:function"s that check the domain's register against the audit log (`audit verify`)
+    registers: tuple[str, ...] = ()
 
 
 # The ground floor's own tables: the job queue and the index key.
@@ -155,6 +157,30 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
+        name="access",
+        models="dataward.access.models",
+        jobs="dataward.access.jobs",
+        commands=(
+            Command(
+                "access",
+                ("dataward.access.commands",),
+                "Privileged access: remote sessions, backup reads, listens, CCTV views.",
+            ),
+        ),
+        registers=("dataward.access.service:verify_register",),
+    ),
+    Domain(
+        name="cards",
+        jobs="dataward.cards.jobs",
+        commands=(
+            Command(
+                "scan",
+                ("dataward.cards.commands",),
+                "Scan the systems' free text for card numbers and bank details.",
+            ),
+        ),
+    ),
+    Domain(
         name="examples",
         commands=(
             Command(
@@ -192,6 +218,11 @@ def job_handlers() -> Mapping[str, Handler]:
         if domain.jobs:
             handlers.update(importlib.import_module(domain.jobs).HANDLERS)
     return handlers
+
+
+def register_checks() -> tuple[str, ...]:
+    """What `dataward audit verify` also checks: each register that keeps its rows' digests."""
+    return tuple(check for domain in DOMAINS for check in domain.registers)
 
 
 def job_schedules() -> tuple[Schedule, ...]:

@@ -245,6 +245,16 @@ class Connector(ABC):
         """Rows past the cutoff whose own conditions are unknown because a compared field is
         empty: `expired` leaves them out, and a sweep reports them instead of staying silent."""
 
+    def rows_after(self, collection: str, field: str, after: Any, *, limit: int) -> list[Row]:
+        """Up to `limit` rows whose `field` is above `after` (None: from the first), in the
+        order of `field`: a keyset page, for reading a log table as it grows or a collection
+        from end to end. Kinds that cannot say so, and their collections are not read."""
+        raise ConnectorError(
+            f"collection {collection!r} cannot be read page by page in this kind of system",
+            system=self.system.name,
+            fix="poll or scan a system of kind sql",
+        )
+
     def files(self, collection: str, rows: Sequence[Row]) -> list[Path]:
         """Files that belong to these rows (recordings, footage); none for most kinds."""
         return []

@@ -24,6 +24,7 @@ from typer.exceptions import TyperException
 
 from dataward.core.errors import DatawardError, PolicyError, UsageError
 from dataward.core.files import new_private_folders
+from dataward.core.payment_numbers import refuse_payment_numbers
 
 if TYPE_CHECKING:
     from dataward.core.runtime import Runtime
@@ -199,7 +200,7 @@ def note_text(value: str | None) -> str | None:
         raise UsageError("the text is longer than 2,000 characters", fix="say it more briefly")
     if any(ord(c) < 32 and c not in "\t\n" for c in value):
         raise UsageError("the text contains control characters", fix="write plain text")
-    return value
+    return refuse_payment_numbers(value)
 
 
 EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2999, 12, 31)

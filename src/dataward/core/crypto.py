@@ -33,6 +33,7 @@ from dataward.core.config import Settings
 from dataward.core.db import Base, UTCDateTime
 from dataward.core.errors import ConfigurationError, UsageError
 from dataward.core.files import write_private
+from dataward.core.payment_numbers import refuse_payment_numbers
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -373,8 +374,8 @@ class Keyring:
 
     def seal_note(self, text: str, *, context: str, session: Session) -> str:
         """Text that may name people, encrypted for a text column; `context` binds it there."""
-        self.attach(session)
-        sealed = encrypt(self.note_key, text.encode("utf-8"), aad=context.encode())
+        self.attach(session)  # msp-06: whatever is sealed is kept, so a card number is refused
+        sealed = encrypt(self.note_key, refuse_payment_numbers(text).encode(), aad=context.encode())
         return NOTE_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
 
     def open_note(self, stored: str, *, context: str) -> str:

@@ -5,26 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Re-exported: the rest of the code base reads every policy type from this module.
 from dataward.policy.expressions import Condition as Condition
 from dataward.policy.expressions import Period as Period
 from dataward.policy.expressions import parse_where as parse_where
-
-
-def _web_link(value: str) -> str:
-    # A link the notice may print as <a href>: `javascript:` or `data:` would run in a reader's
-    # browser, so only web pages and email addresses are links.
-    text = value.strip()
-    if not re.fullmatch(r"(?i)(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)", text):
-        raise ValueError("write a web address starting https:// (or http://), or mailto:ADDRESS")
-    return text
-
-
-WebLink = Annotated[str, AfterValidator(_web_link)]
+from dataward.policy.links import WebLink as WebLink
+from dataward.policy.privileged_access import EVENT_FIELDS as EVENT_FIELDS
+from dataward.policy.privileged_access import AccessKind as AccessKind
+from dataward.policy.privileged_access import AccessRules as AccessRules
+from dataward.policy.privileged_access import AccessSource as AccessSource
+from dataward.policy.privileged_access import CardScan as CardScan
 
 
 class Strict(BaseModel):
@@ -328,6 +322,7 @@ class Collection(Strict):
     )
     erase: Literal["delete", "anonymise"] = "delete"
     exemption: ErasureExemption | None = None
+    restricted_roles: list[str] = Field(default_factory=list, description="who may open it")
 
     @property
     def primary_key(self) -> list[str]:
@@ -388,6 +383,9 @@ class Policy(Strict):
     channels: dict[str, Channel] = Field(default_factory=dict)
     activities: list[Activity] = Field(min_length=1)
     systems: list[System] = Field(default_factory=list)
+    access_sources: list[AccessSource] = Field(default_factory=list)
+    access_rules: AccessRules = Field(default_factory=AccessRules)
+    card_scan: CardScan = Field(default_factory=CardScan)
 
     def system(self, name: str) -> System | None:
         return next((s for s in self.systems if s.name == name), None)

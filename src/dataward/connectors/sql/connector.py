@@ -190,6 +190,22 @@ class SqlConnector(Connector):
         counted = self._client.count_expiring(query, cutoffs)
         return super().count_expiring(query, cutoffs) if counted is None else counted
 
+    def rows_after(self, collection: str, field: str, after: Any, *, limit: int) -> list[Row]:
+        from sqlalchemy import select
+
+        client = self._client
+        client.require(collection)
+        client.declared(collection, field)
+        table = client.tables.table(collection)
+        statement = select(table).order_by(table.c[field]).limit(limit)
+        if after is not None:
+            statement = statement.where(table.c[field] > after)
+        with client.connection(f"reading {collection}") as connection:
+            rows = [dict(row) for row in connection.execute(statement).mappings()]
+        self.stats.queries += 1
+        self.stats.rows_scanned += len(rows)
+        return rows
+
     def close(self) -> None:
         if self._engine_instance is not None:
             self._engine_instance.dispose()

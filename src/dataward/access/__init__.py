@@ -1,0 +1,1 @@
+"""The privileged-access register: remote sessions, backups, listens, CCTV, restricted views."""
