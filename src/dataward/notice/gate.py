@@ -91,6 +91,28 @@ def activities_for_purpose(policy: Policy, purpose: str) -> list[str]:
     ]
 
 
+def checked_names(policy: Policy, *, activity: str | None, purpose: str | None) -> set[str]:
+    """The activities named by an activity name or a purpose key, refusing unknown ones."""
+    if (activity is None) == (purpose is None):
+        raise UsageError("name either an activity or a purpose to check")
+    known = ", ".join(a.name for a in policy.activities)
+    if activity is not None:
+        if all(a.name != activity for a in policy.activities):
+            raise UsageError(
+                f"no activity named {activity!r} in the policy", fix=f"one of: {known}"
+            )
+        return {activity}
+    assert purpose is not None
+    names = set(activities_for_purpose(policy, purpose))
+    if not names:
+        raise UsageError(
+            f"no activity of the policy has the purpose {purpose!r}",
+            fix="give a data use key an activity has, e.g. "
+            + ", ".join(sorted({a.purpose for a in policy.activities})[:3]),
+        )
+    return names
+
+
 def require_told(
     *,
     session: Session,
@@ -100,18 +122,7 @@ def require_told(
     purpose: str | None = None,
 ) -> None:
     """Raise PurposeNotNotified when the activity (or any activity for the purpose) is blocked."""
-    if (activity is None) == (purpose is None):
-        raise UsageError("name either an activity or a purpose to check")
-    if activity is not None:
-        if all(a.name != activity for a in policy.activities):
-            known = ", ".join(a.name for a in policy.activities)
-            raise UsageError(
-                f"no activity named {activity!r} in the policy", fix=f"one of: {known}"
-            )
-        names = {activity}
-    else:
-        assert purpose is not None
-        names = set(activities_for_purpose(policy, purpose))
+    names = checked_names(policy, activity=activity, purpose=purpose)
     for block in blocked_activities(session=session, policy=policy, on=on):
         if block.activity in names:
             raise PurposeNotNotified(
