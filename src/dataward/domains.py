@@ -98,7 +98,7 @@ DOMAINS: tuple[Domain, ...] = (
         commands=(
             Command(
                 "notice",
-                ("dataward.notice.commands",),
+                ("dataward.notice.commands", "dataward.notice.notify_commands"),
                 "The privacy notice: rendered from the data map, checked, versioned.",
             ),
         ),

@@ -9,8 +9,6 @@ from __future__ import annotations
 import enum
 import hmac
 import secrets
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -20,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
-from dataward.core import jobs
+from dataward.core import jobs, mail
 from dataward.core.clock import LONDON, Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
-from dataward.core.errors import ConnectorError, UsageError
+from dataward.core.errors import UsageError
 from dataward.rights import notes, workflow
 from dataward.rights.deadlines import start_date
 from dataward.rights.models import (
@@ -40,7 +38,6 @@ CODE_DIGITS = 6
 CODE_VALID_FOR = timedelta(hours=24)
 # Five guesses at a six-digit code: a one in 200,000 chance for someone guessing.
 MAX_ATTEMPTS = 5
-SMTP_TIMEOUT_SECONDS = 30
 EXECUTE_JOB = "rights.execute"
 
 WHAT_IT_IS_FOR = {
@@ -190,26 +187,9 @@ def code_message(
 
 def send_mail(settings: Settings, message: EmailMessage) -> None:
     """Hand the message to the configured SMTP server (DATAWARD_SMTP_*)."""
-    where = f"{settings.smtp_host}:{settings.smtp_port}"
-    try:
-        with smtplib.SMTP(
-            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS
-        ) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.smtp_username:
-                password = (
-                    settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-                )
-                smtp.login(settings.smtp_username, password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise ConnectorError(
-            f"could not send email through {where}: {exc}",
-            system="mail",
-            fix="check DATAWARD_SMTP_HOST, DATAWARD_SMTP_PORT, DATAWARD_SMTP_STARTTLS and the"
-            " SMTP credentials, or verify identity with --evidence instead",
-        ) from exc
+    mail.send_mail(
+        settings, message, fix=mail.SMTP_FIX + ", or verify identity with --evidence instead"
+    )
 
 
 def check_code(

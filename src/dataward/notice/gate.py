@@ -1,0 +1,130 @@
+"""The new-purpose gate: no processing for a purpose the people have not been told about.
+
+An activity is blocked while the notice in effect does not describe it as the policy does, and,
+when a version brought a change people must hear of first (a new purpose, new people, a new
+lawful basis), until every affected person has been sent that change (`dataward notice notify`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dataward.core.errors import Conflict, UsageError
+from dataward.notice import service as versions
+from dataward.notice.models import NotificationRun
+from dataward.policy.schema import Policy
+
+
+class PurposeNotNotified(Conflict):
+    """Processing for an activity whose purpose people have not yet been told about."""
+
+
+@dataclass(frozen=True)
+class Blocked:
+    activity: str
+    reason: str
+    fix: str
+    version: int | None = None  # the version whose notification would lift it
+
+
+def _telling_versions(session: Session, up_to: int) -> dict[str, int]:
+    """Activity → the latest version (≤ up_to) whose changes must be told before it starts."""
+    told: dict[str, int] = {}
+    numbers = [v.number for v in versions.list_versions(session=session) if v.number <= up_to]
+    for older, newer in itertools.pairwise(numbers):
+        for change in versions.diff_versions(session=session, old=older, new=newer):
+            if change.tell_before_start:
+                told[change.subject] = newer
+    return told
+
+
+def blocked_activities(*, session: Session, policy: Policy, on: date) -> list[Blocked]:
+    """Every activity of the policy that may not be processed on `on`, with the reason."""
+    blocked: list[Blocked] = []
+    latest = versions.latest_version(session=session, on=on)
+    waiting = set(versions.purposes_awaiting_notice(session=session, policy=policy, on=on))
+    for name in sorted(waiting):
+        blocked.append(
+            Blocked(
+                activity=name,
+                reason="the notice in effect does not tell people about it as the data map "
+                "now describes it",
+                fix="publish a new notice version with `dataward notice publish`, then tell the"
+                " people affected with `dataward notice notify VERSION`",
+            )
+        )
+    if latest is None:
+        return blocked
+    pending = _telling_versions(session, latest.number)
+    finished = set(
+        session.scalars(
+            select(NotificationRun.version_number).where(NotificationRun.finished_at.is_not(None))
+        )
+    )
+    for activity in policy.activities:
+        version = pending.get(activity.name)
+        if activity.name in waiting or version is None or version in finished:
+            continue
+        blocked.append(
+            Blocked(
+                activity=activity.name,
+                reason=f"notice version {version} changed it, and the people affected have not"
+                " all been told yet",
+                fix=f"run `dataward notice notify {version}`",
+                version=version,
+            )
+        )
+    return blocked
+
+
+def activities_for_purpose(policy: Policy, purpose: str) -> list[str]:
+    """The activities carried out for a data use key (exact, or a narrower key under it)."""
+    return [
+        a.name
+        for a in policy.activities
+        if a.purpose == purpose or a.purpose.startswith(purpose + ".")
+    ]
+
+
+def checked_names(policy: Policy, *, activity: str | None, purpose: str | None) -> set[str]:
+    """The activities named by an activity name or a purpose key, refusing unknown ones."""
+    if (activity is None) == (purpose is None):
+        raise UsageError("name either an activity or a purpose to check")
+    known = ", ".join(a.name for a in policy.activities)
+    if activity is not None:
+        if all(a.name != activity for a in policy.activities):
+            raise UsageError(
+                f"no activity named {activity!r} in the policy", fix=f"one of: {known}"
+            )
+        return {activity}
+    assert purpose is not None
+    names = set(activities_for_purpose(policy, purpose))
+    if not names:
+        raise UsageError(
+            f"no activity of the policy has the purpose {purpose!r}",
+            fix="give a data use key an activity has, e.g. "
+            + ", ".join(sorted({a.purpose for a in policy.activities})[:3]),
+        )
+    return names
+
+
+def require_told(
+    *,
+    session: Session,
+    policy: Policy,
+    on: date,
+    activity: str | None = None,
+    purpose: str | None = None,
+) -> None:
+    """Raise PurposeNotNotified when the activity (or any activity for the purpose) is blocked."""
+    names = checked_names(policy, activity=activity, purpose=purpose)
+    for block in blocked_activities(session=session, policy=policy, on=on):
+        if block.activity in names:
+            raise PurposeNotNotified(
+                f"processing for {block.activity!r} is blocked: {block.reason}", fix=block.fix
+            )
