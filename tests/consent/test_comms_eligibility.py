@@ -21,8 +21,9 @@ ON = date(2026, 3, 2)
 def _check(
     session: Session, keyring: Keyring, business: str, email: str, **chosen: str | bool
 ) -> Verdict:
-    aim = target(example_policy(business), **chosen)  # type: ignore[arg-type]
-    screener = Screener(session=session, keyring=keyring, target=aim, on=ON)
+    policy = example_policy(business)
+    aim = target(policy, **chosen)  # type: ignore[arg-type]
+    screener = Screener(session=session, keyring=keyring, policy=policy, target=aim, on=ON)
     return screener.check(Contact(email=email, phone=None))
 
 
@@ -75,8 +76,9 @@ def test_soft_opt_in_only_for_details_from_a_sale_never_opted_out(
     event(session, keyring, clock, email=customer, action=LedgerAction.SALE, medium=Medium.SMS)
     verdict = _check(session, keyring, "voip", customer, channel="marketing", medium="sms")
     assert verdict.reasons == ("no-address",)  # SMS needs a number first
-    aim = target(example_policy("voip"), channel="marketing", medium="sms")
-    screener = Screener(session=session, keyring=keyring, target=aim, on=ON)
+    policy = example_policy("voip")
+    aim = target(policy, channel="marketing", medium="sms")
+    screener = Screener(session=session, keyring=keyring, policy=policy, target=aim, on=ON)
     assert screener.check(Contact(email=customer, phone="07700 900123")).reasons == (
         "not-eligible-for-soft-opt-in",
     )
@@ -140,8 +142,9 @@ def test_a_thousand_contacts_are_judged_in_a_few_queries(
 ) -> None:
     for n in range(0, 30):
         event(session, keyring, clock, email=f"p{n}@example.com", medium=Medium.EMAIL)
-    aim = target(example_policy("msp"), channel="marketing")
-    screener = Screener(session=session, keyring=keyring, target=aim, on=ON)
+    policy = example_policy("msp")
+    aim = target(policy, channel="marketing")
+    screener = Screener(session=session, keyring=keyring, policy=policy, target=aim, on=ON)
     statements: list[str] = []
     from sqlalchemy import event as sa_event
 

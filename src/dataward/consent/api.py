@@ -135,7 +135,9 @@ def check(
         marketing=body.marketing,
     )
     on = body.on or today(runtime.clock)
-    screener = Screener(session=session, keyring=keyring, target=chosen, on=on)
+    screener = Screener(
+        session=session, keyring=keyring, policy=loaded.policy, target=chosen, on=on
+    )
     verdict = screener.check(Contact(email=body.email, phone=body.phone))
     return VerdictOut(
         allowed=verdict.allowed,
@@ -158,7 +160,9 @@ def screen(
     """A list of up to 10,000 contacts: each one's verdict, in order (row 1 is the first)."""
     chosen = target(loaded.policy, channel=body.channel, medium=body.medium, marketing=True)
     on = body.on or today(runtime.clock)
-    screener = Screener(session=session, keyring=keyring, target=chosen, on=on)
+    screener = Screener(
+        session=session, keyring=keyring, policy=loaded.policy, target=chosen, on=on
+    )
     verdicts = screener.verdicts([Contact(email=c.email, phone=c.phone) for c in body.contacts])
     return ScreenOut(
         purpose=chosen.purpose,

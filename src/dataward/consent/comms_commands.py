@@ -98,8 +98,9 @@ def check_command(
 
     if email is None and phone is None:
         raise UsageError("give --email or --phone", fix="e.g. --email ann@example.com")
+    loaded_policy = _policy(policy)
     chosen = target(
-        _policy(policy), channel=channel, purpose=purpose, medium=medium, marketing=marketing
+        loaded_policy, channel=channel, purpose=purpose, medium=medium, marketing=marketing
     )
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
@@ -108,6 +109,7 @@ def check_command(
         screener = Screener(
             session=session,
             keyring=keyring,
+            policy=loaded_policy,
             target=chosen,
             on=day,
         )
@@ -166,7 +168,8 @@ def screen_command(
     input_file(contact_list)
     output_file(out_file)
     output_file(report_file)
-    chosen = target(_policy(policy), channel=channel, medium=medium, marketing=True)
+    loaded_policy = _policy(policy)
+    chosen = target(loaded_policy, channel=channel, medium=medium, marketing=True)
     rt = ready_runtime()
     keyring = Keyring.from_settings(rt.settings)
     day = contact_day(on, rt.clock)
@@ -174,6 +177,7 @@ def screen_command(
         report = screen_csv(
             session=session,
             keyring=keyring,
+            policy=loaded_policy,
             target=chosen,
             on=day,
             source=contact_list,

@@ -24,6 +24,7 @@ from dataward.consent.models import ConsentEvent
 from dataward.consent.preferences import ever_opted_out, latest
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
+from dataward.notice import gate
 from dataward.people.models import Person
 from dataward.policy.schema import ChannelKind, LawfulBasis, Policy
 
@@ -150,9 +151,20 @@ class Screener:
         *,
         session: Session,
         keyring: Keyring,
+        policy: Policy,
         target: Target,
         on: date,
     ) -> None:
+        if target.is_channel:
+            # A channel whose activity is new, and not yet told to the people, sends nothing.
+            for block in gate.blocked_channel_users(
+                session=session, policy=policy, channel=target.purpose, on=on
+            ):
+                raise gate.PurposeNotNotified(
+                    f"the {target.purpose} channel is used by {block.activity!r}, which is "
+                    f"blocked: {block.reason}",
+                    fix=block.fix,
+                )
         keyring.attach(session)
         self.session, self.keyring, self.target, self.on = session, keyring, target, on
 

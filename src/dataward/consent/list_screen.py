@@ -23,6 +23,7 @@ from dataward.consent.eligibility import BATCH, Contact, Screener, Target
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
 from dataward.core.files import PRIVATE_FILE, new_private_folders
+from dataward.policy.schema import Policy
 
 Progress = Callable[[int], None]  # called with the bytes read so far
 MAX_LINE_BYTES = 64 * 1024
@@ -90,6 +91,7 @@ def screen_csv(
     *,
     session: Session,
     keyring: Keyring,
+    policy: Policy,
     target: Target,
     on: date,
     source: Path,
@@ -98,7 +100,7 @@ def screen_csv(
     progress: Progress | None = None,
 ) -> ScreenReport:
     """Judge every row of the list; write the allowed rows and the dropped ones' reasons."""
-    screener = Screener(session=session, keyring=keyring, target=target, on=on)
+    screener = Screener(session=session, keyring=keyring, policy=policy, target=target, on=on)
     report = ScreenReport()
     with open_list(source) as stream:
         reader = csv.reader(_lines(stream, progress))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dataward.core.errors import Conflict, UsageError
 from dataward.notice import service as versions
-from dataward.notice.models import NotificationRun
+from dataward.notice.models import NoticeVersion, NotificationRun
 from dataward.policy.schema import Policy
 
 
@@ -43,8 +43,36 @@ def _telling_versions(session: Session, up_to: int) -> dict[str, int]:
     return told
 
 
+# What blocked_activities found, by what it depends on: the policy object (a served policy is
+# one object until its file changes), the day, the versions and the finished notifications.
+# A check answered many times a second (`comms check`) then costs two small queries.
+# The entry holds the policy itself, so its id cannot be reused by another while it is kept.
+_FOUND: dict[tuple[int, date, tuple[int, ...], tuple[int, ...]], tuple[Policy, list[Blocked]]] = {}
+_KEPT = 64
+
+
 def blocked_activities(*, session: Session, policy: Policy, on: date) -> list[Blocked]:
     """Every activity of the policy that may not be processed on `on`, with the reason."""
+    numbers = tuple(session.scalars(select(NoticeVersion.number).order_by(NoticeVersion.number)))
+    finished = tuple(
+        session.scalars(
+            select(NotificationRun.version_number)
+            .where(NotificationRun.finished_at.is_not(None))
+            .order_by(NotificationRun.version_number)
+        )
+    )
+    key = (id(policy), on, numbers, finished)
+    kept = _FOUND.get(key)
+    if kept is not None and kept[0] is policy:
+        return list(kept[1])
+    found = _blocked(session, policy, on)
+    if len(_FOUND) >= _KEPT:
+        _FOUND.clear()
+    _FOUND[key] = (policy, found)
+    return list(found)
+
+
+def _blocked(session: Session, policy: Policy, on: date) -> list[Blocked]:
     blocked: list[Blocked] = []
     latest = versions.latest_version(session=session, on=on)
     waiting = set(versions.purposes_awaiting_notice(session=session, policy=policy, on=on))
@@ -128,3 +156,17 @@ def require_told(
             raise PurposeNotNotified(
                 f"processing for {block.activity!r} is blocked: {block.reason}", fix=block.fix
             )
+
+
+def blocked_channel_users(
+    *, session: Session, policy: Policy, channel: str, on: date
+) -> list[Blocked]:
+    """The blocked activities that send on this channel: messages on it must wait for them.
+
+    Only once a notice has been published through Dataward: before that it cannot know what
+    people were told, and the business's first notice is not a change of purpose."""
+    if versions.latest_version(session=session) is None:
+        return []
+    users = {a.name for a in policy.activities if channel in a.channels}
+    blocked = blocked_activities(session=session, policy=policy, on=on)
+    return [b for b in blocked if b.activity in users]

@@ -55,9 +55,15 @@ def with_survey(deployed: Deployed) -> Path:
             "subjects": ["school_contact"],
             "categories": ["user.name", "user.contact.email"],
             "systems": ["crm"],
+            "channels": ["survey"],
             "retention": next(iter(data["retention"])),
         }
     )
+    data["channels"]["survey"] = {
+        "kind": "marketing",
+        "media": ["email"],
+        "description": "one short survey a year about our support",
+    }
     changed = deployed.policy.with_name("dataward-survey.yaml")
     changed.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return changed
@@ -94,6 +100,13 @@ def test_schools_09_a_new_purpose_is_blocked_until_every_affected_contact_is_tol
     assert still["blocked"][0]["version"] == 2
     assert "notice notify 2" in still["blocked"][0]["fix"]
     assert inbox.messages == []
+    # Nothing is sent on the new purpose's channel either, whoever the person is.
+    someone = sorted(
+        str(r["email"]) for r in deployed.rows("crm", "staff_contacts") if r.get("email")
+    )[0]
+    survey = ("comms", "check", "--channel", "survey", "--email", someone, "-p", str(changed))
+    refused = deployed.run(*survey, exit_code=None)
+    assert "blocked" in refused.output and "notice notify 2" in refused.output
 
     told = json.loads(
         deployed.run(
@@ -118,6 +131,9 @@ def test_schools_09_a_new_purpose_is_blocked_until_every_affected_contact_is_tol
 
     allowed = deployed.run("notice", "gate", NEW_PURPOSE, "-p", str(changed))
     assert "nothing is blocked" in allowed.output
+    # The channel now answers on its own rules (here: no consent yet), not the gate's.
+    judged = deployed.run(*survey, exit_code=None)
+    assert "blocked" not in judged.output
 
     # Running it again tells nobody twice.
     again = json.loads(
