@@ -143,3 +143,14 @@ def test_hostile_lists_are_refused_in_one_sentence(cli: CliRun, tmp_path: Path) 
         assert result.output.startswith("error:") and "Traceback" not in result.output
     no_policy = cli("comms", "check", "--email", "a@example.com", "--channel", "marketing")
     assert no_policy.exit_code == 2 and "no policy file" in no_policy.output
+
+
+def test_attack_a_list_of_one_endless_line_is_refused_without_reading_it_whole(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    endless = tmp_path / "endless.csv"
+    with endless.open("wb") as stream:
+        stream.write(b"email\n")
+        stream.write(b"a" * (8 * 1024 * 1024))
+    result = cli("comms", "screen", str(endless), "--channel", "marketing", *_policy("msp"))
+    assert result.exit_code == 2 and "line 2 of the list is longer than 64 KB" in result.output

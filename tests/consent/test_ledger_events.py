@@ -213,3 +213,18 @@ def test_bad_names_are_refused_with_the_fix(
             ),
             policy=example_policy("msp"),
         )
+
+
+def test_verify_names_a_row_changed_behind_the_orms_back(
+    session: Session, keyring: Keyring, clock: FixedClock
+) -> None:
+    from dataward.consent.ledger_check import verify_ledger
+
+    first = event(session, keyring, clock)
+    event(session, keyring, clock, action=LedgerAction.WITHDRAWN)
+    assert verify_ledger(session=session).problem is None
+    session.execute(
+        text("UPDATE consent_events SET action = 'given' WHERE id = :id"), {"id": first.id + 1}
+    )
+    found = verify_ledger(session=session)
+    assert found.problem == f"row {first.id + 1} differs from its audit event"

@@ -50,6 +50,13 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class _Call:
+    """A live call that passed the ledger: the batch screens it against TPS/CTPS next."""
+
+    consented: bool
+
+
+@dataclass(frozen=True)
 class Target:
     """What is about to be sent: a channel of the policy and its medium, or a purpose."""
 
@@ -179,20 +186,25 @@ class Screener:
         events = events_for(
             session=self.session, pseudonyms=owners.values(), purpose=self.target.purpose
         )
-        verdicts = []
+        verdicts: list[Verdict] = []
+        calls: list[tuple[int, Contact, bool]] = []
         for contact, hashes in zip(contacts, hashed, strict=True):
             if hashes is None:
                 verdicts.append(Verdict(False, (INVALID,)))
                 continue
             email_hash, phone_hash = hashes
             owner = owners.get(email_hash or "") or owners.get(phone_hash or "")
-            verdicts.append(
-                self._decide(
-                    contact,
-                    suppressed=bool({email_hash, phone_hash} & suppressed),
-                    events=events.get(owner or "", []),
-                )
+            decided = self._decide(
+                contact,
+                suppressed=bool({email_hash, phone_hash} & suppressed),
+                events=events.get(owner or "", []),
             )
+            if isinstance(decided, _Call):
+                calls.append((len(verdicts), contact, decided.consented))
+                decided = Verdict(False, ("not-screened",))  # until the screening below
+            verdicts.append(decided)
+        if calls:
+            self._calls(calls, verdicts)
         return verdicts
 
     def _suppressed(self, emails: set[str], phones: set[str]) -> set[str | None]:
@@ -227,7 +239,7 @@ class Screener:
 
     def _decide(
         self, contact: Contact, *, suppressed: bool, events: Sequence[ConsentEvent]
-    ) -> Verdict:
+    ) -> Verdict | _Call:
         target = self.target
         needed = contact.phone if target.medium is Medium.PHONE else contact.email
         if target.medium in (Medium.SMS, Medium.AUTOMATED_CALL):
@@ -242,8 +254,11 @@ class Screener:
             return Verdict(False, (WITHDRAWN,))
         if state == LedgerAction.OBJECTED.value:
             return Verdict(False, (OBJECTED,))
-        if target.medium is Medium.PHONE:
-            return self._call(contact, consented=state == LedgerAction.GIVEN.value)
+        if target.medium is Medium.PHONE and target.is_channel:
+            consented = state == LedgerAction.GIVEN.value
+            if self.target.consent_based and not consented:
+                return Verdict(False, (NO_CONSENT,))
+            return _Call(consented)
         if state == LedgerAction.GIVEN.value:
             return Verdict(True, (CONSENT,))
         if not target.is_channel:
@@ -264,19 +279,22 @@ class Screener:
             return Verdict(False, (NOT_SOFT_OPT_IN,))
         return Verdict(True, (SOFT_OPT_IN,))
 
-    def _call(self, contact: Contact, *, consented: bool) -> Verdict:
-        if self.target.consent_based and not consented:
-            return Verdict(False, (NO_CONSENT,))
-        assert contact.phone is not None  # _decide asked for it
-        # Consent to this caller's calls is the subscriber telling it they do not object:
-        # TPS/CTPS no longer bar the call, the do-not-call list still does (PECR reg 21).
-        screened = tps.call_screening(
+    def _calls(self, pending: list[tuple[int, Contact, bool]], verdicts: list[Verdict]) -> None:
+        """Screen the batch's calls at once (TPS, CTPS, the do-not-call list).
+
+        Consent to this caller's calls is the subscriber telling it they do not object: TPS and
+        CTPS no longer bar the call, the do-not-call list still does (PECR reg 21)."""
+        numbers = [contact.phone or "" for _, contact, _ in pending]
+        told = [contact.phone or "" for _, contact, consented in pending if consented]
+        screened = tps.screen_calls(
             session=self.session,
             keyring=self.keyring,
-            number=contact.phone,
+            numbers=numbers,
             call_on=self.on,
-            told_no_objection=consented,
+            told_no_objection=told,
         )
-        if not screened.allowed:
-            return Verdict(False, screened.reasons)
-        return Verdict(True, (CONSENT if consented else NO_OBJECTION,))
+        for (at, _, consented), verdict in zip(pending, screened, strict=True):
+            if not verdict.allowed:
+                verdicts[at] = Verdict(False, verdict.reasons)
+            else:
+                verdicts[at] = Verdict(True, (CONSENT if consented else NO_OBJECTION,))

@@ -25,6 +25,7 @@ from dataward.core.errors import UsageError
 from dataward.core.files import PRIVATE_FILE, new_private_folders
 
 Progress = Callable[[int], None]  # called with the bytes read so far
+MAX_LINE_BYTES = 64 * 1024
 
 
 @dataclass
@@ -45,8 +46,17 @@ class ScreenReport:
 
 
 def _lines(stream: IO[bytes], progress: Progress | None) -> Iterator[str]:
+    """The list's lines as text; a line past MAX_LINE_BYTES (no newline in a huge file) is
+    refused rather than read whole into memory."""
     read = 0
-    for number, raw in enumerate(stream, start=1):
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise UsageError(
+                f"line {number} of the list is longer than {MAX_LINE_BYTES // 1024} KB",
+                fix="give a CSV list with one contact per line",
+            )
         read += len(raw)
         if progress is not None and number % 10_000 == 0:
             progress(read)
