@@ -51,15 +51,16 @@ def test_console_open_approve_and_release_by_two_people(
     director = staff_account(Role.STAFF, job_roles=("managing_director",))
     sign_in(client, runtime, engineer)
     token = csrf_token(client, "/console/disclosures")
-    opened = client.post(
-        "/console/disclosures",
-        data={
-            "csrf_token": token, "requester_kind": "client_company",
-            "requester": f"Harbour Dental {SCRIPT}", "ground": "controller_instruction",
-            "asked": "reception PC session log 4111 1111 1111 1111", "tickets": "T-1 T-2",
-            "email": "left@harbour.example",
-        },
-    )  # fmt: skip
+    form = {
+        "csrf_token": token, "requester_kind": "client_company",
+        "requester": f"Harbour Dental {SCRIPT}", "ground": "controller_instruction",
+        "asked": "reception PC session log 4111 1111 1111 1111", "tickets": "T-1 T-2",
+        "email": "left@harbour.example",
+    }  # fmt: skip
+    # A card number in the free text is refused, not stored.
+    with_card = client.post("/console/disclosures", data=form)
+    assert with_card.status_code == 422 and "payment card number" in with_card.text
+    opened = client.post("/console/disclosures", data=form | {"asked": "reception PC session log"})
     assert opened.status_code == 303, opened.text
     page_url = opened.headers["location"]
     page = client.get(page_url)
