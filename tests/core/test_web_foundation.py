@@ -205,3 +205,11 @@ def test_a_flash_message_is_shown_once_on_the_next_page_and_escaped(runtime: Run
     assert "Letter not sent" not in client.get("/console/sign-in").text
     client.cookies.set("dataward_flash", "forged.value.here")
     assert "notice" not in client.get("/console/sign-in").text.split("<main")[1].split("<h1")[0]
+
+
+def test_a_nul_character_in_the_address_is_refused_not_a_server_error(app: FastAPI) -> None:
+    client = TestClient(app)
+    for address in ("/api/v1/number/1?x=%00", "/api/v1/number/%00", "/boom?q=a%00b"):
+        answer = client.get(address)
+        assert answer.status_code == 422, address
+        assert "NUL" in answer.text

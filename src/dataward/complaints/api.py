@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 
@@ -24,7 +24,7 @@ def list_complaints(
     session: DbSession,
     runtime: RuntimeDep,
     loaded: PolicyDep,
-    status: str | None = None,
+    status: Literal["open", "acknowledged", "closed"] | None = None,
     principal: Principal = api_access(Permission.OVERSIGHT_READ),
 ) -> list[ComplaintSummary]:
     """Dates and status with both countings of the acknowledgement; never the contents."""

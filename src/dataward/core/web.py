@@ -9,7 +9,7 @@ state and the request's state, which `app.py` and the accounts guard fill in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -343,6 +343,20 @@ def install_error_handler(app: FastAPI) -> None:
             return error_response(request, error)
         except Exception:  # the error page itself failed: plain text, still no detail
             return Response("Internal error", status_code=500, media_type="text/plain")
+
+    @app.middleware("http")
+    async def refuse_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # A NUL character has no meaning in an address and PostgreSQL refuses it in text: say
+        # so, rather than let it reach a query and end as a server error.
+        path, query = request.url.path, request.url.query.lower()
+        if "\x00" in path or "\x00" in query or "%00" in query:
+            error = named_error(
+                "UsageError", 422, "the address contains a NUL character", fix="remove it"
+            )
+            return error_response(request, error)
+        return await call_next(request)
 
     app.add_exception_handler(DatawardError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
