@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import smtplib
-import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,8 +19,9 @@ from typing import Any
 
 import httpx
 
+from dataward.core import mail
 from dataward.core.config import Settings
-from dataward.core.errors import ConfigurationError
+from dataward.core.errors import ConfigurationError, ConnectorError
 
 TIMEOUT_SECONDS = 10
 
@@ -118,12 +117,7 @@ def email_to(settings: Settings, address: str, entries: Iterable[WitnessEntry]) 
         "prove the log was not rewritten since if a copy like this exists outside it.\n\n"
         + "".join(json.dumps(entry.as_json(), sort_keys=True) + "\n" for entry in batch)
     )
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if settings.smtp_username and settings.smtp_password:
-            smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-        smtp.send_message(message)
+    mail.send_mail(settings, message)
 
 
 def publish(settings: Settings, entries: list[WitnessEntry]) -> None:
@@ -143,8 +137,8 @@ def publish(settings: Settings, entries: list[WitnessEntry]) -> None:
     if settings.audit_witness_email:
         try:
             email_to(settings, settings.audit_witness_email, entries)
-        except (OSError, smtplib.SMTPException) as exc:
-            failures.append(f"the witness email to {settings.audit_witness_email}: {exc}")
+        except ConnectorError as exc:
+            failures.append(f"the witness email to {settings.audit_witness_email}: {exc.message}")
     if failures:
         raise ConfigurationError(
             f"audit checkpoint {entries[-1].sequence} is signed but did not reach "
