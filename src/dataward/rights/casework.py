@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dataward.accounts import actors
 from dataward.audit import service as audit
 from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
@@ -162,20 +163,26 @@ def _said(action: str, details: Mapping[str, Any]) -> str:
         return template.split(" {", 1)[0].split(" (", 1)[0]
 
 
-def timeline(*, session: Session, request: RightsRequest) -> list[TimelineEntry]:
+def timeline(*, session: Session, request: RightsRequest, keyring: Keyring) -> list[TimelineEntry]:
     """What happened to the request, when and by whom, as the audit log recorded it."""
     # By the person's pseudonym (indexed), then this request's events among theirs.
     where = audit.EventFilter(subject=request.person_pseudonym)
+    events = [
+        event
+        for event in audit.events(session=session, where=where)
+        if event.object_type == "rights_request" and event.object_id == request.reference
+    ]
+    by = actors.names(session=session, keyring=keyring, actors={e.actor for e in events})
     return [
         TimelineEntry(
             sequence=event.sequence,
             at=event.at,
             actor=event.actor,
+            by=by[event.actor],
             action=event.action,
             said=_said(event.action, event.details or {}),
         )
-        for event in audit.events(session=session, where=where)
-        if event.object_type == "rights_request" and event.object_id == request.reference
+        for event in events
     ]
 
 

@@ -103,11 +103,12 @@ def test_the_timeline_is_this_requests_trail_in_the_audit_log_in_words(desk: Des
         )
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=first)
-        entries = casework.timeline(session=session, request=request)
+        entries = casework.timeline(session=session, request=request, keyring=desk.keyring)
         said = [e.said for e in entries]
         assert said[0] == "Request recorded"
         assert "Clock stopped: a clarification was asked" in said
         assert all(e.actor == STAFF for e in entries)
+        assert all(e.by == STAFF for e in entries)  # no such account: the key as it is
         mine = set(
             session.scalars(select(AuditEvent.sequence).where(AuditEvent.object_id == first))
         )
