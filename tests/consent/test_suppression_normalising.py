@@ -29,6 +29,7 @@ def addresses(draw: st.DrawFn) -> str:
 @example("a@home.arpa")
 @example("a@1.23")
 @example("a@ex-.com")
+@example("0@00--0.AA")  # two characters then "--": a label IDNA reserves
 def test_the_fast_path_for_plain_addresses_agrees_with_the_validator(address: str) -> None:
     fast = _plain_email(address)
     if fast is None:

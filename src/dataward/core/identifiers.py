@@ -32,6 +32,8 @@ def _plain_email(stripped: str) -> str | None:
         and len(stripped) <= 254
         and plain.group(3).lower() not in SPECIAL_USE_DOMAIN_NAMES
         and "xn--" not in plain.group(2).lower()  # punycode: the validator decodes it
+        # Two characters then "--" starts a label reserved for IDNA: the validator refuses it.
+        and not any(label[2:4] == "--" for label in plain.group(2).split("."))
     ):
         return stripped.lower()
     return None
