@@ -20,7 +20,7 @@ def _storage(engine: Engine) -> dict[str, str]:
                 "WHERE attrelid = 'retention_sweep_batches'::regclass AND attnum > 0"
             )
         )
-        return {name: storage for name, storage in rows}
+        return {str(row[0]): str(row[1]) for row in rows}
 
 
 def _postgres_only(engine: Engine) -> None:
