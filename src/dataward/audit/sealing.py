@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from dataward.audit import checkpoints, service, witness
-from dataward.audit.verify import ChainVerifier, check_rows
+from dataward.audit.verifier import check_rows
+from dataward.audit.verify import ChainVerifier
 from dataward.audit.witness import WitnessEntry
 from dataward.core import jobs
 from dataward.core.clock import Clock

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, NamedTuple
 
-import orjson
-from sqlalchemy import String, Text, cast, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service
-from dataward.audit.canonical import (
-    chain_hash,
-    fields_bytes,
-    load_details,
-    moment_text,
-)
+from dataward.audit.canonical import chain_hash
 from dataward.audit.checkpoints import signed_message
-from dataward.audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent, SigningKey
+from dataward.audit.models import GENESIS_HASH, AuditCheckpoint, SigningKey
+from dataward.audit.verifier import check_rows
 from dataward.audit.witness import WitnessEntry
 from dataward.core.crypto import public_key_id, verify_signature
 
@@ -269,110 +261,6 @@ class ChainVerifier:
                     f"signed: events {end + 1} to {first} or more were removed",
                 )
         return self.report
-
-
-ISO_UTC_PATTERN = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-
-
-def _moment(value: object) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(moment, datetime):
-        raise TypeError(f"audit_events.at holds {moment!r}, not a moment")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _moment_text(value: object) -> str:
-    """What the hash covers of `at`: UTC, microseconds, "+00:00"."""
-    # SQLite hands back the text SQLAlchemy stored (always this shape): rewriting it is much
-    # cheaper than parsing it. Anything else goes through a datetime.
-    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
-        return f"{value[:10]}T{value[11:]}+00:00"
-    if isinstance(value, str) and len(value) == 32 and value[10] == "T" and value[26:] == "+00:00":
-        return value  # PostgreSQL's to_char(ISO_UTC_PATTERN)
-    return moment_text(_moment(value))
-
-
-def check_rows(
-    *, session: Session, verifier: ChainVerifier, after: int = 0, batch: int = 5000
-) -> VerifyReport:
-    """Stream the events after `after` through the verifier, hashing straight from columns.
-
-    First the stored details text as it is (events store canonical text); where that does not
-    give the stored hash, the details are parsed and re-encoded, as they always were.
-    """
-    dialect = session.get_bind().dialect.name
-    at: Any = AuditEvent.at  # a column, or an expression giving its text
-    if dialect == "sqlite":
-        at = type_coerce(AuditEvent.at, String)
-    elif dialect == "postgresql":
-        # The server writes the text the hash covers; converting datetimes here costs more.
-        at = func.to_char(func.timezone("UTC", AuditEvent.at), ISO_UTC_PATTERN)
-    query = (
-        select(
-            AuditEvent.sequence,
-            at,
-            AuditEvent.actor,
-            AuditEvent.action,
-            AuditEvent.object_type,
-            AuditEvent.object_id,
-            AuditEvent.subject,
-            cast(AuditEvent.details, Text),
-            AuditEvent.prev_hash,
-            AuditEvent.hash,
-        )
-        .where(AuditEvent.sequence > after)
-        .order_by(AuditEvent.sequence)
-    )
-    # A server-side cursor on PostgreSQL: memory stays flat however long the log is.
-    result = session.connection().execute(query.execution_options(yield_per=batch))
-    # The common case inline (an event that follows, hashes right, and has no checkpoint or
-    # witness entry): counted here in runs; anything else goes through feed() one by one.
-    marked = verifier.marked_sequences()
-    expected, follows = verifier.expecting()
-    run = run_bytes = 0
-    dumps, sha256 = orjson.dumps, hashlib.sha256
-    for row in result:
-        sequence, moment, actor, action, object_type, object_id, subject, details, prev, stored = (
-            row
-        )
-        # stored_bytes(), inlined: this loop is what verify's speed is.
-        before = dumps({"action": action, "actor": actor, "at": _moment_text(moment)})
-        rest = {"object_id": object_id, "object_type": object_type, "sequence": sequence}
-        tail = dumps({**rest, "subject": subject})
-        payload = b"".join((before[:-1], b',"details":', details.encode("utf-8"), b",", tail[1:]))
-        digest = sha256(prev.encode("ascii") + payload).hexdigest()
-        if digest == stored and sequence == expected and prev == follows and sequence not in marked:
-            run += 1
-            run_bytes += len(payload)
-            expected += 1
-            follows = stored
-            continue
-        if digest != stored:
-            payload = fields_bytes(
-                sequence=sequence,
-                at=_moment(moment),
-                actor=actor,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                subject=subject,
-                details=load_details(details),
-            )
-            digest = chain_hash(prev, payload)
-        verifier.accept_run(run, run_bytes, expected - 1, follows)
-        run = run_bytes = 0
-        if not verifier.feed(_Link(sequence, prev, stored), payload, digest):
-            result.close()
-            return verifier.finish()
-        expected, follows = verifier.expecting()
-    verifier.accept_run(run, run_bytes, expected - 1, follows)
-    return verifier.finish()
-
-
-class _Link(NamedTuple):
-    sequence: int
-    prev_hash: str
-    hash: str
 
 
 def verify(

@@ -148,6 +148,20 @@ class SweepBatch(Base):
     audit_event_id: Mapped[int | None] = mapped_column(sa.Integer)
 
 
+# The texts a batch writes (its pending keys, then its key digests: 1.6 MB of hex for 25,000
+# keys) are stored as they are on PostgreSQL: the default pglz compression gains nothing on hex
+# digests and spent ~95 ms a batch trying (a tenth of a 1M-row sweep). The same in migration 0017.
+UNCOMPRESSED_BATCH_COLUMNS = ("keys", "key_digests", "blocked_digests")
+sa.event.listen(
+    SweepBatch.__table__,
+    "after_create",
+    sa.DDL(  # type: ignore[no-untyped-call]
+        f"ALTER TABLE {SweepBatch.__tablename__} "
+        + ", ".join(f"ALTER COLUMN {c} SET STORAGE EXTERNAL" for c in UNCOMPRESSED_BATCH_COLUMNS)
+    ).execute_if(dialect="postgresql"),
+)
+
+
 class SweepLease(Base):
     """Only one sweep acts on a system's collection at a time (a lock row with an expiry)."""
 
