@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from people.factories import CliRun
+from quiet_http import QuietHTTPServer
 from rights.request_factories import free_port, smtp_server, write_policy
 
 
@@ -32,7 +33,7 @@ def collector() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A real HTTP server on 127.0.0.1 that keeps every JSON body posted to it."""
     received: ClassVar[list[dict[str, Any]]] = []
     handler = type("Handler", (Collector,), {"received": received})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

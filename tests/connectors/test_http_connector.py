@@ -8,12 +8,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from quiet_http import QuietHTTPServer
 
 from dataward.connectors.base import Connector, ErasurePlan, ExpiryQuery, FieldErasure
 from dataward.connectors.registry import connect
@@ -124,8 +125,7 @@ def handler_for(state: Helpdesk) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def helpdesk() -> Iterator[Helpdesk]:
     state = Helpdesk(url="", contacts=contacts())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(state))
-    server.daemon_threads = True  # a handler still sleeping for the timeout test is not awaited
+    server = QuietHTTPServer(("127.0.0.1", 0), handler_for(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}/api"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

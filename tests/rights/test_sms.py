@@ -8,12 +8,13 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from quiet_http import QuietHTTPServer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,7 +66,7 @@ def http_gateway(status: int = 200) -> Iterator[tuple[Gateway, str]]:
         def log_message(self, format: str, *args: Any) -> None:
             return None
 
-    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
