@@ -8,8 +8,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
-import httpx
-
 from dataward.core.clock import Clock, SystemClock
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError, ConnectorError
@@ -59,6 +57,8 @@ class HttpSmsGateway:
     token: str
 
     def send(self, to_e164: str, text: str) -> None:
+        import httpx  # here, not at the top: the web server need not load it to start
+
         try:
             answer = httpx.post(
                 self.url,
