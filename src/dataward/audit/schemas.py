@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from dataward.audit.browse import ChainStatus, LogPage
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import VerifyReport
+from dataward.core.schemas import Schema
 
 
-class EventOut(BaseModel):
+class EventOut(Schema):
     sequence: int
     at: datetime
     actor: str
@@ -24,20 +23,20 @@ class EventOut(BaseModel):
     hash: str
 
 
-class LogPageOut(BaseModel):
+class LogPageOut(Schema):
     events: list[EventOut]
     # Ask again with `before` set to this for the next, older page; null at the start.
     older: int | None
 
 
-class ChainProblemOut(BaseModel):
+class ChainProblemOut(Schema):
     sequence: int
     kind: str
     detected_by: str
     message: str
 
 
-class VerifyOut(BaseModel):
+class VerifyOut(Schema):
     ok: bool
     events_verified: int
     checkpoints_verified: int
@@ -51,7 +50,7 @@ class VerifyOut(BaseModel):
     problem: ChainProblemOut | None
 
 
-class ChainStatusOut(BaseModel):
+class ChainStatusOut(Schema):
     events: int
     last_checkpoint: int | None
     last_checkpoint_at: datetime | None
