@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dataward.audit.browse import ChainStatus, LogPage
+from pydantic import Field
+
+from dataward.audit.browse import ChainStatus, LogPage, Verification
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import VerifyReport
 from dataward.core.schemas import Schema
@@ -36,8 +38,14 @@ class ChainProblemOut(Schema):
     message: str
 
 
+class RecordsCheckOut(Schema):
+    name: str  # "consent ledger", "access register", ...
+    checked: int
+    problem: str | None
+
+
 class VerifyOut(Schema):
-    ok: bool
+    ok: bool  # the chain and every domain's records
     events_verified: int
     checkpoints_verified: int
     last_sequence: int
@@ -48,6 +56,7 @@ class VerifyOut(Schema):
     witnessed_checkpoints: int
     last_witnessed: int
     problem: ChainProblemOut | None
+    records: list[RecordsCheckOut] = Field(default_factory=list)
 
 
 class ChainStatusOut(Schema):
@@ -77,10 +86,16 @@ def page_out(page: LogPage) -> LogPageOut:
     return LogPageOut(events=[event_out(e) for e in page.events], older=page.older)
 
 
-def verify_out(report: VerifyReport) -> VerifyOut:
+def verify_out(found: VerifyReport | Verification) -> VerifyOut:
+    """The chain's result, and each domain's records when given the whole verification."""
+    report = found.chain if isinstance(found, Verification) else found
+    records = found.records if isinstance(found, Verification) else []
     problem = report.problem
     return VerifyOut(
-        ok=report.ok,
+        ok=found.ok,
+        records=[
+            RecordsCheckOut(name=r.name, checked=r.checked, problem=r.problem) for r in records
+        ],
         events_verified=report.events,
         checkpoints_verified=report.checkpoints,
         last_sequence=report.last_sequence,

@@ -9,7 +9,7 @@ state and the request's state, which `app.py` and the accounts guard fill in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +32,7 @@ from dataward.core.headers import PERMISSIONS_POLICY as PERMISSIONS_POLICY
 from dataward.core.headers import bearer_token_matches as bearer_token_matches
 from dataward.core.headers import install_security_headers as install_security_headers
 from dataward.core.headers import is_https as is_https
+from dataward.core.nul import RefuseNul
 from dataward.core.runtime import Runtime
 
 log = logging.getLogger("dataward.web")
@@ -344,19 +345,8 @@ def install_error_handler(app: FastAPI) -> None:
         except Exception:  # the error page itself failed: plain text, still no detail
             return Response("Internal error", status_code=500, media_type="text/plain")
 
-    @app.middleware("http")
-    async def refuse_nul(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # A NUL character has no meaning in an address and PostgreSQL refuses it in text: say
-        # so, rather than let it reach a query and end as a server error.
-        path, query = request.url.path, request.url.query.lower()
-        if "\x00" in path or "\x00" in query or "%00" in query:
-            error = named_error(
-                "UsageError", 422, "the address contains a NUL character", fix="remove it"
-            )
-            return error_response(request, error)
-        return await call_next(request)
+    # A NUL in an address or a JSON or form body is refused before it reaches a query.
+    app.add_middleware(RefuseNul, answer=error_response)
 
     app.add_exception_handler(DatawardError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
