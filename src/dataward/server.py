@@ -172,7 +172,8 @@ def serve(
         runner.start()
         scheduler.start()
     scheme = "https" if ssl_certfile else "http"
-    out.print(f"Dataward on {scheme}://{host}:{port} (database {rt.engine.dialect.name})")
+    # Plain output: rich is not loaded into the server for one line.
+    typer.echo(f"Dataward on {scheme}://{host}:{port} (database {rt.engine.dialect.name})")
     try:
         uvicorn.run(
             create_app(rt),

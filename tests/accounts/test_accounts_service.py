@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from dataward.accounts import service
+from dataward.accounts import passwords, service
 from dataward.accounts.models import StaffUser
 from dataward.accounts.roles import Role
 from dataward.accounts.service import SignIn
@@ -220,3 +220,26 @@ def test_an_address_cannot_have_two_accounts_and_source_is_not_an_account_role(
         _add(session, keyring, clock, Role.SOURCE, "hook@example.co.uk")
     with pytest.raises(UsageError, match="job role"):
         _add(session, keyring, clock, Role.STAFF, "b@example.co.uk", job_roles=["HR Team"])
+
+
+def test_an_unknown_email_costs_a_full_argon2_check_against_the_stand_in_hash(
+    session: Session, keyring: Keyring, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stand-in is made at the first such sign-in (not at import), with the same
+    # parameters as a real account's hash, so the refusal takes as long either way.
+    checked: list[str] = []
+    real = service.password_matches
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(service, "password_matches", spy)
+    staff = _add(session, keyring, clock, Role.STAFF, "staff@example.co.uk")
+    _sign_in(session, keyring, clock, "nobody@example.co.uk", "some-password-1")
+    _sign_in(session, keyring, clock, "staff@example.co.uk", "some-password-1")
+    stand_in, real_hash = checked
+    assert stand_in == passwords.dummy_hash()
+    assert real_hash == staff.user.password_hash
+    # Same algorithm, version and cost: "$argon2id$v=19$m=65536,t=3,p=4$".
+    assert stand_in.split("$")[:4] == real_hash.split("$")[:4]

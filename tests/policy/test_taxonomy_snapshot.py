@@ -47,3 +47,12 @@ def test_loading_a_policy_without_fides_datasets_does_not_load_fideslang() -> No
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_libyaml_and_pure_python_yaml_read_the_extensions_alike() -> None:
+    # default_taxonomy reads them with libyaml's loader where it is installed.
+    import yaml
+
+    text = resources.files("dataward.policy").joinpath("extensions.yaml").read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert yaml.load(text, Loader=loader) == yaml.load(text, Loader=yaml.SafeLoader)

@@ -6,8 +6,9 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
 
+from dataward.core.schemas import Schema
 from dataward.policy.schema import AccessKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -28,7 +29,7 @@ Code = Annotated[
 MAX_BATCH = 1000
 
 
-class AccessEventIn(BaseModel):
+class AccessEventIn(Schema):
     """One event as a source reports it. The source is the caller, never a field of the body."""
 
     model_config = ConfigDict(extra="forbid")
@@ -53,13 +54,13 @@ class AccessEventIn(BaseModel):
     collection: Code | None = None
 
 
-class AccessBatchIn(BaseModel):
+class AccessBatchIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     events: list[AccessEventIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class AccessEventOut(BaseModel):
+class AccessEventOut(Schema):
     id: int
     source: str
     event_id: str
@@ -77,7 +78,7 @@ class AccessEventOut(BaseModel):
     repeated: bool = Field(description="true when this event id had arrived before")
 
 
-class AccessBatchOut(BaseModel):
+class AccessBatchOut(Schema):
     events: list[AccessEventOut]
     new: int
     repeated: int

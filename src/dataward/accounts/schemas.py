@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from dataward.core.schemas import Schema
 
 
-class WhoAmI(BaseModel):
+class WhoAmI(Schema):
     kind: Literal["user", "token"]
     id: int
     name: str
@@ -17,7 +17,7 @@ class WhoAmI(BaseModel):
     permissions: list[str]
 
 
-class TokenSummary(BaseModel):
+class TokenSummary(Schema):
     id: int
     name: str
     role: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,12 +15,16 @@ from enum import StrEnum
 from typing import Any
 
 import pyotp
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.accounts.models import StaffUser
+from dataward.accounts.passwords import (
+    dummy_hash,
+    hash_password,
+    new_password,
+    password_matches,
+)
 from dataward.accounts.roles import ACCOUNT_ROLES, TOTP_REQUIRED, Role
 from dataward.audit import service as audit
 from dataward.core.clock import Clock
@@ -30,14 +33,8 @@ from dataward.core.errors import Conflict, NotFound, UsageError
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-SHORTEST_PASSWORD = 12
 TOTP_STEP_SECONDS = 30
 JOB_ROLE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-# argon2id with the library's defaults (RFC 9106's second recommendation, 64 MiB).
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so that answering takes as long either way.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 EMAIL_CONTEXT = "staff_users.email"
 NAME_CONTEXT = "staff_users.name"
@@ -117,26 +114,6 @@ def _job_roles(values: Iterable[str]) -> list[str]:
                 fix="use lower-case letters, digits, - and _, as in the policy's restricted_roles",
             )
     return roles
-
-
-def new_password() -> str:
-    return secrets.token_urlsafe(18)
-
-
-def hash_password(password: str) -> str:
-    if len(password) < SHORTEST_PASSWORD:
-        raise UsageError(
-            f"the password is shorter than {SHORTEST_PASSWORD} characters",
-            fix="choose a longer one",
-        )
-    return _hasher.hash(password)
-
-
-def _password_matches(stored: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def find_user(*, session: Session, keyring: Keyring, email: str) -> StaffUser:
@@ -334,12 +311,12 @@ def authenticate(
     except (NotFound, UsageError):
         user = None
     if user is None:
-        _password_matches(_DUMMY_HASH, password)  # the same work as for a real account
+        password_matches(dummy_hash(), password)  # the same work as for a real account
         return _refuse(session, clock, None, "unknown account")
     refused = _usable(session, clock, user)
     if refused is not None:
         return refused
-    if not _password_matches(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         return _refuse(session, clock, user, "wrong password")
     if user.totp_sealed is not None:
         return Attempt(SignIn.NEEDS_CODE, user)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import Field
 
 from dataward.audit.browse import ChainStatus, LogPage, Verification
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import VerifyReport
+from dataward.core.schemas import Schema
 
 
-class EventOut(BaseModel):
+class EventOut(Schema):
     sequence: int
     at: datetime
     actor: str
@@ -24,26 +25,26 @@ class EventOut(BaseModel):
     hash: str
 
 
-class LogPageOut(BaseModel):
+class LogPageOut(Schema):
     events: list[EventOut]
     # Ask again with `before` set to this for the next, older page; null at the start.
     older: int | None
 
 
-class ChainProblemOut(BaseModel):
+class ChainProblemOut(Schema):
     sequence: int
     kind: str
     detected_by: str
     message: str
 
 
-class RecordsCheckOut(BaseModel):
+class RecordsCheckOut(Schema):
     name: str  # "consent ledger", "access register", ...
     checked: int
     problem: str | None
 
 
-class VerifyOut(BaseModel):
+class VerifyOut(Schema):
     ok: bool  # the chain and every domain's records
     events_verified: int
     checkpoints_verified: int
@@ -55,10 +56,10 @@ class VerifyOut(BaseModel):
     witnessed_checkpoints: int
     last_witnessed: int
     problem: ChainProblemOut | None
-    records: list[RecordsCheckOut] = []
+    records: list[RecordsCheckOut] = Field(default_factory=list)
 
 
-class ChainStatusOut(BaseModel):
+class ChainStatusOut(Schema):
     events: int
     last_checkpoint: int | None
     last_checkpoint_at: datetime | None

@@ -17,8 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from dataward.core import mail
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError, ConnectorError
@@ -99,6 +97,8 @@ def read_file(path: Path) -> list[WitnessEntry]:
 
 
 def post_to_url(url: str, entries: Iterable[WitnessEntry]) -> None:
+    import httpx  # here, not at the top: only a witness URL needs it
+
     for entry in entries:
         response = httpx.post(url, json=entry.as_json(), timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
@@ -132,6 +132,8 @@ def publish(settings: Settings, entries: list[WitnessEntry]) -> None:
     except OSError as exc:
         failures.append(f"the witness file {settings.resolved_audit_witness_file}: {exc}")
     if settings.audit_witness_url:
+        import httpx
+
         try:
             post_to_url(settings.audit_witness_url, entries)
         except httpx.HTTPError as exc:

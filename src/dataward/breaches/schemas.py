@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from dataward.core.schemas import Schema
 
 
-class BreachIn(BaseModel):
+class BreachIn(Schema):
     aware_at: datetime = Field(description="when the business became aware, with its offset")
     summary: str = Field(min_length=1, max_length=2000)
     facts: str = Field(min_length=1, max_length=2000)
@@ -20,7 +22,7 @@ class BreachIn(BaseModel):
     activities: list[str] = Field(default_factory=list, max_length=50)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Schema):
     kind: str = Field(max_length=30)
     ground: str | None = Field(default=None, max_length=40)
     reasons: str = Field(min_length=1, max_length=2000)
@@ -28,7 +30,7 @@ class DecisionIn(BaseModel):
     late_reasons: str | None = Field(default=None, max_length=2000)
 
 
-class DecisionOut(BaseModel):
+class DecisionOut(Schema):
     id: int
     kind: str
     ground: str | None
@@ -40,7 +42,7 @@ class DecisionOut(BaseModel):
     late_reasons: str | None = None
 
 
-class BreachOut(BaseModel):
+class BreachOut(Schema):
     """A breach; its free text is null for a caller who may not read personal data."""
 
     id: int

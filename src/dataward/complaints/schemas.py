@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from dataward.core.schemas import Schema
 
 
-class ComplaintIn(BaseModel):
+class ComplaintIn(Schema):
     """A complaint taken by phone, letter or in person, entered by staff."""
 
     channel: str = Field(default="phone", max_length=20)
@@ -19,7 +21,7 @@ class ComplaintIn(BaseModel):
     received_at: datetime | None = None
 
 
-class ComplaintSummary(BaseModel):
+class ComplaintSummary(Schema):
     """What anyone with the register sees: dates and status, never the contents."""
 
     id: int
@@ -32,7 +34,7 @@ class ComplaintSummary(BaseModel):
     closed_at: datetime | None
 
 
-class ComplaintUpdateOut(BaseModel):
+class ComplaintUpdateOut(Schema):
     written_at: datetime
     written_by: str
     text: str

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from dataward.connectors.testing import SystemTest
+from dataward.core.schemas import Schema
 from dataward.policy.service import LoadedPolicy
 
 
-class SystemTestOut(BaseModel):
+class SystemTestOut(Schema):
     system: str
     kind: str
     status: str  # ok | failed | skipped
@@ -22,7 +21,7 @@ class SystemTestOut(BaseModel):
     by: str | None
 
 
-class SystemOut(BaseModel):
+class SystemOut(Schema):
     name: str
     kind: str
     collections: int

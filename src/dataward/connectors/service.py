@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
 from dataward.connectors.base import Connector, Key, Row
 from dataward.connectors.provenance import OWN, classify
 from dataward.connectors.registry import KINDS, connect
@@ -84,6 +82,8 @@ def normalise(kind: str, value: str) -> str:
 def phone_variants(value: str) -> set[str]:
     """The spellings a system may have stored a number in; all are matched by one `IN`, which
     an index on the column still serves (unlike stripping spaces in SQL)."""
+    import phonenumbers  # here, not at the top: the web server need not load it to start
+
     variants = {value}
     try:
         number = phonenumbers.parse(value, DEFAULT_REGION)

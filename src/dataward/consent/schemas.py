@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from dataward.core.schemas import Schema
 
 Short = Field(default=None, max_length=320)
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -34,7 +36,7 @@ class RecordIn(Who):
     given_by: str | None = Short
 
 
-class EventOut(BaseModel):
+class EventOut(Schema):
     id: int
     recorded_at: str
     pseudonym: str
@@ -50,7 +52,7 @@ class EventOut(BaseModel):
     recorded_by: str
 
 
-class PreferenceOut(BaseModel):
+class PreferenceOut(Schema):
     purpose: str
     medium: str
     state: str
@@ -59,7 +61,7 @@ class PreferenceOut(BaseModel):
     wording_version: str
 
 
-class PreferencesOut(BaseModel):
+class PreferencesOut(Schema):
     pseudonym: str
     preferences: list[PreferenceOut]
 
@@ -72,7 +74,7 @@ class CheckIn(Who):
     on: date | None = None
 
 
-class VerdictOut(BaseModel):
+class VerdictOut(Schema):
     allowed: bool
     reasons: list[str]
     purpose: str
@@ -87,13 +89,13 @@ class ScreenIn(Strict):
     contacts: list[Who] = Field(max_length=10_000)
 
 
-class ScreenedOut(BaseModel):
+class ScreenedOut(Schema):
     row: int
     allowed: bool
     reasons: list[str]
 
 
-class ScreenOut(BaseModel):
+class ScreenOut(Schema):
     purpose: str
     medium: str
     on: date
@@ -107,10 +109,10 @@ class LinksIn(Strict):
     emails: list[str] = Field(max_length=10_000)
 
 
-class LinkOut(BaseModel):
+class LinkOut(Schema):
     email: str
     url: str
 
 
-class LinksOut(BaseModel):
+class LinksOut(Schema):
     links: list[LinkOut]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from dataward.accounts.guard import Principal, api_access
 from dataward.accounts.roles import Permission
 from dataward.consent import service, tps
 from dataward.consent.schemas import Who
+from dataward.core.schemas import Schema
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep
 
 router = APIRouter(tags=["suppression and screening"])
@@ -18,11 +19,11 @@ class SuppressIn(Who):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class SuppressedOut(BaseModel):
+class SuppressedOut(Schema):
     suppressed: bool
 
 
-class ListStatusOut(BaseModel):
+class ListStatusOut(Schema):
     list: str
     imported: bool
     as_of: str | None

@@ -6,13 +6,14 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, StrictBool
+from pydantic import StrictBool
 
 from dataward.accounts.guard import Principal, api_access, public
 from dataward.accounts.roles import Permission
 from dataward.cookies import service
 from dataward.core.errors import UsageError
 from dataward.core.ratelimit import hit
+from dataward.core.schemas import Schema
 from dataward.core.web import DbSession, RuntimeDep
 from dataward.policy.web import PolicyDep
 
@@ -22,21 +23,21 @@ LARGEST_BODY = 4096  # a choice is a few hundred bytes; anything bigger is not a
 PER_ADDRESS_PER_MINUTE = 30
 
 
-class ChoiceIn(BaseModel):
+class ChoiceIn(Schema):
     visitor: str
     version: str
     choices: dict[str, StrictBool]
     gpc: StrictBool = False
 
 
-class ChoiceOut(BaseModel):
+class ChoiceOut(Schema):
     id: int
     banner_version: str
     choices: dict[str, bool]
     global_privacy_control: bool
 
 
-class SummaryOut(BaseModel):
+class SummaryOut(Schema):
     visitors: int
     with_global_privacy_control: int
     allowed: dict[str, int]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from dataward.core.schemas import Schema
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Schema):
     type: str
     message: str
     fix: str | None = None
     problems: list[str] | None = None
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Schema):
     """The one JSON error shape (error_body), for the OpenAPI description."""
 
     error: ErrorDetail

@@ -8,18 +8,15 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
 from typer.exceptions import TyperException
 
 from dataward.core.errors import DatawardError, PolicyError, UsageError
@@ -27,13 +24,38 @@ from dataward.core.files import new_private_folders
 from dataward.core.payment_numbers import refuse_payment_numbers
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from dataward.core.runtime import Runtime
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _LateConsole:
+    """rich's Console, made at its first use: importing rich costs a command 40 ms and the web
+    server 2 MB, and many never print through it (`--json`, the server's requests)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._made: Console | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        made = self.__dict__.get("_made")
+        if made is None:
+            with self.__dict__["_lock"]:
+                made = self._made
+                if made is None:
+                    from rich.console import Console
+
+                    made = self._made = Console(**self._options)
+        return getattr(made, name)
+
+
+out = cast("Console", _LateConsole(highlight=False, soft_wrap=True))
+err = cast("Console", _LateConsole(stderr=True, highlight=False, soft_wrap=True))
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -245,6 +267,9 @@ def parse_refs(pairs: Iterable[str] | None) -> dict[str, str]:
 def print_table(table: Table) -> None:
     """Every table a command prints. One too wide for the terminal would wrap each cell into a
     thin column of fragments, so it folds instead: one block of `header: value` lines per row."""
+    from rich.measure import Measurement
+    from rich.text import Text
+
     unbounded = out.options.update_width(1_000_000)  # the width it wants, not what it gets
     if Measurement.get(out, unbounded, table).maximum <= out.width:
         out.print(table)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from dataward.core.errors import UsageError
@@ -63,6 +62,8 @@ def normalise_phone(value: str, region: str = DEFAULT_REGION) -> str:
     """E.164 form (+447700900123); national numbers are read in `region`."""
     if region == "GB" and (plain := _PLAIN_UK.fullmatch(value)) is not None:
         return "+44" + plain.group(1)
+    import phonenumbers  # here, not at the top: the web server need not load it to start
+
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from dataward.core.schemas import Schema
 
 
-class DisclosureIn(BaseModel):
+class DisclosureIn(Schema):
     requester_kind: str = Field(max_length=40)
     requester: str = Field(min_length=1, max_length=2000)
     ground: str = Field(max_length=60)
@@ -17,17 +19,17 @@ class DisclosureIn(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Schema):
     note: str = Field(min_length=1, max_length=2000)
 
 
-class ReleaseIn(BaseModel):
+class ReleaseIn(Schema):
     released_what: str = Field(min_length=1, max_length=2000)
     package_name: str = Field(min_length=1, max_length=255)
     package_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class DisclosureOut(BaseModel):
+class DisclosureOut(Schema):
     """A disclosure; the texts are null for a caller who may not read personal data."""
 
     id: int

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
-
+from dataward.core.schemas import Schema
 from dataward.notice import service as versions
 from dataward.notice.diff import Change
 from dataward.notice.models import NoticeVersion
 
 
-class VersionOut(BaseModel):
+class VersionOut(Schema):
     number: int
     effective_on: date
     published_at: datetime
@@ -25,17 +24,17 @@ class VersionDetailOut(VersionOut):
     html: str
 
 
-class DiffOut(BaseModel):
+class DiffOut(Schema):
     old: int
     new: int
     changes: list[Change]
 
 
-class PublishIn(BaseModel):
+class PublishIn(Schema):
     effective_on: date | None = None
 
 
-class PublishedOut(BaseModel):
+class PublishedOut(Schema):
     created: bool  # false: the notice was unchanged, the current version stands
     number: int
     effective_on: date

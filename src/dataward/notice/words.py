@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import re
 
-import phonenumbers
-
 from dataward.policy.schema import (
     Art9Condition,
     LawfulBasis,
@@ -242,6 +240,7 @@ def country_name(code: str) -> str:
     if code == UK:
         return "the United Kingdom"
     # Imported here: the geocoder loads ~0.5 s of data that most commands never need.
+    import phonenumbers
     from phonenumbers import geocoder
 
     example = phonenumbers.example_number(code)

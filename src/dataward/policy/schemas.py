@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from dataward.core.errors import Problem
+from dataward.core.schemas import Schema
 
 
-class ProblemOut(BaseModel):
+class ProblemOut(Schema):
     file: str
     line: int
     column: int
@@ -18,7 +17,7 @@ class ProblemOut(BaseModel):
     text: str
 
 
-class CheckOut(BaseModel):
+class CheckOut(Schema):
     ok: bool
     errors: int
     warnings: int

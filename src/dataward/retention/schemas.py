@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from dataward.core.schemas import Schema
 from dataward.retention.models import HoldScope, ReviewStatus, SweepStatus
 
 NOTE = Field(min_length=1, max_length=2000)
 
 
-class HoldIn(BaseModel):
+class HoldIn(Schema):
     """A hold on a person (email or phone), a record (system, collection, key) or a collection."""
 
     scope: HoldScope
@@ -26,15 +27,15 @@ class HoldIn(BaseModel):
     key: str | None = Field(default=None, max_length=1000)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(Schema):
     reason: str = NOTE
 
 
-class NoteIn(BaseModel):
+class NoteIn(Schema):
     note: str = NOTE
 
 
-class HoldOut(BaseModel):
+class HoldOut(Schema):
     id: int
     scope: HoldScope
     target: str
@@ -52,7 +53,7 @@ class HoldOut(BaseModel):
     release_reason: str | None
 
 
-class RunOut(BaseModel):
+class RunOut(Schema):
     id: int
     started_at: datetime
     finished_at: datetime | None
@@ -66,7 +67,7 @@ class RunOut(BaseModel):
     error: str | None
 
 
-class CollectionOutcomeOut(BaseModel):
+class CollectionOutcomeOut(Schema):
     system: str
     collection: str
     rule: str
@@ -81,7 +82,7 @@ class CollectionOutcomeOut(BaseModel):
     error: str | None
 
 
-class BatchEvidenceOut(BaseModel):
+class BatchEvidenceOut(Schema):
     batch: int
     number: int
     system: str
@@ -103,16 +104,16 @@ class RunDetailOut(RunOut):
     batches: list[BatchEvidenceOut]
 
 
-class SweepIn(BaseModel):
+class SweepIn(Schema):
     system: str | None = Field(default=None, max_length=200)
 
 
-class QueuedOut(BaseModel):
+class QueuedOut(Schema):
     job: int
     state: str
 
 
-class ForecastRowOut(BaseModel):
+class ForecastRowOut(Schema):
     rule: str
     system: str
     collection: str
@@ -122,7 +123,7 @@ class ForecastRowOut(BaseModel):
     by_month: list[int]
 
 
-class ForecastOut(BaseModel):
+class ForecastOut(Schema):
     today: date
     months: list[str]
     due_now: int
@@ -130,7 +131,7 @@ class ForecastOut(BaseModel):
     rows: list[ForecastRowOut]
 
 
-class ReviewOut(BaseModel):
+class ReviewOut(Schema):
     id: int
     rule: str
     system: str

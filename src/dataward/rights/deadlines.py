@@ -12,22 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from dataward.policy.expressions import Period, add_period
 from dataward.policy.schema import Nation
+from dataward.rights.bank_holidays import bank_holidays
 
 ONE_MONTH = 1
 # The original month plus up to two further months (Art 12(3)).
 EXTENDED_MONTHS = 3
-
-# The `holidays` package names the UK's nations as subdivisions of GB. England and Wales share
-# their bank holidays, so ENG stands for both.
-SUBDIVISIONS: dict[Nation, str] = {
-    Nation.ENGLAND_AND_WALES: "ENG",
-    Nation.SCOTLAND: "SCT",
-    Nation.NORTHERN_IRELAND: "NIR",
-}
 
 
 @dataclass(frozen=True)
@@ -67,8 +58,7 @@ def add_months(d: date, n: int) -> date:
 
 @lru_cache(maxsize=64)
 def _bank_holidays(nation: Nation, year: int) -> dict[date, str]:
-    calendar = holidays.country_holidays("GB", subdiv=SUBDIVISIONS[nation], years=year)
-    return {day: str(name) for day, name in calendar.items() if day.year == year}
+    return bank_holidays(nation, year)
 
 
 def bank_holiday(d: date, nation: Nation) -> str | None:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import pyzipper
 from sqlalchemy.orm import Session
 
 from dataward.connectors.base import Key
@@ -249,6 +248,8 @@ def new_package_password() -> str:
 
 def encrypted_copy(content: bytes, password: str) -> bytes:
     """The same ZIP with every entry under AES-256 (WinZip AES: 7-Zip, WinRAR, Keka open it)."""
+    import pyzipper  # here, not at the top: only a package sent encrypted needs it
+
     buffer = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(content)) as source,

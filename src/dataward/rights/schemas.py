@@ -6,8 +6,9 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from dataward.core.schemas import Schema
 from dataward.rights.models import (
     IdentityMethod,
     ItemOutcome,
@@ -24,7 +25,7 @@ EMAIL = "email"
 PHONE_NUMBER = "phone_number"
 
 
-class RequesterIdentities(BaseModel):
+class RequesterIdentities(Schema):
     """Who the request is about: an email, a phone number and any custom references.
 
     `extra` maps a custom identity type declared on a dataset field (e.g. `account_number`)
@@ -52,21 +53,21 @@ class RequesterIdentities(BaseModel):
         return values
 
 
-class SealedDetails(BaseModel):
+class SealedDetails(Schema):
     """What is kept sealed under the requester's key in `RightsRequest.details_ct`."""
 
     extra_identities: dict[str, str] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class PauseOut(BaseModel):
+class PauseOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     asked_on: date
     answered_on: date | None
 
 
-class TaskOut(BaseModel):
+class TaskOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     system: str
@@ -79,7 +80,7 @@ class TaskOut(BaseModel):
     summary: dict[str, Any]
 
 
-class ItemOut(BaseModel):
+class ItemOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     system: str
@@ -91,7 +92,7 @@ class ItemOut(BaseModel):
     until_on: date | None
 
 
-class IdentityOut(BaseModel):
+class IdentityOut(Schema):
     """One identity the request was opened with (its type, never its value) and its proof."""
 
     identity: str
@@ -105,7 +106,7 @@ class IdentityOut(BaseModel):
     dropped_because: str | None
 
 
-class ReviewItemOut(BaseModel):
+class ReviewItemOut(Schema):
     """A record that names someone else, set aside until staff include or exclude it."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -121,7 +122,7 @@ class ReviewItemOut(BaseModel):
     note: str | None
 
 
-class RequestSummary(BaseModel):
+class RequestSummary(Schema):
     """One line of `rights list`: no personal data, only the pseudonym."""
 
     reference: str
@@ -182,7 +183,7 @@ class RequestLine(RequestSummary):
     due_status: DueStatus
 
 
-class RequestPage(BaseModel):
+class RequestPage(Schema):
     """A page of requests by due date, with how many match in all."""
 
     items: list[RequestLine]
@@ -191,7 +192,7 @@ class RequestPage(BaseModel):
     limit: int
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Schema):
     """One event of the request's audit trail, said in words."""
 
     sequence: int
@@ -202,7 +203,7 @@ class TimelineEntry(BaseModel):
     said: str
 
 
-class DeskSummary(BaseModel):
+class DeskSummary(Schema):
     """The dashboard's view of requests: what is due first, and what waits for staff."""
 
     open: int
@@ -213,7 +214,7 @@ class DeskSummary(BaseModel):
     first_due: list[RequestLine]
 
 
-class OpenRequestIn(BaseModel):
+class OpenRequestIn(Schema):
     """What `rights open` takes: the kind, who it is about and what it asks."""
 
     model_config = ConfigDict(extra="forbid")
@@ -229,20 +230,20 @@ class OpenRequestIn(BaseModel):
     note: str | None = Field(default=None, max_length=10_000)
 
 
-class SendCodeIn(BaseModel):
+class SendCodeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     by: str | None = Field(default=None, description="email or sms (default: the first unproved)")
 
 
-class CodeSentOut(BaseModel):
+class CodeSentOut(Schema):
     reference: str
     code_sent: bool
     sent_to: str
     expires_at: datetime
 
 
-class VerifyIn(BaseModel):
+class VerifyIn(Schema):
     """A code the requester received, or what staff saw (one of the two)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -256,7 +257,7 @@ class VerifyIn(BaseModel):
     by_call_back: bool = False
 
 
-class VerifyOut(BaseModel):
+class VerifyOut(Schema):
     reference: str
     verified: bool
     # Why a code did not verify (the failed attempt still counts).
@@ -266,38 +267,38 @@ class VerifyOut(BaseModel):
     not_verified: list[str] = Field(default_factory=list)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class WithdrawIn(BaseModel):
+class WithdrawIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(default=None, max_length=200)
 
 
-class ExtendIn(BaseModel):
+class ExtendIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000)
     told_on: date
 
 
-class PauseIn(BaseModel):
+class PauseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     asked_on: date
 
 
-class ResumeIn(BaseModel):
+class ResumeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answered_on: date
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Schema):
     """Set-aside records to include (they are the requester's) or exclude (someone else's)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -307,19 +308,19 @@ class ReviewIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class ReviewOut(BaseModel):
+class ReviewOut(Schema):
     reference: str
     items: list[ReviewItemOut]
     requeued: bool
 
 
-class TaskDoneIn(BaseModel):
+class TaskDoneIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     system: str = Field(min_length=1, max_length=200)
 
 
-class RunOut(BaseModel):
+class RunOut(Schema):
     """What a run did: finished or not, and why not per system."""
 
     reference: str
@@ -332,13 +333,13 @@ class RunOut(BaseModel):
     package_stored: bool
 
 
-class RefusalOut(BaseModel):
+class RefusalOut(Schema):
     reference: str
     state: RequestState
     notice: str
 
 
-class LetterOut(BaseModel):
+class LetterOut(Schema):
     """The letter to the person: the refusal notice (text) or the access letter (HTML)."""
 
     reference: str

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import httpx
-
 from dataward.core.clock import Clock, SystemClock
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError, ConnectorError
@@ -58,6 +56,8 @@ class HttpSmsGateway:
     token: str
 
     def send(self, to_e164: str, text: str) -> None:
+        import httpx  # here, not at the top: the web server need not load it to start
+
         try:
             answer = httpx.post(
                 self.url,

@@ -7,8 +7,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from dataward.core.errors import UsageError
 from dataward.core.files import write_private
 from dataward.core.spreadsheets import neutralise
@@ -50,6 +48,8 @@ def _width(header: str, values: list[str]) -> int:
 
 
 def xlsx_bytes(ropa: Ropa, *, organisation: str) -> bytes:
+    import xlsxwriter  # here, not at the top: only an XLSX export needs it
+
     buffer = io.BytesIO()
     # Text stays text: a policy value beginning with '=' must not become a live formula.
     workbook = xlsxwriter.Workbook(

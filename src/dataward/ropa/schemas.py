@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
+from dataward.core.schemas import Schema
 from dataward.ropa.recipients import RecipientEntry
 from dataward.ropa.service import COLUMNS, Ropa
 
 
-class ControllerLine(BaseModel):
+class ControllerLine(Schema):
     name: str
     text: str
 
 
-class RopaOut(BaseModel):
+class RopaOut(Schema):
     organisation: str
     controller: list[ControllerLine]
     # The ICO template's columns, in order; each row maps every column to its text.

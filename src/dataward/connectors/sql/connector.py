@@ -149,6 +149,10 @@ class SqlConnector(Connector):
                 ) from exc
             if backend == "sqlite":
                 event.listen(engine, "connect", _sqlite_foreign_keys)
+            if self._url.get_driver_name() == "pymysql":
+                from dataward.connectors.sql.mysql_tls import share_preferred_tls
+
+                share_preferred_tls(engine)
             self._engine_instance = engine
         return self._engine_instance
 
