@@ -56,6 +56,7 @@ class StaffAccount:
     password: str
     totp_secret: str | None
     role: Role
+    name: str = ""
 
     def code(self, runtime: Runtime) -> str:
         """The TOTP code at the runtime's clock (the server checks against that clock)."""
@@ -174,12 +175,12 @@ def staff_account(runtime: Runtime) -> Callable[..., StaffAccount]:
                 email=address,
                 role=chosen,
                 actor="test:fixture",
-                name=f"Test {chosen.value.title()} {made}",
+                name=(name := f"Test {chosen.value.title()} {made}"),
                 job_roles=job_roles,
             )
             user_id = account.user.id
         runtime.end_boundary()
-        return StaffAccount(user_id, address, account.password, account.totp_secret, chosen)
+        return StaffAccount(user_id, address, account.password, account.totp_secret, chosen, name)
 
     return make
 

@@ -64,5 +64,6 @@ def test_a_complaints_officer_opens_complaints_by_keyboard(
     assert _axe_violations(page) == []
 
     page.goto(f"{live_app.url}/console/records")  # the lookup form
-    assert page.get_by_label("The person's email address").is_visible()
+    assert page.get_by_label("Email address").is_visible()
+    assert page.get_by_label("or phone number").is_visible()
     assert _axe_violations(page) == []

@@ -28,7 +28,7 @@ def _view(
         "actor": "user:7",
         "actor_name": "Sam Agent",
         "job_roles": (),
-        "email": "Caller@Example.com",
+        "who": records.Lookup.of(email="Caller@Example.com"),
         "system": "crm",
         "collection": "complaints",
         "reason": "complaint C-104",

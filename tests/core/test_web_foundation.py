@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,16 @@ def app(runtime: Runtime) -> FastAPI:
     @app.get("/api/v1/number/{n}", dependencies=[public()])
     def number(n: int) -> dict[str, int]:
         return {"n": n}
+
+    @app.post("/api/v1/echo", dependencies=[public()])
+    def echo(body: dict[str, str]) -> dict[str, str]:
+        return body
+
+    app.state.csrf_free = (*app.state.csrf_free, "/echo-form")
+
+    @app.post("/echo-form", dependencies=[public()])
+    async def echo_form(request: Request) -> dict[str, str]:
+        return {key: str(value) for key, value in (await request.form()).items()}
 
     return app
 
@@ -213,3 +224,43 @@ def test_a_nul_character_in_the_address_is_refused_not_a_server_error(app: FastA
         answer = client.get(address)
         assert answer.status_code == 422, address
         assert "NUL" in answer.text
+
+
+def test_a_nul_character_in_a_json_or_form_body_is_refused_before_the_route(
+    app: FastAPI,
+) -> None:
+    client = TestClient(app)
+    fine = client.post("/api/v1/echo", json={"reason": "ordinary text \u00e9"})
+    assert fine.status_code == 200 and fine.json() == {"reason": "ordinary text \u00e9"}
+    sneaky = client.post("/api/v1/echo", json={"reason": "a\x00b"})  # sent as \u0000
+    assert sneaky.status_code == 422
+    assert sneaky.json()["error"]["message"] == "the request contains a NUL character"
+    raw = client.post(
+        "/api/v1/echo",
+        content=b'{"reason": "a\x00b"}',
+        headers={"content-type": "application/json"},
+    )
+    assert raw.status_code == 422
+    form = client.post("/echo-form", data={"reason": "a\x00b"})  # sent as %00
+    assert form.status_code == 422 and "NUL character" in form.text
+    assert client.post("/echo-form", data={"reason": "100% sure"}).json() == {"reason": "100% sure"}
+
+
+def test_a_nul_split_across_two_body_chunks_is_still_found(app: FastAPI) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"reason": "a\\u00'
+        yield b'00b"}'
+
+    answer = TestClient(app).post(
+        "/api/v1/echo", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422
+
+
+def test_an_oversized_json_body_is_refused_not_read_whole(app: FastAPI) -> None:
+    huge = b'{"reason": "' + b"x" * (9 * 1024 * 1024) + b'"}'
+    answer = TestClient(app).post(
+        "/api/v1/echo", content=huge, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"]["message"] == "the body is larger than 8 MB"

@@ -176,15 +176,18 @@ def person_records(
     runtime: RuntimeDep,
     keyring: KeyringDep,
     loaded: PolicyDep,
-    email: Annotated[str, Query(max_length=320)],
     system: Annotated[str, Query(max_length=200)],
     collection: Annotated[str, Query(max_length=200)],
+    email: Annotated[str, Query(max_length=320)] = "",
+    phone: Annotated[str, Query(max_length=40)] = "",
     reason: Annotated[str | None, Query(max_length=2000)] = None,
     principal: Principal = api_access(Permission.PERSONAL_DATA_READ),
 ) -> Response | dict[str, Any]:
-    """A person's records in one collection; a restricted one needs a named role and a reason.
+    """A person's records in one collection, by `email` or `phone` (one of them); a restricted
+    collection needs a named role and a reason.
 
     The view (or the refusal) is recorded before anything is read."""
+    who = records.Lookup.of(email=email, phone=phone)
     decision = records.record_view(
         session=session,
         clock=runtime.clock,
@@ -193,7 +196,7 @@ def person_records(
         actor=principal.actor,
         actor_name=principal.name,
         job_roles=principal.job_roles,
-        email=email,
+        who=who,
         system=system,
         collection=collection,
         reason=reason,
@@ -205,7 +208,7 @@ def person_records(
     found = records.read_records(
         loaded=loaded,
         environ=records.configured_environ(runtime.settings),
-        email=email,
+        who=who,
         system=system,
         collection=collection,
     )

@@ -99,16 +99,22 @@ def records_page(
     keyring: KeyringDep,
     loaded: PolicyDep,
     email: Annotated[str, Query(max_length=320)] = "",
+    phone: Annotated[str, Query(max_length=40)] = "",
     system: Annotated[str, Query(max_length=200)] = "",
     collection: Annotated[str, Query(max_length=200)] = "",
     grant: Annotated[str, Query(max_length=1000)] = "",
     principal: Principal = page_access(Permission.PERSONAL_DATA_READ),
 ) -> Response:
     """The lookup form; the reason form for a restricted collection; or the records."""
-    asked = {"email": email, "system": system, "collection": collection}
+    asked = {"email": email, "phone": phone, "system": system, "collection": collection}
     context: dict[str, Any] = {"asked": asked, "errors": {}, "choices": _choices(loaded)}
-    if not (email and system and collection):
+    if not ((email or phone) and system and collection):
         return render(request, "access/records.html", context)
+    try:
+        who = records.Lookup.of(email=email, phone=phone)
+    except UsageError as exc:
+        context["errors"] = {"person": exc.message}
+        return render(request, "access/records.html", context, status_code=422)
     records.declared(loaded, system, collection)
     roles = records.restricted_roles(loaded.policy, system, collection)
     if roles and not _granted(runtime, principal, asked, grant):
@@ -117,16 +123,16 @@ def records_page(
         records.record_view(
             session=session, clock=runtime.clock, keyring=keyring, loaded=loaded,
             actor=principal.actor, actor_name=principal.name, job_roles=principal.job_roles,
-            email=email, system=system, collection=collection, reason=None,
+            who=who, system=system, collection=collection, reason=None,
         )  # fmt: skip
     else:
         records.record_shown(
             session=session, clock=runtime.clock, keyring=keyring, actor=principal.actor,
-            email=email, system=system, collection=collection,
+            who=who, system=system, collection=collection,
         )  # fmt: skip
     found = records.read_records(
         loaded=loaded, environ=records.configured_environ(runtime.settings),
-        email=email, system=system, collection=collection,
+        who=who, system=system, collection=collection,
     )  # fmt: skip
     shown = [records.shown(r) for r in found]
     return render(request, "access/records.html", {**context, "records": shown, "roles": roles})
@@ -140,18 +146,20 @@ def open_restricted(
     keyring: KeyringDep,
     loaded: PolicyDep,
     email: Text = "",
+    phone: Text = "",
     system: Text = "",
     collection: Text = "",
     reason: Text = "",
     principal: Principal = page_access(Permission.PERSONAL_DATA_READ),
 ) -> Response:
     """Record why this account opens a restricted collection (or that it may not), first."""
-    asked = {"email": email, "system": system, "collection": collection}
+    asked = {"email": email, "phone": phone, "system": system, "collection": collection}
     try:
         decision = records.record_view(
             session=session, clock=runtime.clock, keyring=keyring, loaded=loaded,
             actor=principal.actor, actor_name=principal.name, job_roles=principal.job_roles,
-            email=email, system=system, collection=collection, reason=reason,
+            who=records.Lookup.of(email=email, phone=phone), system=system,
+            collection=collection, reason=reason,
         )  # fmt: skip
     except UsageError as exc:
         context = {

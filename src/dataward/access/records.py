@@ -23,8 +23,9 @@ from dataward.connectors.registry import environ_for_jobs
 from dataward.connectors.service import FoundRecord, Identities, find_person, open_connectors
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
-from dataward.core.crypto import Keyring, normalise_email
+from dataward.core.crypto import Keyring
 from dataward.core.errors import NotFound, UsageError
+from dataward.core.identifiers import normalise_email, normalise_phone
 from dataward.policy.schema import AccessKind
 from dataward.policy.service import LoadedPolicy
 
@@ -47,6 +48,37 @@ class ViewDecision:
             if self.roles
             else ""
         )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Whose records: by email address or by phone number (one of them, normalised)."""
+
+    email: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def of(cls, *, email: str = "", phone: str = "") -> Lookup:
+        email, phone = email.strip(), phone.strip()
+        if bool(email) == bool(phone):
+            raise UsageError(
+                "give the person's email address or their phone number, one of them",
+                fix="look a person up by one identity at a time",
+            )
+        if email:
+            return cls(email=normalise_email(email))
+        return cls(phone=normalise_phone(phone))
+
+    def hashed(self, keyring: Keyring) -> str:
+        """The keyed hash the audit log names the person by (never the address itself)."""
+        if self.email is not None:
+            return keyring.identifier_hash("email", self.email)
+        assert self.phone is not None
+        return keyring.identifier_hash("phone", self.phone)
+
+    @property
+    def identities(self) -> Identities:
+        return Identities.of(email=self.email, phone=self.phone)
 
 
 def configured_environ(settings: Settings) -> dict[str, str]:
@@ -73,14 +105,14 @@ def record_view(
     actor: str,
     actor_name: str,
     job_roles: Collection[str],
-    email: str,
+    who: Lookup,
     system: str,
     collection: str,
     reason: str | None,
 ) -> ViewDecision:
     """Decide whether this account may see the records, and write that down first."""
     declared(loaded, system, collection)
-    person = keyring.attached(session).identifier_hash("email", normalise_email(email))
+    person = who.hashed(keyring.attached(session))
     roles = tuple(restricted_roles(loaded.policy, system, collection))
     where = {"system": system, "collection": collection, "person": person}
     if not roles:
@@ -127,12 +159,12 @@ def record_shown(
     clock: Clock,
     keyring: Keyring,
     actor: str,
-    email: str,
+    who: Lookup,
     system: str,
     collection: str,
 ) -> None:
     """The records of a restricted view already granted are shown (again): logged too."""
-    person = keyring.attached(session).identifier_hash("email", normalise_email(email))
+    person = who.hashed(keyring.attached(session))
     audit.record(
         session=session, clock=clock, actor=actor, action=VIEWED, object_type="collection",
         object_id=f"{system}.{collection}",
@@ -141,12 +173,12 @@ def record_shown(
 
 
 def read_records(
-    *, loaded: LoadedPolicy, environ: Mapping[str, str], email: str, system: str, collection: str
+    *, loaded: LoadedPolicy, environ: Mapping[str, str], who: Lookup, system: str, collection: str
 ) -> list[FoundRecord]:
     """The person's records in that collection, found as an access request finds them."""
     connectors = open_connectors(loaded, environ=environ, systems=[system])
     try:
-        found = find_person(loaded, connectors, Identities.of(email=email))
+        found = find_person(loaded, connectors, who.identities)
     finally:
         for connector in connectors.values():
             connector.close()

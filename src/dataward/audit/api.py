@@ -58,7 +58,7 @@ def verify_now(
     principal: Principal = api_access(Permission.AUDIT_READ),
 ) -> VerifyOut:
     """Recompute the chain, the signatures and the witness, as `dataward audit verify`."""
-    report = browse.verify_log(session=session, settings=runtime.settings)
+    report = browse.verify_everything(session=session, settings=runtime.settings)
     browse.record_verification(
         session=session, clock=runtime.clock, actor=principal.actor, report=report
     )

@@ -8,12 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from dataward.audit import browse, checkpoints, service, witness
 from dataward.audit.models import AuditEvent
 from dataward.audit.schemas import verify_out
-from dataward.core.config import Settings
 from dataward.core.console import (
     EXIT_FAILED,
     handle_errors,
@@ -21,7 +19,7 @@ from dataward.core.console import (
     print_json,
     ready_runtime,
 )
-from dataward.core.crypto import Keyring, load_signing_key, signing_key_id
+from dataward.core.crypto import load_signing_key, signing_key_id
 from dataward.core.errors import UsageError
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -46,20 +44,12 @@ def verify_command(
     """Recompute the hash chain, check every checkpoint signature and compare with the witness."""
     rt = ready_runtime()
     with rt.transaction() as session:
-        report = browse.verify_log(
+        found = browse.verify_everything(
             session=session, settings=rt.settings, use_witness=not no_witness
         )
-        records = _records_checked(session, rt.settings)
-    broken = [check for check in records if check["problem"] is not None]
+    report = found.chain
     if as_json:
-        print_json(
-            {
-                **verify_out(report).model_dump(),
-                "ok": report.ok and not broken,
-                "witness_checked": not no_witness,
-                "records": records,
-            }
-        )
+        print_json({**verify_out(found).model_dump(), "witness_checked": not no_witness})
     elif report.problem is not None:
         out.print(f"audit log TAMPERED: {report.problem}", markup=False)
         out.print(f"{report.events} events verified before it", markup=False)
@@ -83,35 +73,15 @@ def verify_command(
                 markup=False,
             )
     if not as_json:
-        for check in records:
-            if check["problem"] is not None:
-                out.print(f"{check['name']} TAMPERED: {check['problem']}", markup=False)
-            elif check["checked"]:
+        for check in found.records:
+            if check.problem is not None:
+                out.print(f"{check.name} TAMPERED: {check.problem}", markup=False)
+            elif check.checked:
                 out.print(
-                    f"{check['name']}: {check['checked']} records match their audit events",
-                    markup=False,
+                    f"{check.name}: {check.checked} records match their audit events", markup=False
                 )
-    if not report.ok or broken:
+    if not found.ok:
         raise typer.Exit(EXIT_FAILED)
-
-
-def _records_checked(session: Session, settings: Settings) -> list[dict[str, Any]]:
-    """Each domain's own records (the consent ledger, the access register) against what their
-    audit events vouch for."""
-    import importlib
-
-    from dataward.domains import evidence_checks
-
-    names = evidence_checks()
-    if not names:
-        return []
-    keyring = Keyring.from_settings(settings)
-    found = []
-    for name in names:
-        module, _, function = name.partition(":")
-        check = getattr(importlib.import_module(module), function)(session=session, keyring=keyring)
-        found.append({"name": check.name, "checked": check.checked, "problem": check.problem})
-    return found
 
 
 def _event_json(event: AuditEvent) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def verify_now(
     principal: Principal = page_access(Permission.AUDIT_READ),
 ) -> Response:
     """Run the same verification as `dataward audit verify`, then show its result."""
-    report = browse.verify_log(session=session, settings=runtime.settings)
+    report = browse.verify_everything(session=session, settings=runtime.settings)
     browse.record_verification(
         session=session, clock=runtime.clock, actor=principal.actor, report=report
     )
@@ -102,7 +102,7 @@ def verify_now(
 def verified_page(
     request: Request,
     runtime: RuntimeDep,
-    result: Annotated[str, Query(max_length=4000)] = "",
+    result: Annotated[str, Query(max_length=8000)] = "",
     principal: Principal = page_access(Permission.AUDIT_READ),
 ) -> Response:
     try:

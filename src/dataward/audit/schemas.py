@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dataward.audit.browse import ChainStatus, LogPage
+from dataward.audit.browse import ChainStatus, LogPage, Verification
 from dataward.audit.models import AuditEvent
 from dataward.audit.verify import VerifyReport
 
@@ -37,8 +37,14 @@ class ChainProblemOut(BaseModel):
     message: str
 
 
+class RecordsCheckOut(BaseModel):
+    name: str  # "consent ledger", "access register", ...
+    checked: int
+    problem: str | None
+
+
 class VerifyOut(BaseModel):
-    ok: bool
+    ok: bool  # the chain and every domain's records
     events_verified: int
     checkpoints_verified: int
     last_sequence: int
@@ -49,6 +55,7 @@ class VerifyOut(BaseModel):
     witnessed_checkpoints: int
     last_witnessed: int
     problem: ChainProblemOut | None
+    records: list[RecordsCheckOut] = []
 
 
 class ChainStatusOut(BaseModel):
@@ -78,10 +85,16 @@ def page_out(page: LogPage) -> LogPageOut:
     return LogPageOut(events=[event_out(e) for e in page.events], older=page.older)
 
 
-def verify_out(report: VerifyReport) -> VerifyOut:
+def verify_out(found: VerifyReport | Verification) -> VerifyOut:
+    """The chain's result, and each domain's records when given the whole verification."""
+    report = found.chain if isinstance(found, Verification) else found
+    records = found.records if isinstance(found, Verification) else []
     problem = report.problem
     return VerifyOut(
-        ok=report.ok,
+        ok=found.ok,
+        records=[
+            RecordsCheckOut(name=r.name, checked=r.checked, problem=r.problem) for r in records
+        ],
         events_verified=report.events,
         checkpoints_verified=report.checkpoints,
         last_sequence=report.last_sequence,

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +108,12 @@ def email_to(settings: Settings, address: str, entries: Iterable[WitnessEntry]) 
     batch = list(entries)
     if not batch:
         return
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = address
-    message["Subject"] = f"Dataward audit checkpoint {batch[-1].sequence}"
+    message = mail.new_message(
+        settings,
+        to=address,
+        subject=f"Dataward audit checkpoint {batch[-1].sequence}",
+        now=datetime.now(UTC),
+    )
     message.set_content(
         "Dataward signed its audit log. Keep this email: `dataward audit verify` can only\n"
         "prove the log was not rewritten since if a copy like this exists outside it.\n\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
+from dataward.core.mail import new_message
 from dataward.people import service as people
 from dataward.policy.service import LoadedPolicy
 from dataward.rights.verification import send_mail
@@ -97,12 +97,12 @@ def notice_message(
 ) -> EmailMessage:
     org = loaded.policy.organisation
     contact = org.dpo.email if org.dpo else org.privacy_contact
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = f"A security incident affecting your personal data at {org.name}"
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
+    message = new_message(
+        settings,
+        to=to,
+        subject=f"A security incident affecting your personal data at {org.name}",
+        now=clock.now(),
+    )
     message.set_content(
         f"{text.strip()}\n\nIf you have questions, contact us at {contact}.\n\n{org.name}\n"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from dataward.breaches.models import Breach, BreachAlert
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError
+from dataward.core.mail import new_message
 from dataward.policy.schema import Policy
 from dataward.policy.service import load_policy
 from dataward.rights.verification import send_mail
@@ -52,14 +52,15 @@ def alert_message(
 ) -> EmailMessage:
     due = breach_clock.local(breach_clock.deadline(breach.aware_at), breach.aware_zone)
     left = breach_clock.hours_left(breach.aware_at, clock.now())
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = (
-        f"Breach {breach.id}: {hours} hours since awareness, about {max(left, 0):.0f} hours left"
+    message = new_message(
+        settings,
+        to=to,
+        subject=(
+            f"Breach {breach.id}: {hours} hours since awareness, "
+            f"about {max(left, 0):.0f} hours left"
+        ),
+        now=clock.now(),
     )
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
     # No facts in the email: they stay sealed in the register, read in the console.
     message.set_content(
         "\n".join(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 from typing import Any
 
 from dataward.breaches.alerts import dpo_address
 from dataward.complaints import service
 from dataward.core import jobs
 from dataward.core.clock import today
+from dataward.core.mail import new_message
 from dataward.policy.service import load_policy
 from dataward.rights.verification import send_mail
 
@@ -27,11 +27,11 @@ def alert_job(payload: dict[str, Any], ctx: jobs.JobContext) -> None:
         on = today(ctx.clock)
         for complaint in service.to_alert(session=session, policy=policy, on=on):
             counted = service.due(complaint, policy)
-            message = EmailMessage()
-            message["From"] = settings.mail_from
-            message["To"] = dpo_address(policy)
-            message["Subject"] = (
-                f"Complaint {complaint.id}: acknowledge it by {counted.alert_on:%d %B %Y}"
+            message = new_message(
+                settings,
+                to=dpo_address(policy),
+                subject=f"Complaint {complaint.id}: acknowledge it by {counted.alert_on:%d %B %Y}",
+                now=ctx.clock.now(),
             )
             message.set_content(
                 f"Complaint {complaint.id}, received {complaint.received_on:%d %B %Y}, has not "

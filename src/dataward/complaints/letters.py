@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from functools import lru_cache
 
 import jinja2
@@ -13,6 +11,7 @@ from dataward.complaints.models import Complaint
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
+from dataward.core.mail import new_message
 from dataward.people import service as people
 from dataward.policy.schema import Policy
 from dataward.rights.verification import send_mail
@@ -69,12 +68,12 @@ def send_letter(
     details = people.reveal(session=session, keyring=keyring, person=person)
     if details.email is None:
         return False
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = details.email
-    message["Subject"] = f"{SUBJECTS[kind]} (complaint {complaint.id})"
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
+    message = new_message(
+        settings,
+        to=details.email,
+        subject=f"{SUBJECTS[kind]} (complaint {complaint.id})",
+        now=clock.now(),
+    )
     message.set_content(
         letter_text(kind, complaint=complaint, policy=policy, name=details.name, text=text)
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -24,6 +23,7 @@ from dataward.core import ratelimit
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
 from dataward.core.errors import DatawardError, UsageError
+from dataward.core.mail import new_message
 from dataward.core.signing import sign, unsign
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep, is_https, public, redirect, render
 from dataward.people import service as people
@@ -156,10 +156,12 @@ def start(
         clock=runtime.clock,
     )
     code = f"{secrets.randbelow(10**6):06d}"
-    message = EmailMessage()
-    message["From"] = runtime.settings.mail_from
-    message["To"] = address
-    message["Subject"] = "Your code for your marketing preferences"
+    message = new_message(
+        runtime.settings,
+        to=address,
+        subject="Your code for your marketing preferences",
+        now=runtime.clock.now(),
+    )
     message.set_content(
         f"Your code is {code}\n\nEnter it on the marketing preferences page within 30 minutes. "
         "If you did not ask for it, ignore this email: nothing changes.\n"

@@ -26,7 +26,6 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dataward.core.crypto import Keyring
 from dataward.core.errors import DatawardError, NotAuthenticated, PolicyError
@@ -35,6 +34,7 @@ from dataward.core.headers import PERMISSIONS_POLICY as PERMISSIONS_POLICY
 from dataward.core.headers import bearer_token_matches as bearer_token_matches
 from dataward.core.headers import install_security_headers as install_security_headers
 from dataward.core.headers import is_https as is_https
+from dataward.core.nul import RefuseNul
 from dataward.core.runtime import Runtime
 
 log = logging.getLogger("dataward.web")
@@ -363,27 +363,10 @@ def install_error_handler(app: FastAPI) -> None:
         except Exception:  # the error page itself failed: plain text, still no detail
             return Response("Internal error", status_code=500, media_type="text/plain")
 
-    app.add_middleware(_RefuseNul)
+    # A NUL in an address or a JSON or form body is refused before it reaches a query.
+    app.add_middleware(RefuseNul, answer=error_response)
+
     app.add_exception_handler(DatawardError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid_request)
     app.add_exception_handler(Exception, on_bug)
-
-
-class _RefuseNul:
-    """Pure ASGI middleware: a NUL character has no meaning in an address and PostgreSQL
-    refuses it in text: say so, rather than let it reach a query and end as a server error."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            query = scope.get("query_string", b"").decode("latin-1").lower()
-            if "\x00" in scope["path"] or "\x00" in query or "%00" in query:
-                error = named_error(
-                    "UsageError", 422, "the address contains a NUL character", fix="remove it"
-                )
-                await error_response(Request(scope, receive), error)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

@@ -104,11 +104,15 @@ def show_request(
 
 @router.get("/{reference}/timeline", response_model=list[TimelineEntry])
 def request_timeline(
-    reference: str, session: DbSession, principal: Principal = api_access(P.REQUESTS_READ)
+    reference: str,
+    session: DbSession,
+    keyring: KeyringDep,
+    principal: Principal = api_access(P.REQUESTS_READ),
 ) -> list[TimelineEntry]:
-    """What happened to the request, when and by whom, from the audit log."""
+    """What happened to the request, when and by whom, from the audit log (`actor` is the log's
+    key for who acted, `by` the same in words)."""
     request = service.get_request(session=session, reference=reference)
-    return casework.timeline(session=session, request=request)
+    return casework.timeline(session=session, request=request, keyring=keyring)
 
 
 @router.get(

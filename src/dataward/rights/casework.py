@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dataward.accounts import actors
 from dataward.audit import service as audit
 from dataward.core.clock import Clock, today
 from dataward.core.crypto import Keyring
@@ -34,7 +35,13 @@ from dataward.rights.schemas import (
     RequestSummary,
     TimelineEntry,
 )
-from dataward.rights.service import describe, list_requests, summarise
+from dataward.rights.service import (
+    BY_DUE_DATE,
+    describe,
+    list_requests,
+    requests_query,
+    summarise,
+)
 
 # Staff need days, not hours, to finish a request: three working days' warning is the least
 # that leaves time to chase a system, ten gives time to ask for an extension.
@@ -75,13 +82,23 @@ def request_page(
     """Requests by due date, filtered, one page of them."""
     offset = max(offset, 0)
     limit = min(max(limit, 1), MAX_PAGE)
-    found = list_requests(session=session, clock=clock, state=state, kind=kind, overdue=overdue)
     on = today(clock)
+    if overdue:
+        # Overdue is decided in Python for paused requests (their due date moves daily); the
+        # candidates are open requests only, a short list.
+        found = list_requests(session=session, clock=clock, state=state, kind=kind, overdue=True)
+        return RequestPage(
+            items=[line(r, today_on=on) for r in found[offset : offset + limit]],
+            total=len(found),
+            offset=offset,
+            limit=limit,
+        )
+    # Every request ever made can be many: count and page in the database.
+    query = requests_query(state=state, kind=kind)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(*BY_DUE_DATE).offset(offset).limit(limit))
     return RequestPage(
-        items=[line(r, today_on=on) for r in found[offset : offset + limit]],
-        total=len(found),
-        offset=offset,
-        limit=limit,
+        items=[line(r, today_on=on) for r in rows], total=total, offset=offset, limit=limit
     )
 
 
@@ -162,20 +179,26 @@ def _said(action: str, details: Mapping[str, Any]) -> str:
         return template.split(" {", 1)[0].split(" (", 1)[0]
 
 
-def timeline(*, session: Session, request: RightsRequest) -> list[TimelineEntry]:
+def timeline(*, session: Session, request: RightsRequest, keyring: Keyring) -> list[TimelineEntry]:
     """What happened to the request, when and by whom, as the audit log recorded it."""
     # By the person's pseudonym (indexed), then this request's events among theirs.
     where = audit.EventFilter(subject=request.person_pseudonym)
+    events = [
+        event
+        for event in audit.events(session=session, where=where)
+        if event.object_type == "rights_request" and event.object_id == request.reference
+    ]
+    by = actors.names(session=session, keyring=keyring, actors={e.actor for e in events})
     return [
         TimelineEntry(
             sequence=event.sequence,
             at=event.at,
             actor=event.actor,
+            by=by[event.actor],
             action=event.action,
             said=_said(event.action, event.details or {}),
         )
-        for event in audit.events(session=session, where=where)
-        if event.object_type == "rights_request" and event.object_id == request.reference
+        for event in events
     ]
 
 

@@ -139,7 +139,7 @@ def request_page(
     context = {
         "detail": detail,
         "line": casework.line(found, today_on=today(runtime.clock)),
-        "timeline": casework.timeline(session=session, request=found),
+        "timeline": casework.timeline(session=session, request=found, keyring=keyring),
         "personal": personal,
         "can_act": principal.can(P.REQUESTS_ACT),
         "can_decide": principal.can(P.REQUESTS_DECIDE),

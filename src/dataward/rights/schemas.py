@@ -196,7 +196,8 @@ class TimelineEntry(BaseModel):
 
     sequence: int
     at: datetime
-    actor: str
+    actor: str  # the audit log's key: user:7, token:3, system:rights
+    by: str  # the same in words: the account's name, the token's name, "Dataward (rights)"
     action: str
     said: str
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from dataward.core.clock import Clock, today
@@ -167,15 +167,10 @@ def summarise(request: RightsRequest, *, today_on: date) -> RequestSummary:
     )
 
 
-def list_requests(
-    *,
-    session: Session,
-    clock: Clock,
-    state: RequestState | str | None = None,
-    overdue: bool = False,
-    kind: RequestKind | None = None,
-) -> list[RightsRequest]:
-    """Requests by due date; `overdue`: open ones whose due date has passed."""
+def requests_query(
+    *, state: RequestState | str | None = None, kind: RequestKind | None = None
+) -> Select[RightsRequest]:
+    """Requests of that state and kind, unordered (a state that is no state is refused)."""
     query = select(RightsRequest)
     if kind is not None:
         query = query.where(RightsRequest.kind == kind)
@@ -188,6 +183,22 @@ def list_requests(
                 fix=f"use one of: {', '.join(s.value for s in RequestState)}",
             ) from exc
         query = query.where(RightsRequest.state == state)
+    return query
+
+
+BY_DUE_DATE = (RightsRequest.due_on, RightsRequest.id)
+
+
+def list_requests(
+    *,
+    session: Session,
+    clock: Clock,
+    state: RequestState | str | None = None,
+    overdue: bool = False,
+    kind: RequestKind | None = None,
+) -> list[RightsRequest]:
+    """Requests by due date; `overdue`: open ones whose due date has passed."""
+    query = requests_query(state=state, kind=kind)
     on = today(clock)
     if overdue:
         # The stored dates decide in SQL; a paused request's date moves daily, so it is checked
@@ -199,7 +210,7 @@ def list_requests(
                 RightsRequest.state == S.PAUSED,
             ),
         )
-    found = session.scalars(query.order_by(RightsRequest.due_on, RightsRequest.id)).all()
+    found = session.scalars(query.order_by(*BY_DUE_DATE)).all()
     if overdue:
         return [r for r in found if workflow.current_due_on(r, today=on) < on]
     return list(found)

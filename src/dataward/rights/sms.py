@@ -4,8 +4,6 @@ an HTTP gateway, whichever the settings name."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
 import httpx
@@ -13,6 +11,7 @@ import httpx
 from dataward.core.clock import Clock, SystemClock
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError, ConnectorError
+from dataward.core.mail import new_message
 from dataward.rights.verification import send_mail
 
 HTTP_TIMEOUT_SECONDS = 30
@@ -40,13 +39,13 @@ class EmailToSmsGateway:
     clock: Clock = field(default_factory=SystemClock)
 
     def send(self, to_e164: str, text: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.settings.mail_from
         # Such gateways take the international number's digits, without the plus.
-        message["To"] = f"{to_e164.lstrip('+')}@{self.domain}"
-        message["Subject"] = "Verification code"
-        message["Date"] = format_datetime(self.clock.now())
-        message["Message-ID"] = make_msgid(domain=self.domain)
+        message = new_message(
+            self.settings,
+            to=f"{to_e164.lstrip('+')}@{self.domain}",
+            subject="Verification code",
+            now=self.clock.now(),
+        )
         message.set_content(text + "\n")
         send_mail(self.settings, message)
 

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from dataward.core.clock import LONDON, Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
+from dataward.core.mail import new_message
 from dataward.rights import notes, workflow
 from dataward.rights.deadlines import start_date
 from dataward.rights.models import (
@@ -153,13 +153,12 @@ def code_message(
     """The email: what the code is for, the code, when it expires, and what to do if unasked."""
     sender = organisation or "us"
     expiry = expires_at.astimezone(LONDON)
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = f"Your verification code for request {request.reference}"
-    message["Date"] = format_datetime(now)
-    domain = settings.mail_from.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message = new_message(
+        settings,
+        to=to,
+        subject=f"Your verification code for request {request.reference}",
+        now=now,
+    )
     message.set_content(
         "\n".join(
             [

@@ -91,7 +91,9 @@ def test_the_chain_status_names_the_last_intact_verification_and_checkpoint(
     _log(session, clock, 3)
     assert browse.chain_status(session=session).last_verified_at is None
     intact = VerifyReport(events=3, last_sequence=3)
-    browse.record_verification(session=session, clock=clock, actor="user:7", report=intact)
+    browse.record_verification(
+        session=session, clock=clock, actor="user:7", report=browse.Verification(intact, [])
+    )
     status = browse.chain_status(session=session)
     assert status.last_verified_by == "user:7"
     assert status.last_verified_up_to == 3
@@ -103,7 +105,9 @@ def test_a_failed_verification_is_not_written_to_a_chain_that_cannot_be_signed(
     session: Session, clock: FixedClock
 ) -> None:
     broken = VerifyReport(events=1, problem=ChainProblem(2, "altered", "hash", "changed"))
-    written = browse.record_verification(session=session, clock=clock, actor="u", report=broken)
+    written = browse.record_verification(
+        session=session, clock=clock, actor="u", report=browse.Verification(broken, [])
+    )
     assert written is None
     assert browse.chain_status(session=session).events == 0
 

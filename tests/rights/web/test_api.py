@@ -276,6 +276,9 @@ def test_the_list_filters_and_pages(client: TestClient, token_for: Api) -> None:
     assert [x["reference"] for x in page["items"]] == [second] and page["total"] == 2
     timeline = client.get(f"/api/v1/requests/{first}/timeline", headers=staff).json()
     assert timeline[0]["said"] == "Request recorded"
+    # Who acted: the log's key, and the same in words a member of staff recognises.
+    assert timeline[0]["actor"].startswith("token:")
+    assert timeline[0]["by"] == 'API token "staff-1"'
 
 
 def test_records_naming_someone_else_wait_for_review_then_the_request_finishes(

@@ -8,12 +8,12 @@ import zipfile
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from dataward.audit.models import AuditEvent
 from dataward.core.errors import Conflict, NotFound, UsageError
 from dataward.rights import casework, service, staff_actions
-from dataward.rights.models import RequestKind, RequestState
+from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.schemas import DueStatus, OpenRequestIn, ReviewIn, VerifyIn
 
 from ..kestrel import ALICE, BOB
@@ -88,6 +88,31 @@ def test_the_list_colours_each_request_by_the_days_left_and_pages_by_due_date(
         assert huge.limit == casework.MAX_PAGE
 
 
+def test_a_page_reads_only_its_own_requests_from_the_database(desk: Desk) -> None:
+    """The list of every request ever made grows for years: a page is counted and cut in the
+    database, so it loads the rows it shows and no more."""
+    made = [
+        _open(desk, received_on=date(2026, 2, day), email=f"p{day}@example.com")
+        for day in range(1, 13)
+    ]
+    loaded: list[object] = []
+
+    def count(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    event.listen(RightsRequest, "load", count)
+    try:
+        with desk.runtime.transaction() as session:
+            page = casework.request_page(
+                session=session, clock=desk.runtime.clock, offset=4, limit=3
+            )
+    finally:
+        event.remove(RightsRequest, "load", count)
+    assert [x.reference for x in page.items] == made[4:7]
+    assert page.total == 12
+    assert len(loaded) == 3
+
+
 def test_the_timeline_is_this_requests_trail_in_the_audit_log_in_words(desk: Desk) -> None:
     first = _open(desk)
     other = _open(desk)  # the same person's second request: not on the first's timeline
@@ -103,11 +128,12 @@ def test_the_timeline_is_this_requests_trail_in_the_audit_log_in_words(desk: Des
         )
     with desk.runtime.transaction() as session:
         request = service.get_request(session=session, reference=first)
-        entries = casework.timeline(session=session, request=request)
+        entries = casework.timeline(session=session, request=request, keyring=desk.keyring)
         said = [e.said for e in entries]
         assert said[0] == "Request recorded"
         assert "Clock stopped: a clarification was asked" in said
         assert all(e.actor == STAFF for e in entries)
+        assert all(e.by == STAFF for e in entries)  # no such account: the key as it is
         mine = set(
             session.scalars(select(AuditEvent.sequence).where(AuditEvent.object_id == first))
         )

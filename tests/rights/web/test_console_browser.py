@@ -52,7 +52,7 @@ def test_a_dpo_approves_an_erasure_and_sees_it_in_the_timeline_and_audit_log(
     assert page.get_by_role("status").inner_text() == "Approved: the request is completed."
     assert page.locator("#request-state").inner_text() == "completed"
     approved = page.locator("#timeline-list li", has_text="Approved and completed")
-    assert f"by user:{dpo.id}" in approved.inner_text()
+    assert f"by {dpo.name}" in approved.inner_text()
     with desk.runtime.transaction() as session:
         completed = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "rights.request.completed")

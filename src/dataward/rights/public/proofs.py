@@ -12,7 +12,6 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from dataward.audit import service as audit
 from dataward.core.clock import LONDON, Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
+from dataward.core.mail import new_message
 from dataward.rights.models import PublicProof, RightsRequest
 from dataward.rights.verification import CODE_DIGITS, MAX_ATTEMPTS, send_mail
 
@@ -168,12 +168,7 @@ WHAT_FOR = {
 def _message(
     settings: Settings, *, to: str, subject: str, lines: list[str], now: datetime
 ) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
+    message = new_message(settings, to=to, subject=subject, now=now)
     message.set_content("\n".join(lines).rstrip() + "\n")
     return message
 

@@ -20,6 +20,7 @@ from dataward.rights.models import RequestKind
 from dataward.rights.public import browser, links, requests
 from dataward.rights.public.requests import RequestForm
 from dataward.rights.public.site import RIGHTS, Site, checked_reference, site
+from dataward.rights.schemas import PHONE_NUMBER
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
@@ -131,17 +132,26 @@ def open_request(
         message = exc.message[:1].upper() + exc.message[1:] + "."
         return _form_page(request, here, chosen, form, {_field_of(exc.message): message}, 400)
     response = redirect("/requests/verify?sent=1")
-    browser.put(response, request, runtime.settings, browser.PENDING, {"ref": opened.reference})
+    pending: dict[str, object] = {"ref": opened.reference}
+    if requests.code_waiting(session, opened, PHONE_NUMBER, runtime.clock.now()):
+        pending["sms"] = 1  # the code page asks for the texted code too
+    browser.put(response, request, runtime.settings, browser.PENDING, pending)
     return response
 
 
 def _verify_page(
-    request: Request, reference: str, sent: bool, error: str | None, status_code: int = 200
+    request: Request,
+    runtime: RuntimeDep,
+    reference: str,
+    sent: bool,
+    error: str | None,
+    status_code: int = 200,
 ) -> HTMLResponse:
+    pending = browser.read(request, runtime.settings, browser.PENDING) or {}
     return browser.page(
         request,
         "rights/public/verify.html",
-        {"reference": reference, "sent": sent, "error": error},
+        {"reference": reference, "sent": sent, "error": error, "texted": bool(pending.get("sms"))},
         status_code=status_code,
     )
 
@@ -149,7 +159,7 @@ def _verify_page(
 @router.get("/requests/verify", dependencies=[public()])
 def verify_form(request: Request, runtime: RuntimeDep, sent: int = 0) -> HTMLResponse:
     pending = browser.read(request, runtime.settings, browser.PENDING) or {}
-    return _verify_page(request, str(pending.get("ref", "")), bool(sent), None)
+    return _verify_page(request, runtime, str(pending.get("ref", "")), bool(sent), None)
 
 
 @router.post("/requests/verify", dependencies=[public()], response_model=None)
@@ -160,11 +170,12 @@ def verify(
     keyring: KeyringDep,
     reference: Text = "",
     code: Text = "",
+    phone_code: Text = "",
     website: Text = "",
 ) -> Response:
     browser.limit(session, runtime.clock, request, form="verify")
     if website:
-        return _verify_page(request, reference, False, WRONG_CODE, 400)
+        return _verify_page(request, runtime, reference, False, WRONG_CODE, 400)
     try:
         proved = requests.prove_code(
             session=session,
@@ -174,11 +185,12 @@ def verify(
             site=site(runtime),
             reference=reference,
             code=code,
+            phone_code=phone_code,
         )
     except UsageError:
         proved = None
     if proved is None:
-        return _verify_page(request, reference, False, WRONG_CODE, 400)
+        return _verify_page(request, runtime, reference, False, WRONG_CODE, 400)
     response = redirect(f"/requests/{proved.reference}")
     payload = {"ref": proved.reference, "at": runtime.clock.now().isoformat()}
     browser.put(response, request, runtime.settings, browser.STATUS, payload)

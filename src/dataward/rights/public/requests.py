@@ -8,6 +8,7 @@ reference, a wrong address and a wrong code all read the same.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from dataward.connectors.registry import environ_for_jobs
 from dataward.core.clock import Clock, today
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
-from dataward.core.errors import Conflict, UsageError
+from dataward.core.errors import Conflict, DatawardError, UsageError
 from dataward.rights import service
 from dataward.rights.context import require_configured
 from dataward.rights.models import RequestKind, RequestState, RightsRequest, VerificationCode
@@ -30,9 +31,10 @@ from dataward.rights.public.links import package_ready
 from dataward.rights.public.proofs import ACTOR
 from dataward.rights.public.site import RIGHTS, Site, checked_reference
 from dataward.rights.rectification import normalise_change
-from dataward.rights.schemas import EMAIL, RequesterIdentities
+from dataward.rights.schemas import EMAIL, PHONE_NUMBER, RequesterIdentities
 
 S = RequestState
+log = logging.getLogger(__name__)
 LONGEST_NOTE = 4000
 LONGEST_VALUE = 500
 
@@ -97,15 +99,16 @@ def open_public_request(
     email = checked_email(form.email)
     details, purposes = _details(site, kind, form)
     require_configured(site.loaded, environ=environ_for_jobs(settings.systems_env_file))
+    identities = RequesterIdentities(
+        email=email, phone=form.phone.strip() or None if site.asks_phone else None
+    )
     request = service.open_request(
         session=session,
         keyring=keyring,
         clock=clock,
         actor=ACTOR,
         kind=kind,
-        identities=RequesterIdentities(
-            email=email, phone=form.phone.strip() or None if site.asks_phone else None
-        ),
+        identities=identities,
         policy=site.loaded,
         purposes=purposes,
         details=details,
@@ -120,22 +123,64 @@ def open_public_request(
         organisation=site.organisation,
         by="email",
     )
+    if identities.phone is not None:
+        text_phone_code(
+            session=session, keyring=keyring, clock=clock, settings=settings, site=site,
+            request=request,
+        )  # fmt: skip
     return request
+
+
+def texts_codes(settings: Settings) -> bool:
+    """An SMS gateway is configured, so a phone number given on a form gets its own code."""
+    return bool(settings.sms_http_url or settings.sms_email_domain)
+
+
+def text_phone_code(
+    *,
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    settings: Settings,
+    site: Site,
+    request: RightsRequest,
+) -> bool:
+    """Text a code to the phone number given on the form, when a gateway is configured.
+
+    The phone is only searched once proved, like every identity. A gateway that refuses, or a
+    number past its limit of codes, costs the request nothing: it stands on its email, and
+    the phone can still be proved by staff (a call-back)."""
+    if not texts_codes(settings):
+        return False
+    try:
+        with session.begin_nested():
+            service.send_code(
+                session=session,
+                keyring=keyring,
+                clock=clock,
+                settings=settings,
+                request=request,
+                actor=ACTOR,
+                organisation=site.organisation,
+                by="sms",
+            )
+    except DatawardError as exc:
+        log.warning("no code texted for request %s: %s", request.reference, exc.message)
+        return False
+    return True
 
 
 def _find(session: Session, reference: str) -> RightsRequest | None:
     return session.scalar(select(RightsRequest).where(RightsRequest.reference == reference))
 
 
-def _awaits_code(session: Session, request: RightsRequest, now: datetime) -> bool:
-    """The request still waits for the code it was opened with (by email)."""
-    if request.state not in UNVERIFIED:
-        return False
+def code_waiting(session: Session, request: RightsRequest, identity: str, now: datetime) -> bool:
+    """A code sent for this identity of the request is still waiting to be entered."""
     return (
         session.scalar(
             select(VerificationCode.id).where(
                 VerificationCode.request_id == request.id,
-                VerificationCode.identity == EMAIL,
+                VerificationCode.identity == identity,
                 VerificationCode.used_at.is_(None),
                 VerificationCode.revoked_at.is_(None),
                 VerificationCode.expires_at > now,
@@ -143,6 +188,11 @@ def _awaits_code(session: Session, request: RightsRequest, now: datetime) -> boo
         )
         is not None
     )
+
+
+def _awaits_code(session: Session, request: RightsRequest, now: datetime) -> bool:
+    """The request still waits for the code it was opened with (by email)."""
+    return request.state in UNVERIFIED and code_waiting(session, request, EMAIL, now)
 
 
 def prove_code(
@@ -154,9 +204,14 @@ def prove_code(
     site: Site,
     reference: str,
     code: str,
+    phone_code: str = "",
 ) -> RightsRequest | None:
     """The request when the code proves it: its first verification (then it is queued to run,
-    as `rights verify` does) or a later status check. None for any failure, counted."""
+    as `rights verify` does) or a later status check. None for any failure, counted.
+
+    With the first verification the code texted to the phone, when one was, is checked too:
+    both are proved in the same transaction as the run is queued, so the run searches by
+    both; a phone left unproved is left out of the search, as the request's report says."""
     wanted = checked_reference(reference)
     request = _find(session, wanted)
     if request is None:
@@ -173,7 +228,20 @@ def prove_code(
             actor=ACTOR,
             identity=EMAIL,
         )
-        return request if check.ok else None
+        if not check.ok:
+            return None
+        if phone_code.strip() and code_waiting(session, request, PHONE_NUMBER, now):
+            # Counted like any code; a wrong one leaves the phone out, not the request.
+            service.verify_with_code(
+                session=session,
+                keyring=keyring,
+                clock=clock,
+                request=request,
+                code=phone_code,
+                actor=ACTOR,
+                identity=PHONE_NUMBER,
+            )
+        return request
     row = proofs.live_status_proof(session, request, now)
     if row is None:
         return None
