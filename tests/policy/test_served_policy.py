@@ -28,3 +28,33 @@ def test_no_policy_configured_says_which_variable_to_set(tmp_path: Path) -> None
     with pytest.raises(ConfigurationError) as raised:
         served_policy(runtime_with(None, tmp_path))
     assert "DATAWARD_POLICY" in (raised.value.fix or "")
+
+
+def test_a_request_gets_the_kept_policy_and_an_edited_one_afresh(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dataward.policy.service import LoadedPolicy
+    from dataward.policy.web import SERVED_POLICIES
+    from dataward.policy.web import _request_policy as request_policy
+
+    def _request_policy(runtime: Runtime) -> LoadedPolicy:
+        # A thread of its own: another test may have left an event loop running in this one.
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, request_policy(runtime)).result()
+
+    path = tmp_path / "dataward.yaml"
+    shutil.copy(policy_path("support"), path)
+    runtime = runtime_with(path, tmp_path)
+    assert SERVED_POLICIES.unchanged(path) is None  # never loaded: the request loads it
+    first = _request_policy(runtime)
+    assert SERVED_POLICIES.unchanged(path) is first
+    assert _request_policy(runtime) is first
+    path.write_text(path.read_text() + "\n# edited\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert SERVED_POLICIES.unchanged(path) is None
+    second = _request_policy(runtime)
+    assert second is not first and second.digest != first.digest

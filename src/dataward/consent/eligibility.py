@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dataward.consent import service as suppression
@@ -22,7 +21,8 @@ from dataward.consent import tps
 from dataward.consent.ledger import LedgerAction, Medium, events_for, purpose_name
 from dataward.consent.models import ConsentEvent
 from dataward.consent.preferences import ever_opted_out, latest
-from dataward.core.crypto import Keyring
+from dataward.core import bulk_lookup
+from dataward.core.crypto import Keyring, normalise_email, normalise_phone
 from dataward.core.errors import Conflict, UsageError
 from dataward.notice import gate
 from dataward.people.models import Person
@@ -137,6 +137,14 @@ def target(
     )
 
 
+# An identified contact: its email's and phone's keyed hashes, its number in TPS stored form.
+_Identified = tuple[str | None, str | None, int | None]
+
+
+def _email(value: str) -> tuple[str, str]:
+    return "email", normalise_email(value)
+
+
 @dataclass(frozen=True)
 class Contact:
     email: str | None = None
@@ -154,6 +162,7 @@ class Screener:
         policy: Policy,
         target: Target,
         on: date,
+        whole_list: bool = False,
     ) -> None:
         if target.is_channel:
             # A channel whose activity is new, and not yet told to the people, sends nothing.
@@ -167,6 +176,12 @@ class Screener:
                 )
         keyring.attach(session)
         self.session, self.keyring, self.target, self.on = session, keyring, target, on
+        # A whole list is judged against the suppression list as it stood when its screen
+        # started, held in memory (or None for a kind too long to hold: asked per batch).
+        self._held: dict[str, frozenset[str] | None] = {}
+        if whole_list:
+            for kind in suppression.KINDS:
+                self._held[kind] = suppression.snapshot(session=session, kind=kind)
 
     def check(self, contact: Contact) -> Verdict:
         return self.verdicts([contact])[0]
@@ -180,73 +195,80 @@ class Screener:
             results.extend(self._batch(contacts[start : start + BATCH]))
         return results
 
-    def _hash(self, kind: str, value: str | None) -> str | None:
-        return None if value is None else self.keyring.identifier_hash(kind, value)
+    def _identify(self, contact: Contact) -> _Identified | None:
+        """The contact's keyed hashes and its number's stored form; None when either value
+        is not an address or a number. Each value is normalised once."""
+        keyring = self.keyring
+        try:
+            email = contact.email
+            email_hash = None if email is None else keyring.normalised_hash(*_email(email))
+            if contact.phone is None:
+                return email_hash, None, None
+            e164 = normalise_phone(contact.phone)
+        except UsageError:
+            return None
+        return email_hash, keyring.normalised_hash("phone", e164), int(e164[1:])
 
     def _batch(self, contacts: Sequence[Contact]) -> list[Verdict]:
-        hashed: list[tuple[str | None, str | None] | None] = []
-        for contact in contacts:
-            try:
-                hashed.append(
-                    (self._hash("email", contact.email), self._hash("phone", contact.phone))
-                )
-            except UsageError:
-                hashed.append(None)
-        emails = {h[0] for h in hashed if h and h[0]}
-        phones = {h[1] for h in hashed if h and h[1]}
+        identified = [self._identify(contact) for contact in contacts]
+        emails = {h[0] for h in identified if h and h[0]}
+        phones = {h[1] for h in identified if h and h[1]}
         suppressed = self._suppressed(emails, phones)
         owners = self._owners(emails, phones)
         events = events_for(
             session=self.session, pseudonyms=owners.values(), purpose=self.target.purpose
         )
         verdicts: list[Verdict] = []
-        calls: list[tuple[int, Contact, bool]] = []
-        for contact, hashes in zip(contacts, hashed, strict=True):
+        calls: list[tuple[int, int, bool]] = []
+        for contact, hashes in zip(contacts, identified, strict=True):
             if hashes is None:
                 verdicts.append(Verdict(False, (INVALID,)))
                 continue
-            email_hash, phone_hash = hashes
+            email_hash, phone_hash, number = hashes
             owner = owners.get(email_hash or "") or owners.get(phone_hash or "")
             decided = self._decide(
                 contact,
-                suppressed=bool({email_hash, phone_hash} & suppressed),
+                suppressed=email_hash in suppressed or phone_hash in suppressed,
                 events=events.get(owner or "", []),
             )
             if isinstance(decided, _Call):
-                calls.append((len(verdicts), contact, decided.consented))
+                assert number is not None  # a call needs a number (else no-address above)
+                calls.append((len(verdicts), number, decided.consented))
                 decided = Verdict(False, ("not-screened",))  # until the screening below
             verdicts.append(decided)
         if calls:
             self._calls(calls, verdicts)
         return verdicts
 
-    def _suppressed(self, emails: set[str], phones: set[str]) -> set[str | None]:
-        found: set[str | None] = set()
+    def _suppressed(self, emails: set[str], phones: set[str]) -> set[str]:
+        found: set[str] = set()
         for kind, hashes in (("email", emails), ("phone", phones)):
-            if hashes:  # a query only for the kinds the batch has
+            if not hashes:  # a query only for the kinds the batch has
+                continue
+            held = self._held.get(kind)
+            if held is not None:
+                found |= hashes & held
+            else:
                 found |= suppression.suppressed_hashes(
                     session=self.session, kind=kind, hashes=hashes
                 )
         return found
 
     def _owners(self, emails: set[str], phones: set[str]) -> dict[str, str]:
-        """Identifier hash to the pseudonym of the person holding it."""
-        owners: dict[str, str] = {}
-        if emails:
-            rows = self.session.execute(
-                select(Person.email_hash, Person.pseudonym)
-                .where(Person.email_hash.in_(emails))
-                .order_by(Person.id.desc())
-            )
-            owners.update({h: p for h, p in rows if h})
-        if phones:
-            rows = self.session.execute(
-                select(Person.phone_hash, Person.pseudonym)
-                .where(Person.phone_hash.in_(phones))
-                .order_by(Person.id.desc())
-            )
-            owners.update({h: p for h, p in rows if h})
-        return owners
+        """Identifier hash to the pseudonym of the person holding it (the oldest, should two
+        people hold one)."""
+        rows: list[tuple[int, str, str]] = []
+        for column, hashes in (("email_hash", emails), ("phone_hash", phones)):
+            if hashes:
+                rows += bulk_lookup.rows_where_in(
+                    self.session,
+                    table=Person.__tablename__,
+                    columns=["id", column, "pseudonym"],
+                    key=column,
+                    values=hashes,
+                )
+        rows.sort(reverse=True)  # newest first, so that the oldest holder is the one kept
+        return {h: p for _, h, p in rows if h}
 
     def _decide(
         self, contact: Contact, *, suppressed: bool, events: Sequence[ConsentEvent]
@@ -290,19 +312,18 @@ class Screener:
             return Verdict(False, (NOT_SOFT_OPT_IN,))
         return Verdict(True, (SOFT_OPT_IN,))
 
-    def _calls(self, pending: list[tuple[int, Contact, bool]], verdicts: list[Verdict]) -> None:
-        """Screen the batch's calls at once (TPS, CTPS, the do-not-call list).
+    def _calls(self, pending: list[tuple[int, int, bool]], verdicts: list[Verdict]) -> None:
+        """Screen the batch's calls at once against TPS and CTPS.
 
         Consent to this caller's calls is the subscriber telling it they do not object: TPS and
-        CTPS no longer bar the call, the do-not-call list still does (PECR reg 21)."""
-        numbers = [contact.phone or "" for _, contact, _ in pending]
-        told = [contact.phone or "" for _, contact, consented in pending if consented]
-        screened = tps.screen_calls(
+        CTPS no longer bar the call, the do-not-call list still does (PECR reg 21). That list
+        is the suppression list's numbers, which _decide has already refused as suppressed."""
+        screened = tps.screen_keys(
             session=self.session,
-            keyring=self.keyring,
-            numbers=numbers,
+            keys=[number for _, number, _ in pending],
+            barred=[False] * len(pending),
             call_on=self.on,
-            told_no_objection=told,
+            told_no_objection={number for _, number, consented in pending if consented},
         )
         for (at, _, consented), verdict in zip(pending, screened, strict=True):
             if not verdict.allowed:

@@ -100,7 +100,9 @@ def screen_csv(
     progress: Progress | None = None,
 ) -> ScreenReport:
     """Judge every row of the list; write the allowed rows and the dropped ones' reasons."""
-    screener = Screener(session=session, keyring=keyring, policy=policy, target=target, on=on)
+    screener = Screener(
+        session=session, keyring=keyring, policy=policy, target=target, on=on, whole_list=True
+    )
     report = ScreenReport()
     with open_list(source) as stream:
         reader = csv.reader(_lines(stream, progress))

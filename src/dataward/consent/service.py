@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.consent.models import SuppressionEntry
+from dataward.core import bulk_lookup
 from dataward.core.clock import Clock
 from dataward.core.crypto import Keyring
 from dataward.core.errors import UsageError
@@ -88,6 +89,8 @@ def is_suppressed(
 KINDS = ("email", "phone")
 # One query per chunk of hashes looked up or inserted: bounded statements, bounded memory.
 CHUNK = 1_000
+# A screen holds the list in memory up to this many entries of a kind (~80 MB), else asks.
+SNAPSHOT_LIMIT = 500_000
 HASH_SHAPE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -228,13 +231,30 @@ def suppressed_hashes(*, session: Session, kind: str, hashes: Iterable[str]) -> 
 
 
 def _present(session: Session, kind: str, chunk: list[str]) -> set[str]:
-    return set(
-        session.scalars(
-            select(SuppressionEntry.identifier_hash).where(
-                SuppressionEntry.kind == kind, SuppressionEntry.identifier_hash.in_(chunk)
-            )
-        )
+    return bulk_lookup.present(
+        session,
+        table=SuppressionEntry.__tablename__,
+        key="identifier_hash",
+        values=chunk,
+        equal=[("kind", kind)],
     )
+
+
+def snapshot(*, session: Session, kind: str, limit: int | None = None) -> frozenset[str] | None:
+    """Every hash of one kind on the list, read once for a screen of a whole list; None when
+    there are more than `limit` (SNAPSHOT_LIMIT): the screen then asks a thousand at a time.
+
+    A screen judges every row against the list as it stood when it started: an entry added
+    while it runs applies from the next screen (and to every single check at once)."""
+    count = session.scalar(
+        select(func.count()).select_from(SuppressionEntry).where(SuppressionEntry.kind == kind)
+    )
+    if (count or 0) > (SNAPSHOT_LIMIT if limit is None else limit):
+        return None
+    rows = session.execute(
+        select(SuppressionEntry.identifier_hash).where(SuppressionEntry.kind == kind)
+    )
+    return frozenset(h for (h,) in rows)
 
 
 def entries(*, session: Session) -> Iterator[SuppressionEntry]:

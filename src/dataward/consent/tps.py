@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dataward.consent import service as suppression
 from dataward.consent.models import TpsFile, TpsNumber
+from dataward.core import bulk_lookup
 from dataward.core.clock import Clock, london_date
 from dataward.core.crypto import Keyring, normalise_phone
 from dataward.core.errors import UsageError
@@ -150,20 +151,18 @@ def _list_reasons(*, session: Session, list_name: str, key: int, on: date) -> li
 
 def listed_numbers(*, session: Session, list_name: str, keys: Iterable[int]) -> set[int]:
     """Which of these stored-form numbers the current file of the list holds (for screens of
-    whole lists: one query per thousand numbers instead of one per number)."""
+    whole lists: one query per thousand numbers, sent to the driver as it is, instead of one
+    per number)."""
     file = in_force(session, list_name)
     if file is None:
         return set()
-    found: set[int] = set()
-    chunk: list[int] = []
-    for key in keys:
-        chunk.append(key)
-        if len(chunk) == 1000:
-            found |= _listed(session, file.id, chunk)
-            chunk = []
-    if chunk:
-        found |= _listed(session, file.id, chunk)
-    return found
+    return bulk_lookup.present(
+        session,
+        table=TpsNumber.__tablename__,
+        key="number",
+        values=keys,
+        equal=[("file_id", file.id)],
+    )
 
 
 def screen_calls(
@@ -180,30 +179,40 @@ def screen_calls(
     keys = [number_key(n) for n in numbers]
     hashes = [keyring.attached(session).identifier_hash("phone", n) for n in numbers]
     barred = suppression.suppressed_hashes(session=session, kind="phone", hashes=hashes)
+    return screen_keys(
+        session=session,
+        keys=keys,
+        barred=[h in barred for h in hashes],
+        call_on=call_on,
+        told_no_objection={number_key(n) for n in told_no_objection},
+    )
+
+
+def screen_keys(
+    *,
+    session: Session,
+    keys: Sequence[int],
+    barred: Sequence[bool],
+    call_on: date,
+    told_no_objection: Collection[int] = (),
+) -> list[CallVerdict]:
+    """screen_calls for numbers already in stored form (number_key), each with whether the
+    do-not-call list holds it: a screen that has normalised and looked them up already."""
     files = {name: in_force(session, name) for name in LISTS}
     listed = {name: listed_numbers(session=session, list_name=name, keys=keys) for name in LISTS}
-    told = {number_key(n) for n in told_no_objection}
     verdicts: list[CallVerdict] = []
-    for key, identifier_hash in zip(keys, hashes, strict=True):
-        reasons = {"do-not-call"} if identifier_hash in barred else set()
-        for name, file in files.items() if key not in told else ():
-            if file is None:
-                reasons.add("not-screened")
-                continue
-            if is_stale(file.as_of, call_on):
-                reasons.add("stale-screening")
-            if key in listed[name]:
-                reasons.add(f"{name}-listed")
+    # What every number not told-no-objection gets from the files themselves (missing, stale).
+    from_files = {"not-screened" for file in files.values() if file is None}
+    if any(file is not None and is_stale(file.as_of, call_on) for file in files.values()):
+        from_files.add("stale-screening")
+    for key, on_do_not_call in zip(keys, barred, strict=True):
+        reasons = {"do-not-call"} if on_do_not_call else set()
+        if key not in told_no_objection:
+            reasons |= from_files
+            reasons.update(f"{name}-listed" for name in LISTS if key in listed[name])
         ordered = tuple(reason for reason in REASONS if reason in reasons)
         verdicts.append(CallVerdict(allowed=not ordered, reasons=ordered))
     return verdicts
-
-
-def _listed(session: Session, file_id: int, chunk: list[int]) -> set[int]:
-    rows = session.scalars(
-        select(TpsNumber.number).where(TpsNumber.file_id == file_id, TpsNumber.number.in_(chunk))
-    )
-    return set(rows)
 
 
 def status(*, session: Session, clock: Clock) -> list[ListStatus]:

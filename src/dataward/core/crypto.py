@@ -38,6 +38,7 @@ from dataward.core.identifiers import PHONE_KINDS as PHONE_KINDS
 from dataward.core.identifiers import normalise_email as normalise_email
 from dataward.core.identifiers import normalise_identifier as normalise_identifier
 from dataward.core.identifiers import normalise_phone as normalise_phone
+from dataward.core.keyed_hashing import KeyedHasher
 from dataward.core.payment_numbers import refuse_payment_numbers
 
 KEY_BYTES = 32
@@ -228,6 +229,8 @@ class Keyring:
         self.source = source
         self._index_key: bytes | None = None
         self._note_key: bytes | None = None
+        # HMAC under the index key, set up once (rebuilt should the index key be replaced).
+        self._hasher: tuple[bytes, KeyedHasher] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keyring:
@@ -308,16 +311,25 @@ class Keyring:
             )
         return self._index_key
 
+    @property
+    def _keyed(self) -> KeyedHasher:
+        key = self.index_key
+        if self._hasher is None or self._hasher[0] is not key:
+            self._hasher = (key, KeyedHasher(key))
+        return self._hasher[1]
+
     def identifier_hash(self, kind: str, value: str) -> str:
         """Keyed HMAC-SHA256 of "kind:normalised value": lookups without storing the value."""
         canonical_kind, normalised = normalise_identifier(kind, value)
-        message = f"{canonical_kind}:{normalised}".encode()
-        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+        return self.normalised_hash(canonical_kind, normalised)
+
+    def normalised_hash(self, canonical_kind: str, normalised: str) -> str:
+        """identifier_hash of a value already normalised (normalise_identifier's answer)."""
+        return self._keyed.hexdigest(f"{canonical_kind}:{normalised}".encode())
 
     def digest(self, value: str) -> str:
         """Keyed digest for evidence (record keys): comparable, not reversible by guessing."""
-        message = b"digest\x00" + value.encode()
-        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+        return self._keyed.hexdigest(b"digest\x00" + value.encode())
 
     @property
     def note_key(self) -> bytes:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dataward.core.runtime import Runtime
 
@@ -28,30 +28,64 @@ def is_https(request: Request, *, trust_proxy: bool) -> bool:
     return False
 
 
+_ALWAYS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_NO_STORE = (b"cache-control", b"no-store")
+
+
+def _https(scope: Scope, *, trust_proxy: bool) -> bool:
+    """is_https() of the scope itself, without making a Request of it."""
+    if scope.get("scheme", "http") == "https":
+        return True
+    if trust_proxy:
+        for name, value in scope.get("headers", ()):
+            if name == b"x-forwarded-proto":
+                forwarded = str(value.decode("latin-1")).split(",")[0].strip().lower()
+                return forwarded == "https"
+    return False
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: the headers are added to the response's start message as it
+    passes (a header the route set itself is kept). Unlike `@app.middleware("http")`, it does
+    not run the app in a task of its own and copy every message across a stream."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = list(_ALWAYS)
+        runtime: Runtime | None = getattr(scope["app"].state, "runtime", None)
+        if _https(scope, trust_proxy=bool(runtime and runtime.settings.trust_proxy)):
+            extra.append(_HSTS)
+        if scope["path"].startswith("/console"):
+            # Staff pages hold personal data: never kept by a shared browser or proxy.
+            extra.append(_NO_STORE)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def install_security_headers(app: FastAPI) -> None:
     """On every response, errors included. Behind HTTPS (uvicorn with a certificate, or a
     trusted TLS proxy) browsers also get HSTS."""
-
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-        trust = bool(runtime and runtime.settings.trust_proxy)
-        if is_https(request, trust_proxy=trust):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if request.url.path.startswith("/console"):
-            # Staff pages hold personal data: never kept by a shared browser or proxy.
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
 
 def bearer_token_matches(request: Request, expected: str | None) -> bool:

@@ -9,7 +9,8 @@ state and the request's state, which `app.py` and the accounts guard fill in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dataward.core.crypto import Keyring
@@ -47,7 +49,9 @@ FLASH_KINDS = ("ok", "error", "info")
 # --- the request's boundary ------------------------------------------------------------------
 
 
-def _runtime(request: Request) -> Runtime:
+# The dependencies that only read the app's state are `async def`: FastAPI runs a plain `def`
+# dependency in a worker thread, a hop there and back for a getattr.
+async def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -55,12 +59,24 @@ def _runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-def _transaction(runtime: RuntimeDep) -> Iterator[Session]:
+async def _transaction(runtime: RuntimeDep) -> AsyncIterator[Session]:
     # The boundary rule: one transaction per request, committed before the answer leaves
     # (scope="function"), so a failed commit is an error page rather than a false success;
     # then the audit log's end-of-boundary work (sealing) runs, as after a CLI command.
-    with runtime.transaction() as session:
+    # Making the session touches no database (it connects at its first query), so it is made
+    # here; the commit or rollback and the boundary's work run in one worker thread.
+    manager = runtime.transaction()
+    session = manager.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    await run_in_threadpool(_commit_and_end, runtime, manager)
+
+
+def _commit_and_end(runtime: Runtime, manager: AbstractContextManager[Session]) -> None:
+    manager.__exit__(None, None, None)
     try:
         runtime.end_boundary()
     except DatawardError as exc:  # what was committed stays; the answer need not fail
@@ -70,12 +86,14 @@ def _transaction(runtime: RuntimeDep) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_transaction, scope="function")]
 
 
-def _keyring(request: Request) -> Keyring:
+async def _keyring(request: Request) -> Keyring:
     # One per app: it keeps the index key once read, instead of reading it every request.
     state = request.app.state
     keyring: Keyring | None = getattr(state, "keyring", None)
     if keyring is None:
-        keyring = state.keyring = Keyring.from_settings(_runtime(request).settings)
+        runtime: Runtime = state.runtime  # the master key file is read once, in a thread
+        keyring = await run_in_threadpool(Keyring.from_settings, runtime.settings)
+        state.keyring = keyring
     return keyring
 
 

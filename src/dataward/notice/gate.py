@@ -165,7 +165,7 @@ def blocked_channel_users(
 
     Only once a notice has been published through Dataward: before that it cannot know what
     people were told, and the business's first notice is not a change of purpose."""
-    if versions.latest_version(session=session) is None:
+    if not versions.any_published(session=session):
         return []
     users = {a.name for a in policy.activities if channel in a.channels}
     blocked = blocked_activities(session=session, policy=policy, on=on)

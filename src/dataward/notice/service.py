@@ -45,6 +45,12 @@ def latest_version(*, session: Session, on: date | None = None) -> NoticeVersion
     return session.scalars(query).first()
 
 
+def any_published(*, session: Session) -> bool:
+    """Whether a notice has been published through Dataward (one indexed row read, for the
+    gate every contact check passes)."""
+    return session.scalar(select(NoticeVersion.id).limit(1)) is not None
+
+
 def list_versions(*, session: Session) -> list[NoticeVersion]:
     return list(session.scalars(select(NoticeVersion).order_by(NoticeVersion.number)))
 

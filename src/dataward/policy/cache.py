@@ -39,12 +39,19 @@ class PolicyCache:
         self._lock = threading.Lock()
         self.loads = 0
 
-    def get(self, path: Path) -> LoadedPolicy:
-        key = path.resolve()
+    def unchanged(self, path: Path) -> LoadedPolicy | None:
+        """The policy kept for `path` when none of its files changed since; None when it must
+        be loaded (get() does that): a few stat calls, never a read of the files."""
         with self._lock:
-            kept = self._loaded.get(key)
+            kept = self._loaded.get(path.resolve())
         if kept is not None and _stamp(_files(kept[1])) == kept[0]:
             return kept[1]
+        return None
+
+    def get(self, path: Path) -> LoadedPolicy:
+        if (kept := self.unchanged(path)) is not None:
+            return kept
+        key = path.resolve()
         # Stamped before reading, so a change made while it is read is seen next time.
         before = _stamp([key])
         loaded = load_policy(path)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
+from starlette.concurrency import run_in_threadpool
 
 from dataward.core.errors import ConfigurationError
 from dataward.core.web import RuntimeDep
@@ -31,4 +32,14 @@ def served_policy(runtime: RuntimeDep) -> LoadedPolicy:
     return SERVED_POLICIES.get(served_path(runtime))
 
 
-PolicyDep = Annotated[LoadedPolicy, Depends(served_policy)]
+async def _request_policy(runtime: RuntimeDep) -> LoadedPolicy:
+    # On the event loop when the kept policy is current (a stat of its files); a load, which
+    # reads and checks the YAML, goes to a worker thread.
+    path = served_path(runtime)
+    kept = SERVED_POLICIES.unchanged(path)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(SERVED_POLICIES.get, path)
+
+
+PolicyDep = Annotated[LoadedPolicy, Depends(_request_policy)]
