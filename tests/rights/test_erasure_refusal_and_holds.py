@@ -190,3 +190,32 @@ def test_a_hold_whose_person_was_forgotten_is_reported_not_a_crash(
         in (report.unresolved_holds[0])
     )
     assert report.as_dict()["unresolved_holds"] == report.unresolved_holds
+
+
+def test_the_plan_reads_the_legal_holds_once_whatever_the_number_of_systems(
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    shop: Shop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = _with_events_system(shop, tmp_path)
+    reads: list[object] = []
+    original = retention.list_holds
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(retention, "list_holds", counted)
+    request = shop_request(
+        db, keyring=keyring, clock=clock, loaded=shop.loaded, kind=RequestKind.ERASURE, email=ALICE
+    )
+
+    # Both systems hold Alice's records, so both are planned (and then refused, as above).
+    with pytest.raises(Conflict):
+        run_request(ctx=_context(db, keyring, clock, shop, tmp_path / "home"), request=request)
+
+    assert len(reads) == 1
+    events.dispose()
