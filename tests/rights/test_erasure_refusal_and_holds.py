@@ -11,9 +11,10 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
+from dataward.connectors.sql.connector import SqlConnector
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
-from dataward.core.errors import Conflict
+from dataward.core.errors import Conflict, ConnectorError
 from dataward.core.runtime import Runtime
 from dataward.people import service as people
 from dataward.policy.service import load_policy
@@ -219,3 +220,36 @@ def test_the_plan_reads_the_legal_holds_once_whatever_the_number_of_systems(
 
     assert len(reads) == 1
     events.dispose()
+
+
+def test_a_system_whose_erasure_fails_part_way_is_left_as_it_was(
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    shop: Shop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = shop.snapshot()
+    erased: list[str] = []
+    original = SqlConnector.erase
+
+    def fails_after_the_first(self: SqlConnector, collection: str, *args: Any) -> int:
+        if erased:
+            raise ConnectorError(f"{collection} is locked", system=self.system.name)
+        erased.append(collection)
+        return original(self, collection, *args)
+
+    monkeypatch.setattr(SqlConnector, "erase", fails_after_the_first)
+    request = shop_request(
+        db, keyring=keyring, clock=clock, loaded=shop.loaded, kind=RequestKind.ERASURE, email=ALICE
+    )
+
+    outcome = run_request(
+        ctx=_context(db, keyring, clock, shop, tmp_path / "home"), request=request
+    )
+
+    # The first collection was erased, then the second failed: the system's part is one
+    # transaction, so the first collection's rows are back and the task is failed, to retry.
+    assert erased and "shop" in outcome.failed
+    assert shop.snapshot() == before
