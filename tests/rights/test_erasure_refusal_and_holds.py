@@ -11,9 +11,10 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
+from dataward.connectors.sql.connector import SqlConnector
 from dataward.core.clock import FixedClock
 from dataward.core.crypto import Keyring
-from dataward.core.errors import Conflict
+from dataward.core.errors import Conflict, ConnectorError
 from dataward.core.runtime import Runtime
 from dataward.people import service as people
 from dataward.policy.service import load_policy
@@ -190,3 +191,65 @@ def test_a_hold_whose_person_was_forgotten_is_reported_not_a_crash(
         in (report.unresolved_holds[0])
     )
     assert report.as_dict()["unresolved_holds"] == report.unresolved_holds
+
+
+def test_the_plan_reads_the_legal_holds_once_whatever_the_number_of_systems(
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    shop: Shop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = _with_events_system(shop, tmp_path)
+    reads: list[object] = []
+    original = retention.list_holds
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(retention, "list_holds", counted)
+    request = shop_request(
+        db, keyring=keyring, clock=clock, loaded=shop.loaded, kind=RequestKind.ERASURE, email=ALICE
+    )
+
+    # Both systems hold Alice's records, so both are planned (and then refused, as above).
+    with pytest.raises(Conflict):
+        run_request(ctx=_context(db, keyring, clock, shop, tmp_path / "home"), request=request)
+
+    assert len(reads) == 1
+    events.dispose()
+
+
+def test_a_system_whose_erasure_fails_part_way_is_left_as_it_was(
+    db: Session,
+    keyring: Keyring,
+    clock: FixedClock,
+    shop: Shop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = shop.snapshot()
+    erased: list[str] = []
+    original = SqlConnector.erase
+
+    def fails_after_the_first(self: SqlConnector, collection: str, *args: Any) -> int:
+        if erased:
+            raise ConnectorError(f"{collection} is locked", system=self.system.name)
+        erased.append(collection)
+        return original(self, collection, *args)
+
+    monkeypatch.setattr(SqlConnector, "erase", fails_after_the_first)
+    request = shop_request(
+        db, keyring=keyring, clock=clock, loaded=shop.loaded, kind=RequestKind.ERASURE, email=ALICE
+    )
+
+    outcome = run_request(
+        ctx=_context(db, keyring, clock, shop, tmp_path / "home"), request=request
+    )
+
+    # The first collection was erased, then the second failed: the system's part is one
+    # transaction, so the first collection's rows are back and the task is failed, to retry.
+    assert erased and "shop" in outcome.failed
+    assert shop.snapshot() == before

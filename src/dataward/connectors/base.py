@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -203,6 +204,11 @@ class Connector(ABC):
     @abstractmethod
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         """Apply the plan to those rows; return how many rows were deleted or changed."""
+
+    def together(self) -> AbstractContextManager[None]:
+        """A block whose changes commit together, in one transaction, where the kind has
+        transactions; by default each change commits on its own."""
+        return nullcontext()
 
     def erase_where(
         self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan

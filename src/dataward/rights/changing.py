@@ -81,15 +81,14 @@ class ErasureStep(Step):
 
     @staticmethod
     def apply(
-        ctx: ExecutionContext,
         connector: Connector,
         collection: str,
         keys: list[Key],
         plan: ErasurePlan,
         outcome: ItemOutcome,
-    ) -> tuple[int, int]:
+    ) -> int:
         try:
-            return ctx.retry.run(lambda: connector.erase(collection, keys, plan))
+            return connector.erase(collection, keys, plan)
         except ConnectorError as exc:
             if outcome != ItemOutcome.ANONYMISED:
                 raise
@@ -117,14 +116,38 @@ class ErasureStep(Step):
         decisions = self.planned.decisions[task.system]
         if not decisions:
             return item_counts(request, task.system), 1
-        tries = 0
         by_place: dict[str, list[Decision]] = {}
         for decision in decisions:
             by_place.setdefault(decision.record.collection, []).append(decision)
-        # One event for the system, with the evidence of each collection in the order acted on.
+
+        def erase_system() -> list[dict[str, Any]]:
+            # The system's part in one transaction where it has them (one commit, not one per
+            # collection): done whole or not at all, so a retry starts it again from the top.
+            with connector.together():
+                return self._erase_collections(ctx, connector, task.system, by_place)
+
+        acted, tries = ctx.retry.run(erase_system)
+        if acted:
+            event(
+                ctx,
+                request,
+                "rights.erasure.applied",
+                {"system": task.system, "collections": acted},
+            )
+        return item_counts(request, task.system), tries
+
+    def _erase_collections(
+        self,
+        ctx: ExecutionContext,
+        connector: Connector,
+        system: str,
+        by_place: Mapping[str, list[Decision]],
+    ) -> list[dict[str, Any]]:
+        """Erase or anonymise the system's records, collection by collection in the order that
+        keeps its foreign keys; the evidence of each collection, in that order."""
         acted: list[dict[str, Any]] = []
-        for system, name in erasure_order(ctx.policy):
-            if system != task.system or name not in by_place:
+        for owner, name in erasure_order(ctx.policy):
+            if owner != system or name not in by_place:
                 continue
             collection = collection_of(ctx.policy, system, name)
             group = by_place[name]
@@ -142,15 +165,12 @@ class ErasureStep(Step):
                 assert plan is not None
                 keys = [r.key for r in chosen]
                 if collection.primary_key:
-                    changed, used = self.apply(ctx, connector, name, keys, plan, outcome_kind)
+                    changed = self.apply(connector, name, keys, plan, outcome_kind)
                 else:
                     # No key to name the rows by: the values that selected them (checked, when
                     # planned, to select no row that stays).
                     where = predicate_of([d for d in group if d.outcome == outcome_kind])
-                    changed, used = ctx.retry.run(
-                        lambda n=name, w=where, p=plan: connector.erase_where(n, w, p)  # type: ignore[misc]
-                    )
-                tries = max(tries, used)
+                    changed = connector.erase_where(name, where, plan)
                 evidence[outcome_kind.value] = {
                     "count": len(keys),
                     "rows_changed": changed,
@@ -165,14 +185,7 @@ class ErasureStep(Step):
                         "key_digests": [key_digest(ctx, system, name, d.record.key) for d in kept],
                     }
             acted.append(evidence)
-        if acted:
-            event(
-                ctx,
-                request,
-                "rights.erasure.applied",
-                {"system": task.system, "collections": acted},
-            )
-        return item_counts(request, task.system), max(tries, 1)
+        return acted
 
     def after(
         self,

@@ -43,12 +43,18 @@ def hold_reason(
 
 
 def held_records(
-    session: Session, keyring: Keyring, system: str, records: Sequence[FoundRecord]
+    session: Session,
+    keyring: Keyring,
+    system: str,
+    records: Sequence[FoundRecord],
+    active: Sequence[LegalHold],
 ) -> dict[tuple[str, str, Key], HoldReason]:
+    """The records of `system` a legal hold keeps; `active` is every hold not released
+    (read once for the whole plan, not once per system)."""
     held: dict[tuple[str, str, Key], HoldReason] = {}
     if not records:
         return held
-    holds = [h for h in retention.list_holds(session=session) if h.system == system]
+    holds = [h for h in active if h.system == system]
     # Only collections with a hold on them are asked about each key: most have none.
     for collection in {h.collection for h in holds if h.collection is not None}:
         keys = [r.key for r in records if r.collection == collection]
@@ -137,13 +143,15 @@ def plan_request(
     cannot be carried out (raises Conflict before anything is changed)."""
     shared = still_referred(policy, connectors, records)
     decisions: dict[str, list[Decision]] = {}
+    # One read of the holds for every system (none at all when nothing was found).
+    active = retention.list_holds(session=session) if records else []
     for system in systems:
         mine = [r for r in records if r.system == system]
         decisions[system] = planning.plan_erasure(
             policy=policy,
             records=mine,
             today=today,
-            held=held_records(session, keyring, system, mine),
+            held=held_records(session, keyring, system, mine, active),
             person_hold=person_hold,
             shared=shared,
         )

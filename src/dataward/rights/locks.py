@@ -69,12 +69,13 @@ def _exclusive(
 ) -> Iterator[None]:
     engine = _engine(session)
     if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
+        # Autocommit: the lock is the session's, so no transaction is needed to hold it, and
+        # none is left open for the run's length; taking and releasing it is one round trip.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             got = connection.execute(
                 text("SELECT pg_try_advisory_lock(:namespace, :id)"),
                 {"namespace": namespace, "id": number},
             ).scalar_one()
-            connection.commit()
             if not got:
                 raise busy
             try:
@@ -84,7 +85,6 @@ def _exclusive(
                     text("SELECT pg_advisory_unlock(:namespace, :id)"),
                     {"namespace": namespace, "id": number},
                 )
-                connection.commit()
         return
     folder = home / "locks"
     folder.mkdir(parents=True, exist_ok=True)

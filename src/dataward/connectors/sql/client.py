@@ -5,6 +5,7 @@ Shared by the sql kind and by the files kind's SQLite index.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -54,6 +55,8 @@ class TableClient:
         self.tables = tables
         self.stats = stats
         self.where = where  # the database, for messages (password hidden)
+        # together()'s connection, per thread: a worker's connector serves several threads.
+        self._local = threading.local()
 
     # Plumbing
 
@@ -62,11 +65,15 @@ class TableClient:
 
     @contextmanager
     def connection(self, doing: str, *, write: bool = False) -> Iterator[Connection]:
+        shared: Connection | None = getattr(self._local, "shared", None)
         try:
             engine = self._engine()
         except SQLAlchemyError as exc:
             raise self.fail(f"cannot open {self.where}: {describe(exc)}") from exc
         try:
+            if shared is not None:  # inside together(): its transaction, committed there
+                yield shared
+                return
             with engine.begin() if write else engine.connect() as connection:
                 yield connection
         except ConnectorError:
@@ -77,6 +84,20 @@ class TableClient:
             raise self.fail(f"{doing}: {describe(exc)}") from exc
         except SQLAlchemyError as exc:
             raise self.fail(f"{doing}: {describe(exc)}") from exc
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """What this thread does inside shares one transaction, committed when the block ends
+        (rolled back, all of it, when anything in it fails)."""
+        if getattr(self._local, "shared", None) is not None:
+            yield
+            return
+        with self.connection("changing records", write=True) as connection:
+            self._local.shared = connection
+            try:
+                yield
+            finally:
+                self._local.shared = None
 
     def require(self, collection: str, *, keyed: bool = False) -> None:
         if collection not in self.tables:

@@ -11,6 +11,7 @@ connection:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,6 +171,9 @@ class SqlConnector(Connector):
 
     def erase(self, collection: str, keys: Sequence[Key], plan: ErasurePlan) -> int:
         return self._client.erase(collection, keys, plan)
+
+    def together(self) -> AbstractContextManager[None]:
+        return self._client.together()
 
     def erase_where(
         self, collection: str, where: Mapping[str, Iterable[Any]], plan: ErasurePlan
