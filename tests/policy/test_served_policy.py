@@ -58,3 +58,26 @@ def test_a_request_gets_the_kept_policy_and_an_edited_one_afresh(tmp_path: Path)
     assert SERVED_POLICIES.unchanged(path) is None
     second = _request_policy(runtime)
     assert second is not first and second.digest != first.digest
+
+
+def test_a_policy_behind_a_link_pointed_elsewhere_is_loaded_afresh(tmp_path: Path) -> None:
+    # A deployment that switches releases by re-pointing a link: the kept policy of the old
+    # target must not answer for the new one.
+    import shutil
+
+    from dataward.policy.cache import PolicyCache
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    shutil.copy(policy_path("support"), old)
+    shutil.copy(policy_path("msp"), new)
+    link = tmp_path / "dataward.yaml"
+    link.symlink_to(old)
+    cache = PolicyCache()
+    first = cache.get(link)
+    assert cache.get(link) is first and cache.loads == 1
+    link.unlink()
+    link.symlink_to(new)
+    assert cache.unchanged(link) is None
+    second = cache.get(link)
+    assert second.policy.organisation.name != first.policy.organisation.name
+    assert cache.get(link) is second and cache.loads == 2

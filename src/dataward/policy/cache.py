@@ -9,6 +9,7 @@ by the next job that names it. Connectors are kept by context.ConnectorCache.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from dataward.policy.service import LoadedPolicy, load_policy
@@ -16,7 +17,7 @@ from dataward.policy.service import LoadedPolicy, load_policy
 Stamp = tuple[tuple[str, int, int, int], ...]
 
 
-def _stamp(paths: list[Path]) -> Stamp | None:
+def _stamp(paths: Sequence[Path]) -> Stamp | None:
     """What the files look like on disk now; None when one cannot be read (load it afresh,
     which reports the problem)."""
     stamps = []
@@ -29,13 +30,26 @@ def _stamp(paths: list[Path]) -> Stamp | None:
     return tuple(stamps)
 
 
-def _files(loaded: LoadedPolicy) -> list[Path]:
-    return [loaded.path.resolve(), *sorted(p.resolve() for p in loaded.dataset_files.values())]
+def _files(path: Path, loaded: LoadedPolicy) -> tuple[Path, ...]:
+    # The policy as it was asked for, not resolved: a stat follows a symbolic link, so a link
+    # pointed at another file is seen as a change (the inode differs) by the next use.
+    return (path.absolute(), *sorted(p.absolute() for p in loaded.dataset_files.values()))
+
+
+class _Kept:
+    """A loaded policy, its files (named once, when it was loaded) and how they looked."""
+
+    __slots__ = ("files", "loaded", "stamp")
+
+    def __init__(self, loaded: LoadedPolicy, files: tuple[Path, ...], stamp: Stamp) -> None:
+        self.loaded, self.files, self.stamp = loaded, files, stamp
 
 
 class PolicyCache:
     def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[Stamp, LoadedPolicy]] = {}
+        # Keyed by the path as it was asked for, and by its resolved form: a request asks with
+        # the same path every time, and is answered without resolving it again.
+        self._loaded: dict[Path, _Kept] = {}
         self._lock = threading.Lock()
         self.loads = 0
 
@@ -43,9 +57,11 @@ class PolicyCache:
         """The policy kept for `path` when none of its files changed since; None when it must
         be loaded (get() does that): a few stat calls, never a read of the files."""
         with self._lock:
-            kept = self._loaded.get(path.resolve())
-        if kept is not None and _stamp(_files(kept[1])) == kept[0]:
-            return kept[1]
+            kept = self._loaded.get(path)
+            if kept is None:
+                kept = self._loaded.get(path.resolve())
+        if kept is not None and _stamp(kept.files) == kept.stamp:
+            return kept.loaded
         return None
 
     def get(self, path: Path) -> LoadedPolicy:
@@ -53,13 +69,15 @@ class PolicyCache:
             return kept
         key = path.resolve()
         # Stamped before reading, so a change made while it is read is seen next time.
-        before = _stamp([key])
+        before = _stamp([path.absolute()])
         loaded = load_policy(path)
-        stamp = _stamp(_files(loaded))
+        files = _files(path, loaded)
+        stamp = _stamp(files)
         with self._lock:
             self.loads += 1
-            if before is not None and stamp is not None and stamp[0] == before[0]:
-                self._loaded[key] = (stamp, loaded)
+            if before is not None and stamp is not None and stamp[0][1:] == before[0][1:]:
+                self._loaded[key] = self._loaded[path] = _Kept(loaded, files, stamp)
             else:
                 self._loaded.pop(key, None)
+                self._loaded.pop(path, None)
         return loaded
