@@ -8,7 +8,12 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dataward.core.identifiers import _plain_email, normalise_email, normalise_phone
+from dataward.core.identifiers import (
+    SPECIAL_USE_TOP_LEVEL,
+    _plain_email,
+    normalise_email,
+    normalise_phone,
+)
 
 SPECIAL = st.sampled_from(["test", "local", "invalid", "arpa", "onion", "localhost"])
 LABEL = st.from_regex(r"[a-zA-Z0-9-]{1,12}", fullmatch=True)
@@ -20,6 +25,12 @@ TLD = st.one_of(st.from_regex(r"[a-zA-Z0-9]{1,6}", fullmatch=True), SPECIAL)
 def addresses(draw: st.DrawFn) -> str:
     labels = draw(st.lists(LABEL, min_size=0, max_size=3))
     return f"{draw(LOCAL)}@{'.'.join([*labels, draw(TLD)])}"
+
+
+def test_the_fast_path_refuses_the_same_special_use_names_as_the_validator() -> None:
+    import email_validator
+
+    assert frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES) == SPECIAL_USE_TOP_LEVEL
 
 
 @settings(max_examples=3000, deadline=None)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-
 from dataward.core.errors import UsageError
 
 PHONE_KINDS = {"phone", "phone_number"}
@@ -21,6 +19,9 @@ DEFAULT_REGION = "GB"  # national numbers are UK numbers
 _ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _PLAIN_EMAIL = re.compile(rf"(?i)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+([a-z]{{2,63}}))")
+# The special-use top-level names the validator refuses by default (RFC 6761 and the IANA
+# registry), here so that the fast path need not import the validator (a test compares them).
+SPECIAL_USE_TOP_LEVEL = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
 
 def _plain_email(stripped: str) -> str | None:
@@ -29,7 +30,7 @@ def _plain_email(stripped: str) -> str | None:
         plain is not None
         and len(plain.group(1)) <= 64
         and len(stripped) <= 254
-        and plain.group(3).lower() not in SPECIAL_USE_DOMAIN_NAMES
+        and plain.group(3).lower() not in SPECIAL_USE_TOP_LEVEL
         and "xn--" not in plain.group(2).lower()  # punycode: the validator decodes it
         # Two characters then "--" starts a label reserved for IDNA: the validator refuses it.
         and not any(label[2:4] == "--" for label in plain.group(2).split("."))
@@ -42,6 +43,9 @@ def normalise_email(value: str) -> str:
     """Lower-case, syntactically valid address; the same person always hashes the same."""
     if (plain := _plain_email(value.strip())) is not None:
         return plain
+    # Here, not at the top: its tables take longer to build than a command takes to start.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
