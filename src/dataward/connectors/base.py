@@ -24,6 +24,21 @@ from dataward.policy.schema import Collection, Condition, EraseStrategy, System
 Row = dict[str, Any]
 Key = tuple[Any, ...]  # primary-key values in the order of `Collection.primary_key`
 
+
+def integer_ids(keys: Sequence[Key]) -> list[int] | None:
+    """The ids of keys that are each one integer (nearly every table's), else None.
+
+    A sweep asks this of every batch of tens of thousands of keys, several times: unpacking
+    and one pass of `type` over them costs a fifth of what a generator under all() did."""
+    try:
+        ids = [value for (value,) in keys]
+    except (TypeError, ValueError):  # a composite (or empty) key
+        return None
+    if ids and set(map(type, ids)) != {int}:  # bool is not int here, as before
+        return None
+    return ids
+
+
 DEFAULT_MASK = "[erased]"  # written by the `mask` strategy when the field names no mask
 
 
