@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from datetime import date, datetime, time
@@ -74,3 +75,12 @@ def test_batch_digests_match_single_digests_for_any_value(
 def test_integer_keys_take_the_fast_path_to_the_same_digests() -> None:
     keys = [(1,), (-7,), (10**20,), (0,)]
     assert key_digests("sys", 'c"q', keys) == [key_digest("sys", 'c"q', k) for k in keys]
+
+
+def test_a_batch_digest_is_the_hash_of_its_sorted_lines() -> None:
+    # Stored evidence is checked against this for years: the bytes hashed must never change.
+    digests = ["b" * 64, "a" * 64]
+    lines = ("a" * 64 + "\n" + "b" * 64 + "\n").encode("ascii")
+    assert batch_digest(digests) == hashlib.sha256(lines).hexdigest()
+    assert batch_digest(iter(sorted(digests)), presorted=True) == batch_digest(digests)
+    assert batch_digest([]) == hashlib.sha256(b"").hexdigest()
