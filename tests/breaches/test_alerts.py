@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rights.request_factories import Inbox, smtp_server
+from rights.request_factories import Inbox, free_port, smtp_server
 from sqlalchemy import Engine
 
 from dataward.breaches import jobs as breach_jobs
@@ -94,3 +94,40 @@ def test_alerts_at_24_48_and_66_hours_each_once_until_decided(
         )  # fmt: skip
     _at(live, 66)
     assert len(inbox.messages) == 2, "a decided breach raises no more alerts"
+
+
+def test_an_alert_that_cannot_be_sent_says_how_to_fix_the_mail_server(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # Nothing listens on the port: the error names the SMTP settings, and nothing about
+    # verifying an identity (the advice of a rights request's code), and no alert is noted
+    # as sent, so the next check tries again.
+    from dataward.breaches.alerts import send_due_alerts
+    from dataward.breaches.models import BreachAlert
+    from dataward.core.errors import ConnectorError
+
+    settings = Settings(
+        home=tmp_path / "home", environment="test", smtp_host="127.0.0.1",
+        smtp_port=free_port(), mail_from="privacy@thistle.example.com",
+    )  # fmt: skip
+    settings.home.mkdir()
+    runtime = Runtime.on_engine(settings, engine, FixedClock(AWARE + timedelta(hours=25)))
+    keyring = Keyring(secrets.token_bytes(32))
+    try:
+        with runtime.transaction() as session:
+            service.open_breach(
+                session=session, keyring=keyring, clock=runtime.clock,
+                loaded=example_policy("schools"), actor="cli:dpo", aware_at=AWARE,
+                aware_zone="Europe/London",
+                facts=service.BreachFacts(summary="USB stick lost", facts="class lists on it"),
+            )  # fmt: skip
+        with pytest.raises(ConnectorError) as failed, runtime.transaction() as session:
+            send_due_alerts(session=session, clock=runtime.clock, settings=settings)
+        advice = f"{failed.value.message} {failed.value.fix}"
+        assert "DATAWARD_SMTP_HOST" in advice and "--evidence" not in advice
+        with runtime.transaction() as session:
+            assert session.query(BreachAlert).count() == 0
+    finally:
+        with engine.begin() as connection:
+            for table in reversed(metadata().sorted_tables):
+                connection.execute(table.delete())

@@ -18,10 +18,9 @@ from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
 from dataward.core.errors import Conflict, UsageError
-from dataward.core.mail import new_message
+from dataward.core.mail import new_message, send_mail
 from dataward.people import service as people
 from dataward.policy.service import LoadedPolicy
-from dataward.rights.verification import send_mail
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from dataward.breaches.models import Breach, BreachAlert
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.errors import ConfigurationError
-from dataward.core.mail import new_message
+from dataward.core.mail import new_message, send_mail
 from dataward.policy.schema import Policy
 from dataward.policy.service import load_policy
-from dataward.rights.verification import send_mail
 
 ACTOR = "system:breaches"
 

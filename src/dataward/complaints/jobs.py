@@ -9,9 +9,8 @@ from dataward.breaches.alerts import dpo_address
 from dataward.complaints import service
 from dataward.core import jobs
 from dataward.core.clock import today
-from dataward.core.mail import new_message
+from dataward.core.mail import new_message, send_mail
 from dataward.policy.service import load_policy
-from dataward.rights.verification import send_mail
 
 ALERT_JOB = "complaints.alerts"
 log = logging.getLogger(__name__)

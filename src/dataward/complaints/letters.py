@@ -11,10 +11,9 @@ from dataward.complaints.models import Complaint
 from dataward.core.clock import Clock
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring
-from dataward.core.mail import new_message
+from dataward.core.mail import new_message, send_mail
 from dataward.people import service as people
 from dataward.policy.schema import Policy
-from dataward.rights.verification import send_mail
 
 SUBJECTS = {
     "acknowledgement": "We have received your complaint",

@@ -23,13 +23,12 @@ from dataward.core import ratelimit
 from dataward.core.config import Settings
 from dataward.core.crypto import Keyring, normalise_email
 from dataward.core.errors import DatawardError, UsageError
-from dataward.core.mail import new_message
+from dataward.core.mail import new_message, send_mail
 from dataward.core.signing import sign, unsign
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep, is_https, public, redirect, render
 from dataward.people import service as people
 from dataward.policy.schema import ChannelKind, Policy
 from dataward.policy.web import PolicyDep
-from dataward.rights.verification import send_mail
 
 router = APIRouter(include_in_schema=False)
 PENDING, PROVED = "dataward_prefs_pending", "dataward_prefs"
