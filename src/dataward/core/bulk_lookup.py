@@ -15,17 +15,25 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dataward.core.errors import ConfigurationError
+
 CHUNK = 1_000  # values per query: well under every supported database's limit on parameters
 
 
-def _placeholder(paramstyle: str, position: int) -> str:
-    if paramstyle == "qmark":
-        return "?"
-    if paramstyle in ("format", "pyformat"):
-        return "%s"
-    if paramstyle == "numeric":
-        return f":{position + 1}"
-    raise NotImplementedError(f"driver parameter style {paramstyle!r}")
+# The positional placeholder of each driver Dataward's own database runs on: sqlite3 (qmark),
+# psycopg and PyMySQL (pyformat, which takes %s for positional parameters).
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _placeholder(paramstyle: str) -> str:
+    try:
+        return PLACEHOLDERS[paramstyle]
+    except KeyError:
+        raise ConfigurationError(
+            f"the driver of Dataward's database takes {paramstyle!r} parameters, which "
+            "Dataward does not write",
+            fix="use SQLite or PostgreSQL (postgresql+psycopg://) for DATAWARD_DATABASE_URL",
+        ) from None
 
 
 def _chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -49,8 +57,9 @@ def _query(
     equal: tuple[str, ...],
     count: int,
 ) -> str:
-    conditions = [f"{quote(c)} = {_placeholder(paramstyle, i)}" for i, c in enumerate(equal)]
-    marks = ", ".join(_placeholder(paramstyle, len(equal) + i) for i in range(count))
+    mark = _placeholder(paramstyle)
+    conditions = [f"{quote(c)} = {mark}" for c in equal]
+    marks = ", ".join([mark] * count)
     where = " AND ".join([*conditions, f"{quote(key)} IN ({marks})"])
     return f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WHERE {where}"
 
