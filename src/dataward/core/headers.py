@@ -20,12 +20,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 def is_https(request: Request, *, trust_proxy: bool) -> bool:
     """HTTPS as the browser sees it: the socket's scheme, or behind a TLS proxy that we were
     told to trust (DATAWARD_TRUST_PROXY), the proxy's X-Forwarded-Proto."""
-    if request.url.scheme == "https":
-        return True
-    if trust_proxy:
-        forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-        return forwarded == "https"
-    return False
+    return _https(request.scope, trust_proxy=trust_proxy)
 
 
 _ALWAYS = (
@@ -40,7 +35,7 @@ _NO_STORE = (b"cache-control", b"no-store")
 
 
 def _https(scope: Scope, *, trust_proxy: bool) -> bool:
-    """is_https() of the scope itself, without making a Request of it."""
+    """is_https() of the scope itself, for the middleware that has no Request to ask."""
     if scope.get("scheme", "http") == "https":
         return True
     if trust_proxy:

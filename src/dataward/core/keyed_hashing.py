@@ -30,16 +30,15 @@ class KeyedHasher:
         self._inner = hashlib.sha256(key.translate(_INNER))
         self._outer = hashlib.sha256(key.translate(_OUTER))
 
-    def digest(self, message: bytes) -> bytes:
+    def _mac(self, message: bytes) -> hashlib._Hash:
         inner = self._inner.copy()
         inner.update(message)
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.digest()
+        return outer
+
+    def digest(self, message: bytes) -> bytes:
+        return self._mac(message).digest()
 
     def hexdigest(self, message: bytes) -> str:
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
+        return self._mac(message).hexdigest()

@@ -23,7 +23,7 @@ PathKey = tuple[str | int, ...]
 
 # libyaml composes about ten times faster than the pure-Python parser: a 500-activity policy
 # should check in well under a second.
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # A policy of 500 activities is about 1 MB. Anything far past that is a mistake or an attack;
 # and a 351-byte "billion laughs" of nested aliases expands to millions of values, so the
@@ -34,7 +34,7 @@ MAX_ALIAS_VALUES = 50_000
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]  # CSafeLoader or SafeLoader, chosen above
+class _Loader(FAST_SAFE_LOADER):  # type: ignore[misc,valid-type]  # CSafeLoader or SafeLoader, chosen above
     """Remembers each plain scalar's tag: a policy repeats the same keys and values thousands
     of times, and the resolver tries a list of regular expressions on every one."""
 
