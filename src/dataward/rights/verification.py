@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
@@ -92,9 +92,8 @@ def _code_hash(keyring: Keyring, request: RightsRequest, code: str, identity: st
     return keyring.digest(f"rights-code:{request.reference}:{identity}:{code}")
 
 
-def _live_codes(
-    session: Session, request: RightsRequest, identity: str | None = None
-) -> list[VerificationCode]:
+def _live(request: RightsRequest, identity: str | None = None) -> Select[VerificationCode]:
+    """The request's codes not yet used or revoked (for one identity, if named)."""
     query = select(VerificationCode).where(
         VerificationCode.request_id == request.id,
         VerificationCode.used_at.is_(None),
@@ -102,7 +101,19 @@ def _live_codes(
     )
     if identity is not None:
         query = query.where(VerificationCode.identity == identity)
-    return list(session.scalars(query.order_by(VerificationCode.id.desc())))
+    return query
+
+
+def _live_codes(
+    session: Session, request: RightsRequest, identity: str | None = None
+) -> list[VerificationCode]:
+    return list(session.scalars(_live(request, identity).order_by(VerificationCode.id.desc())))
+
+
+def code_waiting(session: Session, request: RightsRequest, identity: str, now: datetime) -> bool:
+    """A code sent for this identity of the request is still waiting to be entered."""
+    waiting = _live(request, identity).where(VerificationCode.expires_at > now).limit(1)
+    return session.scalar(waiting) is not None
 
 
 def live_identities(session: Session, request: RightsRequest) -> set[str]:

@@ -15,7 +15,7 @@ from dataward.core.clock import today
 from dataward.core.errors import UsageError
 from dataward.core.web import DbSession, KeyringDep, RuntimeDep, public, redirect
 from dataward.notice import service as notice
-from dataward.rights import service
+from dataward.rights import service, verification
 from dataward.rights.models import RequestKind
 from dataward.rights.public import browser, links, requests
 from dataward.rights.public.requests import RequestForm
@@ -133,7 +133,7 @@ def open_request(
         return _form_page(request, here, chosen, form, {_field_of(exc.message): message}, 400)
     response = redirect("/requests/verify?sent=1")
     pending: dict[str, object] = {"ref": opened.reference}
-    if requests.code_waiting(session, opened, PHONE_NUMBER, runtime.clock.now()):
+    if verification.code_waiting(session, opened, PHONE_NUMBER, runtime.clock.now()):
         pending["sms"] = 1  # the code page asks for the texted code too
     browser.put(response, request, runtime.settings, browser.PENDING, pending)
     return response

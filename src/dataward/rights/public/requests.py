@@ -24,7 +24,7 @@ from dataward.core.crypto import Keyring, normalise_email
 from dataward.core.errors import Conflict, DatawardError, UsageError
 from dataward.rights import service
 from dataward.rights.context import require_configured
-from dataward.rights.models import RequestKind, RequestState, RightsRequest, VerificationCode
+from dataward.rights.models import RequestKind, RequestState, RightsRequest
 from dataward.rights.proof import UNVERIFIED
 from dataward.rights.public import proofs
 from dataward.rights.public.links import package_ready
@@ -32,6 +32,7 @@ from dataward.rights.public.proofs import ACTOR
 from dataward.rights.public.site import RIGHTS, Site, checked_reference
 from dataward.rights.rectification import normalise_change
 from dataward.rights.schemas import EMAIL, PHONE_NUMBER, RequesterIdentities
+from dataward.rights.verification import code_waiting
 
 S = RequestState
 log = logging.getLogger(__name__)
@@ -113,22 +114,29 @@ def open_public_request(
         purposes=purposes,
         details=details,
     )
-    service.send_code(
-        session=session,
-        keyring=keyring,
-        clock=clock,
-        settings=settings,
-        request=request,
-        actor=ACTOR,
-        organisation=site.organisation,
-        by="email",
-    )
+    _send_code(session, keyring, clock, settings, site, request, by="email")
     if identities.phone is not None:
         text_phone_code(
             session=session, keyring=keyring, clock=clock, settings=settings, site=site,
             request=request,
         )  # fmt: skip
     return request
+
+
+def _send_code(
+    session: Session,
+    keyring: Keyring,
+    clock: Clock,
+    settings: Settings,
+    site: Site,
+    request: RightsRequest,
+    *,
+    by: str,
+) -> None:
+    service.send_code(
+        session=session, keyring=keyring, clock=clock, settings=settings, request=request,
+        actor=ACTOR, organisation=site.organisation, by=by,
+    )  # fmt: skip
 
 
 def texts_codes(settings: Settings) -> bool:
@@ -154,16 +162,7 @@ def text_phone_code(
         return False
     try:
         with session.begin_nested():
-            service.send_code(
-                session=session,
-                keyring=keyring,
-                clock=clock,
-                settings=settings,
-                request=request,
-                actor=ACTOR,
-                organisation=site.organisation,
-                by="sms",
-            )
+            _send_code(session, keyring, clock, settings, site, request, by="sms")
     except DatawardError as exc:
         log.warning("no code texted for request %s: %s", request.reference, exc.message)
         return False
@@ -172,22 +171,6 @@ def text_phone_code(
 
 def _find(session: Session, reference: str) -> RightsRequest | None:
     return session.scalar(select(RightsRequest).where(RightsRequest.reference == reference))
-
-
-def code_waiting(session: Session, request: RightsRequest, identity: str, now: datetime) -> bool:
-    """A code sent for this identity of the request is still waiting to be entered."""
-    return (
-        session.scalar(
-            select(VerificationCode.id).where(
-                VerificationCode.request_id == request.id,
-                VerificationCode.identity == identity,
-                VerificationCode.used_at.is_(None),
-                VerificationCode.revoked_at.is_(None),
-                VerificationCode.expires_at > now,
-            )
-        )
-        is not None
-    )
 
 
 def _awaits_code(session: Session, request: RightsRequest, now: datetime) -> bool:
