@@ -141,10 +141,6 @@ def target(
 _Identified = tuple[str | None, str | None, int | None]
 
 
-def _email(value: str) -> tuple[str, str]:
-    return "email", normalise_email(value)
-
-
 @dataclass(frozen=True)
 class Contact:
     email: str | None = None
@@ -201,7 +197,9 @@ class Screener:
         keyring = self.keyring
         try:
             email = contact.email
-            email_hash = None if email is None else keyring.normalised_hash(*_email(email))
+            email_hash = (
+                None if email is None else keyring.normalised_hash("email", normalise_email(email))
+            )
             if contact.phone is None:
                 return email_hash, None, None
             e164 = normalise_phone(contact.phone)

@@ -217,25 +217,13 @@ def add_hashes(
 
 
 def suppressed_hashes(*, session: Session, kind: str, hashes: Iterable[str]) -> set[str]:
-    """Which of these hashes of one kind are on the list (for screening whole lists)."""
-    found: set[str] = set()
-    chunk: list[str] = []
-    for identifier_hash in hashes:
-        chunk.append(identifier_hash)
-        if len(chunk) == CHUNK:
-            found |= _present(session, kind, chunk)
-            chunk = []
-    if chunk:
-        found |= _present(session, kind, chunk)
-    return found
-
-
-def _present(session: Session, kind: str, chunk: list[str]) -> set[str]:
+    """Which of these hashes of one kind are on the list (for screening whole lists): one
+    query per thousand hashes."""
     return bulk_lookup.present(
         session,
         table=SuppressionEntry.__tablename__,
         key="identifier_hash",
-        values=chunk,
+        values=hashes,
         equal=[("kind", kind)],
     )
 
