@@ -45,8 +45,10 @@ def _snapshot() -> dict[str, dict[str, dict[str, str]]]:
     return loaded
 
 
+@functools.lru_cache(maxsize=64)
 def bank_holidays(nation: Nation, year: int) -> dict[date, str]:
-    """That nation's bank holidays in that year, by date: the snapshot's, else the library's."""
+    """That nation's bank holidays in that year, by date: the snapshot's, else the library's
+    (kept per nation and year: every deadline counted asks again; not to be changed)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return from_library(nation, year)
     days = _snapshot()[Nation(nation).value][str(year)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
 from dataward.policy.expressions import Period, add_period
 from dataward.policy.schema import Nation
@@ -56,14 +55,9 @@ def add_months(d: date, n: int) -> date:
     return add_period(d, Period(amount=n, unit="month"))
 
 
-@lru_cache(maxsize=64)
-def _bank_holidays(nation: Nation, year: int) -> dict[date, str]:
-    return bank_holidays(nation, year)
-
-
 def bank_holiday(d: date, nation: Nation) -> str | None:
     """The name of the bank holiday on that date in that nation, or None."""
-    return _bank_holidays(Nation(nation), d.year).get(d)
+    return bank_holidays(Nation(nation), d.year).get(d)
 
 
 def non_working_reason(d: date, nation: Nation) -> str | None:
