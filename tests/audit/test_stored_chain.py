@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dataward.audit import service as audit
 from dataward.audit import verifier as fast_reader
-from dataward.audit.canonical import chain_hash, fields_bytes
+from dataward.audit.canonical import chain_hash
 from dataward.audit.chain import event_bytes
 from dataward.audit.models import AuditEvent
 from dataward.audit.verifier import check_rows
@@ -201,19 +201,7 @@ def _rehash_one(session: Session) -> None:
     event = session.get(AuditEvent, 6)
     assert event is not None
     event.actor = "system:forger"
-    event.hash = chain_hash(
-        event.prev_hash,
-        fields_bytes(
-            sequence=6,
-            at=event.at,
-            actor=event.actor,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            subject=event.subject,
-            details=event.details,
-        ),
-    )
+    event.hash = audit.expected_hash(event)
 
 
 def _delete_and_rehash(session: Session) -> None:
