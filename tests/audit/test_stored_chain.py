@@ -19,6 +19,7 @@ from dataward.audit import service as audit
 from dataward.audit import verifier as fast_reader
 from dataward.audit.canonical import chain_hash
 from dataward.audit.chain import event_bytes
+from dataward.audit.chained import POSTGRES_CHAINED, SQLITE_CHAINED
 from dataward.audit.models import AuditEvent
 from dataward.audit.verifier import check_rows
 from dataward.audit.verify import ChainVerifier, VerifyReport
@@ -94,8 +95,8 @@ def _chained_by_database(session: Session) -> dict[int, bytes]:
     """prev_hash ‖ canonical bytes of every event, as the fast reader's query writes them."""
     dialect = session.get_bind().dialect.name
     chained = {
-        "sqlite": fast_reader._SQLITE_CHAINED,
-        "postgresql": fast_reader._POSTGRES_CHAINED,
+        "sqlite": SQLITE_CHAINED,
+        "postgresql": POSTGRES_CHAINED,
     }[dialect]
     rows = session.execute(text(f"SELECT sequence, {chained} FROM audit_events"))
     return {sequence: bytes(data) for sequence, data in rows}

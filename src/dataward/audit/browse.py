@@ -61,12 +61,14 @@ def latest_per_object(*, session: Session, action: str, object_type: str) -> dic
     return {event.object_id or "": event for event in rows}
 
 
-def verify_log(*, session: Session, settings: Settings, use_witness: bool = True) -> VerifyReport:
+def verify_log(
+    *, session: Session, settings: Settings, use_witness: bool = True, workers: int = 1
+) -> VerifyReport:
     """What `dataward audit verify` does: the chain, the pinned signatures, the witness."""
     pinned = sealing.trusted_keys(settings)
     stored = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
     seen = sealing.witnessed(settings, checkpoints_in_database=stored) if use_witness else []
-    return verify(session=session, pinned_keys=pinned, witness=seen)
+    return verify(session=session, pinned_keys=pinned, witness=seen, workers=workers)
 
 
 def records_checked(*, session: Session, settings: Settings) -> list[RecordsCheck]:
@@ -100,10 +102,12 @@ class Verification:
 
 
 def verify_everything(
-    *, session: Session, settings: Settings, use_witness: bool = True
+    *, session: Session, settings: Settings, use_witness: bool = True, workers: int = 1
 ) -> Verification:
-    """The chain, the pinned signatures, the witness, and every domain's records."""
-    chain = verify_log(session=session, settings=settings, use_witness=use_witness)
+    """The chain, the pinned signatures, the witness, and every domain's records.
+
+    `workers` > 1 only from the CLI (see audit.runs: the other processes are forked)."""
+    chain = verify_log(session=session, settings=settings, use_witness=use_witness, workers=workers)
     return Verification(chain, records_checked(session=session, settings=settings))
 
 

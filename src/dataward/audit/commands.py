@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dataward.audit import browse, checkpoints, service, witness
+from dataward.audit import browse, checkpoints, runs, service, witness
 from dataward.audit.models import AuditEvent
 from dataward.audit.schemas import verify_out
 from dataward.core.console import (
@@ -44,8 +44,12 @@ def verify_command(
     """Recompute the hash chain, check every checkpoint signature and compare with the witness."""
     rt = ready_runtime()
     with rt.transaction() as session:
+        # A long log is checked on every core this process may use.
         found = browse.verify_everything(
-            session=session, settings=rt.settings, use_witness=not no_witness
+            session=session,
+            settings=rt.settings,
+            use_witness=not no_witness,
+            workers=runs.cores(),
         )
     report = found.chain
     if as_json:

@@ -26,44 +26,19 @@ import hashlib
 import sqlite3
 from bisect import bisect_left
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import String, Text, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from dataward.audit import runs
 from dataward.audit.canonical import chain_hash, fields_bytes, load_details, moment_text
+from dataward.audit.chained import ISO_UTC_PATTERN, POSTGRES_CHAINED, SQLITE_CHAINED, Link
 from dataward.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from dataward.audit.verify import ChainVerifier, VerifyReport
-
-ISO_UTC_PATTERN = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-
-# prev_hash ‖ canonical bytes of the event, written by the database. Keys in sorted order, as
-# canonical() writes them; strings through the database's JSON quoting; `at` as the hash covers
-# it; the details as stored (canonical text). Any NULL in it (a details NULL) makes it NULL.
-_SQLITE_CHAINED = (
-    "CAST(prev_hash || '{\"action\":' || json_quote(action) || ',\"actor\":' || json_quote(actor)"
-    " || ',\"at\":' || json_quote(replace(at, ' ', 'T') || '+00:00')"
-    " || ',\"details\":' || details || ',\"object_id\":' || json_quote(object_id)"
-    " || ',\"object_type\":' || json_quote(object_type) || ',\"sequence\":' || sequence"
-    " || ',\"subject\":' || json_quote(subject) || '}' AS BLOB)"
-)
-
-
-def _pg_string(column: str) -> str:
-    return f"coalesce(to_json({column})::text, 'null')"
-
-
-_POSTGRES_CHAINED = (
-    "convert_to(prev_hash || '{\"action\":' || " + _pg_string("action") + " || ',\"actor\":' || "
-    f"{_pg_string('actor')} || ',\"at\":' || to_json(to_char(timezone('UTC', at), "
-    f"'{ISO_UTC_PATTERN}'))::text || ',\"details\":' || details::text || ',\"object_id\":' || "
-    f"{_pg_string('object_id')} || ',\"object_type\":' || {_pg_string('object_type')} || "
-    f"',\"sequence\":' || sequence || ',\"subject\":' || {_pg_string('subject')} || '}}', "
-    "'UTF8')"
-)
 
 _HEXDIGEST = type(hashlib.sha256()).hexdigest
 
@@ -79,11 +54,22 @@ def check_rows(
     after: int = 0,
     batch: int = 5000,
     fast: bool = True,
+    workers: int = 1,
 ) -> VerifyReport:
     """Stream the events after `after` through the verifier; its report at the end.
 
-    fast=False: the row path alone (what the fast reader is tested against)."""
+    fast=False: the row path alone (what the fast reader is tested against). workers > 1: a
+    long log is first checked in runs on that many cores (see runs.py; committed events only,
+    from a process with no threads of its own); what they cannot vouch for is read here.
+    """
     dialect = session.get_bind().dialect.name
+    if (
+        fast
+        and workers > 1
+        and after == verifier.expecting()[0] - 1
+        and runs.check_in_runs(session=session, verifier=verifier, workers=workers)
+    ):
+        after = verifier.expecting()[0] - 1  # events appended since they were counted
     if fast and dialect in FAST_BATCH:
         _check_fast(session, verifier, after, batch, dialect)
     else:
@@ -97,11 +83,11 @@ def _check_fast(
     raw = session.connection().connection
     if dialect == "sqlite":
         cursor: Any = raw.cursor()
-        chained, placeholder = _SQLITE_CHAINED, "?"
+        chained, placeholder = SQLITE_CHAINED, "?"
     else:
         # A server-side cursor, binary: memory stays flat, and bytea arrives as it is.
         cursor = raw.driver_connection.cursor(name="audit_verify", binary=True)  # type: ignore[union-attr]
-        chained, placeholder = _POSTGRES_CHAINED, "%s"
+        chained, placeholder = POSTGRES_CHAINED, "%s"
     sql = (
         f"SELECT sequence, prev_hash, {chained}, hash FROM {AuditEvent.__tablename__}"
         f" WHERE sequence > {placeholder} ORDER BY sequence"
@@ -156,7 +142,7 @@ def _accept_batch(verifier: ChainVerifier, rows: list[Any], marked: list[int]) -
         at = sequence - expected
         _accept(verifier, prevs, chained, hashes, done, at)
         payload = chained[at][len(prevs[at]) :]
-        if not verifier.feed(_Link(sequence, prevs[at], hashes[at]), payload, hashes[at]):
+        if not verifier.feed(Link(sequence, prevs[at], hashes[at]), payload, hashes[at]):
             return True
         done = at + 1
     _accept(verifier, prevs, chained, hashes, done, count)
@@ -272,15 +258,9 @@ def _check_slow(
             digest = chain_hash(prev, payload)
         verifier.accept_run(run, run_bytes, expected - 1, follows)
         run = run_bytes = 0
-        if not verifier.feed(_Link(sequence, prev, stored), payload, digest):
+        if not verifier.feed(Link(sequence, prev, stored), payload, digest):
             result.close()
             return False
         expected, follows = verifier.expecting()
     verifier.accept_run(run, run_bytes, expected - 1, follows)
     return True
-
-
-class _Link(NamedTuple):
-    sequence: int
-    prev_hash: str
-    hash: str

@@ -269,12 +269,14 @@ def verify(
     pinned_keys: Mapping[str, bytes] | None = None,
     witness: Iterable[WitnessEntry] = (),
     batch: int = 5000,
+    workers: int = 1,
 ) -> VerifyReport:
     """Recompute the whole log and check every checkpoint, against the witness if given.
 
     `pinned_keys` are the public keys kept outside the database; only they are trusted.
     Without them (a library caller with nothing pinned) the keys the database lists are used,
-    which proves nothing against someone who can write to the database.
+    which proves nothing against someone who can write to the database. `workers`: cores to
+    check a long log on (see check_rows).
     """
     if pinned_keys is None:
         keys = {k.key_id: k.public_key for k in session.scalars(select(SigningKey))}
@@ -282,4 +284,4 @@ def verify(
         keys = dict(pinned_keys)
     checkpoints = list(session.scalars(select(AuditCheckpoint)))
     verifier = ChainVerifier(checkpoints, keys, pinned=pinned_keys is not None, witness=witness)
-    return check_rows(session=session, verifier=verifier, batch=batch)
+    return check_rows(session=session, verifier=verifier, batch=batch, workers=workers)
