@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/cli_start.py [--runs 5]
 
-Each command runs in fresh processes (no warm interpreter); the wall time is the median of
-`--runs`, beside the median CPU seconds (user + system), which a busy machine disturbs less.
-The module count comes from one more run with PYTHONPROFILEIMPORTTIME, which lists every
-module the process imported. Prints one JSON line.
+Each command runs in fresh processes; the wall time is the median of `--runs`, beside the
+median CPU seconds (user + system), which a busy machine disturbs less. The module count comes
+from one more run with PYTHONPROFILEIMPORTTIME, which lists every module the process imported.
+Then `help` and `check` again with `dataward warm` running for the home (`*_warm_seconds`): the
+fresh process hands the command over. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,17 +67,42 @@ def modules(argv: list[str], env: dict[str, str]) -> int:
     return sum(1 for line in lines if line.startswith("import time:") and "|" in line) - 1
 
 
+@contextmanager
+def warm(env: dict[str, str]) -> Iterator[None]:
+    """`dataward warm` running for the home in `env`, ready once its socket is there."""
+    process = subprocess.Popen(
+        [*dataward(), "warm", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    socket = Path(env["DATAWARD_HOME"]) / "warm.sock"
+    try:
+        while not socket.exists():
+            if process.poll() is not None:
+                error = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"`dataward warm` did not start: {error[-500:]}")
+            time.sleep(0.02)
+        yield
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    env = {**os.environ, "COLUMNS": "100"}
     result: dict[str, object] = {"runs": args.runs}
-    for name, argv in commands().items():
-        runs = [seconds(argv, env) for _ in range(args.runs)]
-        result[f"{name}_seconds"] = round(statistics.median(wall for wall, _ in runs), 3)
-        result[f"{name}_cpu_seconds"] = round(statistics.median(cpu for _, cpu in runs), 3)
-        result[f"{name}_modules"] = modules(argv, env)
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "COLUMNS": "100", "DATAWARD_HOME": home}
+        for name, argv in commands().items():
+            runs = [seconds(argv, env) for _ in range(args.runs)]
+            result[f"{name}_seconds"] = round(statistics.median(wall for wall, _ in runs), 3)
+            result[f"{name}_cpu_seconds"] = round(statistics.median(cpu for _, cpu in runs), 3)
+            result[f"{name}_modules"] = modules(argv, env)
+        with warm(env):
+            for name in ("help", "check"):
+                argv = commands()[name]
+                walls = [seconds(argv, env)[0] for _ in range(args.runs)]
+                result[f"{name}_warm_seconds"] = round(statistics.median(walls), 3)
     print(json.dumps(result))
 
 

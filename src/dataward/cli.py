@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from dataward import __version__, domains
 
-# serve, worker and jobs belong to the server, not to a domain.
+# serve, worker and jobs belong to the server, warm to the command line, not to a domain.
 SERVER_COMMANDS = (
     domains.Command(
         "serve",
@@ -32,6 +32,11 @@ SERVER_COMMANDS = (
     ),
     domains.Command(
         "jobs", ("dataward.server",), "The job queue: rights execution, sweeps, audit checkpoints."
+    ),
+    domains.Command(
+        "warm",
+        ("dataward.warm",),
+        "Keep Dataward loaded, so each command for this home starts at once.",
     ),
 )
 COMMANDS = (*domains.commands(), *SERVER_COMMANDS)
