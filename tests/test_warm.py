@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -195,3 +196,55 @@ def test_garbage_on_the_socket_is_turned_away_and_the_next_caller_served(warmed:
         silent.close()
     assert done.returncode == 0
     assert warmed.process.poll() is None
+
+
+def test_a_warm_process_started_without_standard_input_serves_commands(tmp_path: Path) -> None:
+    """As a service may start it: the commands still read and write the caller's streams."""
+    home = tmp_path / "home"
+    env = _environment(home)
+    log = tmp_path / "warm.log"
+    with log.open("wb") as sink:
+        # Python started with no descriptor 0 has no sys.stdin at all.
+        started_without_input = (
+            "import sys; sys.stdin = None; sys.argv = ['dataward', 'warm']\n"
+            "from dataward.cli import main; main()"
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-c", started_without_input], env=env, stdout=sink, stderr=sink
+        )
+    try:
+        _wait_for(home / client.SOCKET_NAME, process, log)
+        done = subprocess.run(
+            [*CLIENT, "--version"], env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        process.terminate()
+        process.wait(20)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("dataward ")
+    assert "ran `dataward ...`" in log.read_text()
+
+
+def test_ctrl_c_in_the_callers_shell_reaches_the_command(warmed: Warm) -> None:
+    """A long command (a worker) stops when its caller is interrupted, and no copy is left."""
+    assert warmed.run("init").returncode == 0
+    caller = subprocess.Popen(
+        [*CLIENT, "worker", "--no-schedule"],
+        env=warmed.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not any("ran `dataward worker`" in line for line in warmed.lines()):
+        assert time.monotonic() < deadline and caller.poll() is None
+        time.sleep(0.05)
+    line = next(line for line in warmed.lines() if "ran `dataward worker`" in line)
+    copy = int(line.rsplit("process ", 1)[1].rstrip(")"))
+    time.sleep(0.5)
+    caller.send_signal(signal.SIGINT)
+    caller.wait(30)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{copy}").exists():
+        assert time.monotonic() < deadline, "the worker's copy is still running"
+        time.sleep(0.05)
+    assert warmed.process.poll() is None  # the warm process itself carries on

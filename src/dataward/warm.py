@@ -248,17 +248,20 @@ def _run_copy(
         for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # From here on the caller waits for this copy's exit status, and sees its errors.
+        connection.sendall(reply({"pid": os.getpid()}))
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-        sys.stdin = open(0, encoding=sys.stdin.encoding, closefd=False)  # noqa: SIM115
-        sys.stdout = open(1, "w", encoding=sys.stdout.encoding, closefd=False)  # noqa: SIM115
+        # New streams on the caller's descriptors (this process may have been started with
+        # none of its own, as a service).
+        sys.stdin = open(0, encoding=_encoding(sys.stdin), closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", encoding=_encoding(sys.stdout), closefd=False)  # noqa: SIM115
         sys.stderr = open(  # noqa: SIM115
-            2, "w", encoding=sys.stderr.encoding, errors="backslashreplace", closefd=False
+            2, "w", encoding=_encoding(sys.stderr), errors="backslashreplace", closefd=False
         )
         os.environ.clear()
         os.environ.update(request["env"])
         time.tzset()
-        connection.sendall(reply({"pid": os.getpid()}))
         try:
             os.chdir(request["cwd"])
         except OSError as exc:
@@ -270,12 +273,16 @@ def _run_copy(
         traceback.print_exc()
     finally:
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, AttributeError):  # closed, or never there
                 stream.flush()
         try:
             connection.sendall(reply({"exit": code}))
         finally:
             os._exit(code)
+
+
+def _encoding(stream: object) -> str:
+    return getattr(stream, "encoding", None) or "utf-8"
 
 
 def _exit_code() -> int:
