@@ -248,3 +248,18 @@ def test_ctrl_c_in_the_callers_shell_reaches_the_command(warmed: Warm) -> None:
         assert time.monotonic() < deadline, "the worker's copy is still running"
         time.sleep(0.05)
     assert warmed.process.poll() is None  # the warm process itself carries on
+
+
+def test_with_idle_it_stops_by_itself_when_no_command_comes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    log = tmp_path / "warm.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*COLD, "warm", "--idle", "1"], env=_environment(home), stdout=sink, stderr=sink
+        )
+    try:
+        assert process.wait(60) == 0
+    finally:
+        process.kill()
+    assert "no command for 1 s: stopping" in log.read_text()
+    assert not (home / client.SOCKET_NAME).exists()

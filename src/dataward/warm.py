@@ -16,6 +16,7 @@ process, so nothing runs on stale code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -52,6 +53,7 @@ _ALSO_LOADED = (
 _MAX_REQUEST = 1 << 20  # the caller's arguments and environment, JSON
 _SEND_TIMEOUT = 5.0  # a caller that connects and sends nothing holds the others up no longer
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
+_LONGEST_IDLE = 366 * 24 * 3600
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +65,15 @@ def warm(
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Do not print a line for each command run.")
     ] = False,
+    idle: Annotated[
+        int | None,
+        typer.Option(
+            "--idle",
+            min=1,
+            max=_LONGEST_IDLE,
+            help="Stop after this many seconds with no command (default: run until stopped).",
+        ),
+    ] = None,
 ) -> None:
     """Keep Dataward loaded, so each command for this home starts at once."""
     from dataward.core.config import load_settings
@@ -85,11 +96,15 @@ def warm(
         markup=False,
     )
     sys.stdout.flush()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGCHLD)}
     try:
-        _serve(listener, fingerprint, quiet=quiet)
+        _serve(listener, fingerprint, quiet=quiet, idle=idle)
     finally:
         listener.close()
         path.unlink(missing_ok=True)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        gc.unfreeze()  # run in-process (tests): leave the process as it was
 
 
 def _load_everything() -> None:
@@ -110,8 +125,6 @@ def _load_everything() -> None:
     letter.templates().get_template("rights/letter.html.j2")
     # What is loaded now is shared by every copy: never scanned by their collections, so
     # never written to, and never copied.
-    import gc
-
     gc.collect()
     gc.freeze()
 
@@ -151,15 +164,21 @@ def code_fingerprint() -> int:
     return newest
 
 
-def _serve(listener: socket.socket, fingerprint: int, *, quiet: bool) -> None:
+def _serve(listener: socket.socket, fingerprint: int, *, quiet: bool, idle: int | None) -> None:
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the copies are reaped as they end
+    listener.settimeout(idle)
     try:
         while True:
-            connection, _ = listener.accept()
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                out.print(f"no command for {idle} s: stopping", markup=False)
+                return
+            connection.setblocking(True)
             with connection:
                 ran = _take(connection, listener, fingerprint)
             if ran is None:

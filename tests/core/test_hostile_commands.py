@@ -19,7 +19,7 @@ from dataward.cli import app
 runner = CliRunner()
 
 # Commands that would otherwise run until stopped.
-FINITE = {"worker": ["--once"]}
+FINITE = {"worker": ["--once"], "warm": ["--idle", "1"]}
 
 
 def _profiles(scratch: Path) -> dict[str, dict[Any, str]]:
@@ -82,9 +82,10 @@ def _value(param: Any, values: dict[Any, str]) -> str:
 
 
 def hostile_args(leaf: Leaf, values: dict[Any, str]) -> list[str]:
-    args = [*leaf.words, *FINITE.get(leaf.name, [])]
+    finite = FINITE.get(leaf.name, [])
+    args = [*leaf.words, *finite]
     for option in leaf.options():
-        if annotation(option) is bool:
+        if annotation(option) is bool or option.opts[0] in finite:
             continue
         args += [option.opts[0], _value(option, values)]
     for argument in leaf.arguments():
