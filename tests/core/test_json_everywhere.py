@@ -15,6 +15,7 @@ from dataward.examples.catalogue import policy_path
 # These print a document or a running narrative, not a result: no JSON shape would help.
 NOT_A_RESULT = {
     "serve",  # runs until stopped
+    "warm",  # runs until stopped, a line for each command it ran
     "demo",  # a guided tour, step by step
     "notice render",  # the notice itself (HTML or Markdown)
     "notice show",  # a published notice itself
